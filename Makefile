@@ -1,0 +1,54 @@
+# vsm: `make run` starts the whole stack with demo data; `make test` runs every test.
+# Every dependency is installed here, each step skipped when already done.
+
+PY ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+KAFKA_LIBS := .cache/kafka-libs
+GATEWAY := services/gateway
+
+export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(CURDIR)/services/planning:$(CURDIR)/services/followup
+
+.PHONY: setup run test lint typecheck unit supergraph clean-data help
+
+help:
+	@echo "make run    - start the whole stack with demo data (gateway on http://127.0.0.1:4000/graphql)"
+	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
+
+setup: $(VENV)/.installed $(GATEWAY)/node_modules/.installed $(KAFKA_LIBS)/.resolved
+
+$(VENV)/.installed: requirements.lock
+	@echo "==> Python environment: installing pinned dependencies into $(VENV)"
+	@test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --disable-pip-version-check --progress-bar on -r requirements.lock
+	@touch $@
+
+$(GATEWAY)/node_modules/.installed: $(GATEWAY)/package-lock.json
+	@echo "==> Gateway: npm ci (the first time takes a few minutes)"
+	cd $(GATEWAY) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(KAFKA_LIBS)/.resolved: deploy/kafka/pom.xml
+	@echo "==> Kafka broker: resolving jars with Maven"
+	mvn -B -f deploy/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime \
+	    -DoutputDirectory=$(CURDIR)/$(KAFKA_LIBS)
+	@touch $@
+
+run: setup
+	$(PYTHON) -m vsm_dev.run
+
+lint: $(VENV)/.installed
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(PYTHON) -m mypy libs tools/vsm_dev services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup
+
+test: setup lint typecheck
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+unit: $(VENV)/.installed
+	$(PYTHON) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
+
+clean-data:
+	rm -rf .data

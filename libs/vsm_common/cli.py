@@ -1,0 +1,62 @@
+"""``python -m vsm_<service> serve|migrate|seed|sdl`` - the same commands for every service."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from .definition import ServiceDefinition
+from .migrations import COMMON_MIGRATIONS, apply_migrations
+from .runtime import Runtime
+from .settings import ServiceSettings
+
+
+def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"vsm_{definition.name}")
+    parser.add_argument("command", choices=["serve", "migrate", "seed", "sdl"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {definition.name} %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    settings = ServiceSettings()
+
+    if args.command == "sdl":
+        sys.stdout.write(definition.schema.as_str() + "\n")
+    elif args.command == "migrate":
+        applied = asyncio.run(
+            apply_migrations(settings.database_url, definition.name, [COMMON_MIGRATIONS, definition.migrations])
+        )
+        print(f"{definition.name}: {len(applied)} migration(s) applied")
+    elif args.command == "seed":
+        asyncio.run(_seed(definition, settings))
+    else:
+        _serve(definition, settings)
+
+
+async def _seed(definition: ServiceDefinition, settings: ServiceSettings) -> None:
+    if definition.seed is None:
+        return
+    runtime = Runtime(definition, settings)
+    await runtime.open_database()
+    try:
+        await definition.seed(runtime)
+    finally:
+        await runtime.close()
+
+
+def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(definition, settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port or definition.default_port,
+        loop="uvloop",
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )

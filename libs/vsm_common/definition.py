@@ -1,0 +1,41 @@
+"""What a service declares about itself; the shared wiring does the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .consumer import Handler
+
+if TYPE_CHECKING:
+    import strawberry
+    from fastapi import Request
+
+    from .runtime import Runtime
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A consumer group of the service: which services' topics, which handlers."""
+
+    group: str
+    sources: Sequence[str]  # service names whose event topics it reads, e.g. ("goals",)
+    handlers: Mapping[str, Handler]
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str  # also the database schema and the topic segment
+    default_port: int
+    schema: strawberry.federation.Schema
+    migrations: Path
+    context: Callable[[Runtime, Request], Awaitable[Any]]
+    consumers: Sequence[ConsumerSpec] = field(default_factory=tuple)
+    seed: Callable[[Runtime], Awaitable[None]] | None = None
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents ``source`` of every event this service emits."""
+        return f"/vsm/{self.name}"

@@ -1,0 +1,109 @@
+"""GraphQL plumbing shared by the subgraphs: error shaping, caches, an operation span."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import uuid
+from collections.abc import Iterator, Sequence
+
+from graphql.error import GraphQLError
+from opentelemetry import trace
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+
+from .errors import DomainError
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("vsm.graphql")
+
+
+class DomainErrors(SchemaExtension):
+    """Turns :class:`DomainError` into a client error naming field and rule; masks the rest.
+
+    Unexpected exceptions are logged with their traceback and reach the client only
+    as "Internal error", so no stack trace or SQL ever leaks.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if not errors:
+            return
+        shaped: list[GraphQLError] = []
+        for error in errors:
+            original = error.original_error
+            if original is None:
+                shaped.append(error)  # a validation error about the query itself
+            elif isinstance(original, DomainError):
+                shaped.append(
+                    GraphQLError(
+                        original.message,
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions=original.extensions(),
+                    )
+                )
+            else:
+                log.error("unexpected error at %s", error.path, exc_info=original)
+                shaped.append(
+                    GraphQLError("Internal error", nodes=error.nodes, path=error.path, extensions={"code": "INTERNAL"})
+                )
+        result.errors = shaped  # type: ignore[union-attr]
+
+
+class OperationSpan(SchemaExtension):
+    """One span per GraphQL operation, named by its operation; no arguments recorded.
+
+    Per-resolver spans would cost more than the resolvers and tempt recording
+    arguments (personal data), so the operation is the unit.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        name = self.execution_context.operation_name or "anonymous"
+        with tracer.start_as_current_span(f"graphql {name}") as span:
+            yield
+            result = self.execution_context.result
+            if result is not None and getattr(result, "errors", None):
+                span.set_attribute("graphql.errors", len(result.errors or []))
+
+
+def standard_extensions() -> list[object]:
+    return [OperationSpan, DomainErrors, ParserCache(maxsize=256), ValidationCache(maxsize=256)]
+
+
+def encode_cursor(position: int) -> str:
+    """Opaque, stable cursor for a keyset position."""
+    return base64.urlsafe_b64encode(f"c:{position}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None, field: str = "after") -> int | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        if not text.startswith("c:"):
+            raise ValueError
+        return int(text[2:])
+    except ValueError:
+        raise DomainError(f"{field} is not a cursor returned by this API", field=field, rule="cursor.invalid") from None
+
+
+def parse_id(value: str, field: str) -> uuid.UUID:
+    """Parse a client-supplied ID; every vsm id is a UUID."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise DomainError(f"{field} is not a valid id", field=field, rule="id.format") from None
+
+
+def parse_ids(values: Sequence[str] | None, field: str) -> list[uuid.UUID]:
+    return [parse_id(v, field) for v in values or []]
+
+
+def check_page_size(first: int | None, *, default: int = 50, maximum: int = 1000, field: str = "first") -> int:
+    if first is None:
+        return default
+    if first < 0 or first > maximum:
+        raise DomainError(f"{field} must be between 0 and {maximum}", field=field, rule="page.size")
+    return first

@@ -1,0 +1,44 @@
+"""Settings shared by every service, read from the environment."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Environment of one service process.
+
+    Standard variable names (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS,
+    OTEL_EXPORTER_OTLP_ENDPOINT) are read as they are so that the same values
+    work for every tool; our own settings carry the VSM_ prefix.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(default="postgresql://vsm:vsm@127.0.0.1:5433/vsm", alias="DATABASE_URL")
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", alias="KAFKA_BOOTSTRAP_SERVERS")
+    otlp_endpoint: str | None = Field(default=None, alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    host: str = Field(default="127.0.0.1", alias="VSM_HOST")
+    port: int | None = Field(default=None, alias="VSM_PORT")
+    profile: Literal["development", "production"] = Field(default="development", alias="VSM_PROFILE")
+    gateway_secret: str | None = Field(default=None, alias="VSM_GATEWAY_SECRET")
+    topic_prefix: str = Field(default="vsm", alias="VSM_TOPIC_PREFIX")
+    db_pool_min: int = Field(default=2, alias="VSM_DB_POOL_MIN")
+    db_pool_max: int = Field(default=10, alias="VSM_DB_POOL_MAX")
+    # Test-only fault injection: exit the process after an event's effect is
+    # committed but before its Kafka offset is, to prove the inbox makes
+    # redelivery harmless. Never set in production.
+    fault_exit_after_store: bool = Field(default=False, alias="VSM_FAULT_EXIT_AFTER_STORE")
+
+
+def topic_name(prefix: str, service: str) -> str:
+    """The topic a service publishes its events on: ``vsm.goals.events``."""
+    return f"{prefix}.{service}.events"
+
+
+def dead_letter_topic(topic: str) -> str:
+    """Where a consumer parks events it cannot process, so a partition never blocks."""
+    return f"{topic}.dlq"

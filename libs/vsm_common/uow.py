@@ -1,0 +1,65 @@
+"""Unit of work: one transaction that holds a state change and the events reporting it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from asyncpg.transaction import Transaction
+
+from .events import CloudEvent
+from .outbox import enqueue, enqueue_many
+
+
+class UnitOfWork:
+    """``async with runtime.unit_of_work() as uow:`` - commit on success, roll back on error.
+
+    Events added with :meth:`emit` are outbox rows of the same transaction, so a
+    change is never visible without its event nor an event published without its
+    change.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, topic: str, source: str) -> None:
+        self._pool = pool
+        self._topic = topic
+        self._source = source
+        self._conn: PoolConnectionProxy[Any] | None = None
+        self._tx: Transaction | None = None
+        self.events: list[CloudEvent] = []
+
+    @property
+    def conn(self) -> asyncpg.Connection:
+        assert self._conn is not None, "unit of work used outside 'async with'"
+        return self._conn
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._conn = await self._pool.acquire()
+        self._tx = self._conn.transaction()
+        await self._tx.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._conn is not None and self._tx is not None
+        try:
+            if exc_type is None:
+                await self._tx.commit()
+            else:
+                await self._tx.rollback()
+        finally:
+            await self._pool.release(self._conn)
+            self._conn = None
+
+    async def emit(self, type_: str, subject: str, data: dict[str, Any]) -> CloudEvent:
+        event = CloudEvent(type=type_, source=self._source, subject=subject, data=data)
+        await enqueue(self.conn, self._topic, event)
+        self.events.append(event)
+        return event
+
+    async def emit_many(self, items: list[tuple[str, str, dict[str, Any]]]) -> None:
+        events = [CloudEvent(type=t, source=self._source, subject=s, data=d) for t, s, d in items]
+        await enqueue_many(self.conn, self._topic, events)
+        self.events.extend(events)

@@ -1,0 +1,1 @@
+"""vsm followup service: periods, indicators, assessments, roll-up and actions (uppföljning)."""

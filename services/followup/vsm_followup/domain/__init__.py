@@ -1,0 +1,1 @@
+"""Pure domain of the followup service: fulfilment and roll-up rules; no I/O."""

@@ -1,0 +1,20 @@
+"""Composition root of the followup service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vsm_common.definition import ServiceDefinition
+
+from .api.context import make_context
+from .api.schema import schema
+from .consumers import goal_projection
+
+definition = ServiceDefinition(
+    name="followup",
+    default_port=4003,
+    schema=schema,
+    migrations=Path(__file__).parent / "migrations",
+    context=make_context,
+    consumers=(goal_projection,),
+)

@@ -1,0 +1,1 @@
+"""vsm goals service: organisations, the vision and the goal structure (målstruktur)."""

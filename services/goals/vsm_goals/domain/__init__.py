@@ -1,0 +1,1 @@
+"""Pure domain of the goals service: entities, rules and events; no I/O."""

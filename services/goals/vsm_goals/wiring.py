@@ -1,0 +1,20 @@
+"""Composition root of the goals service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vsm_common.definition import ServiceDefinition
+
+from .api.context import make_context
+from .api.schema import schema
+from .seed import seed
+
+definition = ServiceDefinition(
+    name="goals",
+    default_port=4001,
+    schema=schema,
+    migrations=Path(__file__).parent / "migrations",
+    context=make_context,
+    seed=seed,
+)

@@ -1,0 +1,1 @@
+"""vsm planning service: planning cycles, directives with budget frames, verksamhetsplaner."""

@@ -1,0 +1,1 @@
+"""Pure domain of the planning service; no I/O."""

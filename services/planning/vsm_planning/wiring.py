@@ -1,0 +1,18 @@
+"""Composition root of the planning service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vsm_common.definition import ServiceDefinition
+
+from .api.context import make_context
+from .api.schema import schema
+
+definition = ServiceDefinition(
+    name="planning",
+    default_port=4002,
+    schema=schema,
+    migrations=Path(__file__).parent / "migrations",
+    context=make_context,
+)

@@ -1,0 +1,134 @@
+"""The shared outbox relay and inbox consumer against the real PostgreSQL and Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from tests.support import eventually
+from vsm_common.consumer import InboxConsumer
+from vsm_common.db import create_pool
+from vsm_common.events import CloudEvent
+from vsm_common.kafka import create_consumer, create_producer
+from vsm_common.migrations import COMMON_MIGRATIONS, apply_migrations
+from vsm_common.outbox import OutboxRelay
+from vsm_common.uow import UnitOfWork
+from vsm_dev.kafka import TopicSpec, ensure_topics
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.integration
+
+SCHEMA = "itest"
+
+
+@pytest.fixture(scope="module")
+async def pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    assert stack.database_url
+    await apply_migrations(stack.database_url, SCHEMA, [COMMON_MIGRATIONS])
+    p = await create_pool(stack.database_url, SCHEMA)
+    async with p.acquire() as conn:
+        await conn.execute("CREATE TABLE IF NOT EXISTS effects (event_id text, n int)")
+    yield p
+    await p.close()
+
+
+async def fresh_topic(stack: Stack) -> str:
+    assert stack.kafka_bootstrap
+    topic = f"itest.{uuid.uuid4().hex[:8]}.events"
+    await ensure_topics(stack.kafka_bootstrap, [TopicSpec(topic, partitions=1), TopicSpec(f"{topic}.dlq", partitions=1)])
+    return topic
+
+
+async def read_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes | None, dict[str, bytes]]]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    got: list[tuple[bytes | None, dict[str, bytes]]] = []
+    try:
+        async with asyncio.timeout(20):
+            while len(got) < expected:
+                batch = await consumer.getmany(timeout_ms=500)
+                for records in batch.values():
+                    got += [(r.value, dict(r.headers)) for r in records]
+    finally:
+        await consumer.stop()
+    return got
+
+
+async def test_outbox_publishes_committed_events_only(stack: Stack, pool: asyncpg.Pool) -> None:
+    assert stack.kafka_bootstrap
+    topic = await fresh_topic(stack)
+    producer = create_producer(stack.kafka_bootstrap, "itest")
+    await producer.start()
+    relay = OutboxRelay(pool, producer, SCHEMA)
+    task = asyncio.create_task(relay.run())
+    try:
+        with contextlib.suppress(RuntimeError):
+            async with UnitOfWork(pool, topic, "/itest") as uow:
+                await uow.emit("itest.rolled_back.v1", "a", {"n": 1})
+                raise RuntimeError("the state change failed")
+        async with UnitOfWork(pool, topic, "/itest") as uow:
+            committed = await uow.emit("itest.committed.v1", "b", {"n": 2})
+
+        [(value, headers)] = await read_all(stack.kafka_bootstrap, topic, 1)
+        event = CloudEvent.from_json(value)
+        assert (event.id, event.type, event.data) == (committed.id, "itest.committed.v1", {"n": 2})
+        assert headers["content-type"] == b"application/cloudevents+json"
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM outbox WHERE type = 'itest.rolled_back.v1'") == 0
+            await eventually(
+                lambda: conn.fetchval("SELECT published_at IS NOT NULL FROM outbox WHERE id = $1::uuid", committed.id),
+                what="the row to be marked published",
+            )
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await producer.stop()
+
+
+async def test_consumer_applies_duplicates_once_and_dead_letters_poison(stack: Stack, pool: asyncpg.Pool) -> None:
+    assert stack.kafka_bootstrap
+    topic = await fresh_topic(stack)
+    producer = create_producer(stack.kafka_bootstrap, "itest-sender")
+    await producer.start()
+
+    async def handler(conn: asyncpg.Connection, event: CloudEvent) -> None:
+        if event.data.get("explode"):
+            raise ValueError("this event cannot be applied")
+        await conn.execute("INSERT INTO effects (event_id, n) VALUES ($1, $2)", event.id, event.data["n"])
+
+    event = CloudEvent(type="itest.thing.v1", source="/itest", subject="s", data={"n": 7})
+    poison = CloudEvent(type="itest.thing.v1", source="/itest", subject="s", data={"explode": True})
+    for value in (event.to_json(), event.to_json(), b"{not json", poison.to_json()):
+        await producer.send_and_wait(topic, value=value, key=b"s")
+
+    consumer = InboxConsumer(
+        name=f"itest-{topic}",
+        pool=pool,
+        consumer=create_consumer(stack.kafka_bootstrap, f"itest-{topic}", [topic]),
+        dlq_producer=producer,
+        handlers={"itest.thing.v1": handler},
+    )
+    task = asyncio.create_task(consumer.run())
+    try:
+        dead = await read_all(stack.kafka_bootstrap, f"{topic}.dlq", 2)
+        reasons = sorted(h["dlq-reason"] for _, h in dead)
+        assert reasons == [b"handler_failed", b"malformed"]
+        assert all(h["dlq-original-topic"] == topic.encode() for _, h in dead)
+        await eventually(lambda: asyncio.sleep(0, consumer.applied_total + consumer.duplicates_total >= 2))
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM effects WHERE event_id = $1", event.id) == 1
+            # The poison event's effect was rolled back with its inbox row.
+            assert await conn.fetchval("SELECT count(*) FROM inbox WHERE id = $1", poison.id) == 0
+        assert (consumer.applied_total, consumer.duplicates_total, consumer.dead_lettered_total) == (1, 1, 2)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await producer.stop()

@@ -1,0 +1,61 @@
+"""One trace covers the gateway, goals, its SQL, the outbox relay, Kafka and the followup consumer."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support import eventually
+from vsm_dev.otlp_sink import read_spans
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+EVENT = "vsm.goals.goal.created.v1"
+
+
+async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
+    trace_id = secrets.token_hex(16)
+    traceparent = f"00-{trace_id}-{secrets.token_hex(8)}-01"
+    async with httpx.AsyncClient(timeout=10) as client:
+        resp = await client.post(
+            stack.config.gateway_url,
+            json={"query": 'mutation { createGoal(input: {level: OVERARCHING, title: "Spårat mål"}) { id } }'},
+            headers={"traceparent": traceparent},
+        )
+    assert resp.status_code == 200 and not resp.json().get("errors"), resp.text
+
+    def spans_of_trace() -> list[dict[str, Any]]:
+        return [s for s in read_spans(stack.config.spans_path) if s["trace_id"] == trace_id]
+
+    async def complete() -> list[dict[str, Any]] | None:
+        spans = spans_of_trace()
+        names = {(s["service"], s["name"]) for s in spans}
+        if ("vsm-followup", f"process {EVENT}") in names and any(s["service"] == "vsm-gateway" for s in spans):
+            return spans
+        return None
+
+    spans = await eventually(complete, timeout=30, what="the whole trace to reach the span file")
+    by_id = {s["span_id"]: s for s in spans}
+    services = {s["service"] for s in spans}
+    assert {"vsm-gateway", "vsm-goals", "vsm-followup"} <= services
+
+    [publish] = [s for s in spans if s["name"] == f"publish {EVENT}"]
+    [process] = [s for s in spans if s["name"] == f"process {EVENT}"]
+    assert publish["service"] == "vsm-goals"
+    assert process["parent_span_id"] == publish["span_id"], "the consumer continues the producer's span across Kafka"
+    # The relay's span continues the request that wrote the outbox row.
+    assert publish["parent_span_id"] is not None
+    # SQL of the request and of the consumer is in the trace.
+    assert any(s["service"] == "vsm-goals" and "INSERT INTO goals" in str(s["attributes"]) for s in spans)
+    assert any(s["service"] == "vsm-followup" and s["parent_span_id"] == process["span_id"] for s in spans)
+    # Walking up from the consumer reaches a gateway span: one trace, not two glued by id.
+    node = process
+    chain = []
+    while node["parent_span_id"] in by_id:
+        node = by_id[node["parent_span_id"]]
+        chain.append(node["service"])
+    assert "vsm-goals" in chain and "vsm-gateway" in chain, chain
