@@ -16,7 +16,9 @@ async def lag(bootstrap: str, group: str, topic: str) -> dict[int, tuple[int, in
     await consumer.start()
     await admin.start()
     try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        [described] = await admin.describe_topics([topic])
+        partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+        assert partitions, f"topic {topic} has no partitions"
         ends = await consumer.end_offsets(partitions)
         committed = await admin.list_consumer_group_offsets(group)
         return {tp.partition: (committed[tp].offset if tp in committed else 0, ends[tp]) for tp in partitions}

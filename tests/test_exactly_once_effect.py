@@ -51,7 +51,9 @@ async def test_crash_between_store_and_offset_commit_applies_event_once(stack: S
         assert stack.wait_exit("followup", timeout=60) == CRASH_EXIT_CODE
 
         # The effect and its inbox row were committed ...
-        assert await conn.fetchval("SELECT applied_events FROM followup.projected_goals WHERE id = $1::uuid", goal_id) == 1
+        assert (
+            await conn.fetchval("SELECT applied_events FROM followup.projected_goals WHERE id = $1::uuid", goal_id) == 1
+        )
         assert await conn.fetchval("SELECT count(*) FROM followup.inbox WHERE id = $1", event_id) == 1
         # ... but the offset was not: the broker still owes the group this record.
         state = await lag(stack.kafka_bootstrap, GROUP, TOPIC)
@@ -60,7 +62,9 @@ async def test_crash_between_store_and_offset_commit_applies_event_once(stack: S
         stack.start_service("followup")
         await wait_caught_up(stack.kafka_bootstrap, GROUP, TOPIC)
 
-        assert await conn.fetchval("SELECT applied_events FROM followup.projected_goals WHERE id = $1::uuid", goal_id) == 1
+        assert (
+            await conn.fetchval("SELECT applied_events FROM followup.projected_goals WHERE id = $1::uuid", goal_id) == 1
+        )
         assert await conn.fetchval("SELECT count(*) FROM followup.inbox WHERE id = $1", event_id) == 1
     finally:
         await conn.close()

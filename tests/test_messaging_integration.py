@@ -41,12 +41,16 @@ async def pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
 async def fresh_topic(stack: Stack) -> str:
     assert stack.kafka_bootstrap
     topic = f"itest.{uuid.uuid4().hex[:8]}.events"
-    await ensure_topics(stack.kafka_bootstrap, [TopicSpec(topic, partitions=1), TopicSpec(f"{topic}.dlq", partitions=1)])
+    await ensure_topics(
+        stack.kafka_bootstrap, [TopicSpec(topic, partitions=1), TopicSpec(f"{topic}.dlq", partitions=1)]
+    )
     return topic
 
 
 async def read_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes | None, dict[str, bytes]]]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+    )
     await consumer.start()
     got: list[tuple[bytes | None, dict[str, bytes]]] = []
     try:

@@ -74,7 +74,9 @@ async def test_one_response_holds_fields_of_all_three_subgraphs(stack: Stack) ->
 async def test_demo_vision_is_loaded(stack: Stack) -> None:
     async with httpx.AsyncClient(timeout=10) as client:
         data = await data_of(
-            client, stack.config.gateway_url, "{ vision { title horizonYear themes { name } values adopted { date body { code } } } }"
+            client,
+            stack.config.gateway_url,
+            "{ vision { title horizonYear themes { name } values adopted { date body { code } } } }",
         )
     vision = data["vision"]
     assert vision["title"] == "Halmstad 2020"
@@ -90,7 +92,10 @@ async def test_rule_violation_names_field_and_rule_and_writes_nothing(stack: Sta
         before = (await data_of(client, url, count))["goals"]["totalCount"]
         top = await create_goal(client, url, level="OVERARCHING", title="Toppmål")
         body = await gql(
-            client, url, CREATE, {"input": {"level": "OPERATIONAL", "title": "Hoppar över nivåer", "parentIds": [top["id"]]}}
+            client,
+            url,
+            CREATE,
+            {"input": {"level": "OPERATIONAL", "title": "Hoppar över nivåer", "parentIds": [top["id"]]}},
         )
         after = (await data_of(client, url, count))["goals"]["totalCount"]
     [error] = body["errors"]
@@ -102,7 +107,8 @@ async def test_rule_violation_names_field_and_rule_and_writes_nothing(stack: Sta
 
 async def test_pagination_is_stable_and_counts(stack: Stack) -> None:
     url = stack.config.gateway_url
-    page = "query($after: String) { goals(first: 2, after: $after) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"
+    page = """query($after: String) { goals(first: 2, after: $after) {
+        totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
     seen: list[str] = []
     after = None
     async with httpx.AsyncClient(timeout=10) as client:

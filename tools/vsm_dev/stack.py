@@ -133,7 +133,10 @@ class Stack:
         if self.database_url is None:
             self.progress(f"starting PostgreSQL (embedded) on {cfg.host}:{cfg.postgres_port}")
             self._postgres = EmbeddedPostgres(
-                cfg.data_dir / "postgres", cfg.postgres_port, host=cfg.host, log_path=cfg.data_dir / "logs" / "postgres.log"
+                cfg.data_dir / "postgres",
+                cfg.postgres_port,
+                host=cfg.host,
+                log_path=cfg.data_dir / "logs" / "postgres.log",
             )
             self.database_url = self._postgres.start()
         if self.kafka_bootstrap is None:
@@ -224,7 +227,9 @@ class Stack:
         proc = self.processes.pop(name)
         return proc.popen.wait(timeout)
 
-    def _wait_http(self, name: str, url: str, popen: subprocess.Popen[bytes], log_path: Path, timeout: float = 60) -> None:
+    def _wait_http(
+        self, name: str, url: str, popen: subprocess.Popen[bytes], log_path: Path, timeout: float = 60
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if popen.poll() is not None:
