@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import signal
 import sys
@@ -13,7 +14,15 @@ from .procutil import StartupError
 from .stack import Stack, StackConfig
 
 
+def _die_with_parent() -> None:
+    """Get SIGTERM when ``make`` dies: make does not forward SIGTERM to the recipe it runs."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def main() -> int:
+    _die_with_parent()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = StackConfig.from_env()
     stopping = threading.Event()
