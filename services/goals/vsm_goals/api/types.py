@@ -63,7 +63,9 @@ class Organization:
         return Organization.from_domain(org) if org else None
 
 
-@strawberry.type(description="A decision (beslut): which body decided, when, paragraph (§) and diary number.")
+@strawberry.federation.type(
+    shareable=True, description="A decision (beslut): which body decided, when, paragraph (§) and diary number."
+)
 class Decision:
     body_id: strawberry.Private[uuid.UUID]
     date: date = strawberry.field(description="Date of the decision (beslutsdatum).")
