@@ -31,15 +31,23 @@ async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
     def spans_of_trace() -> list[dict[str, Any]]:
         return [s for s in read_spans(stack.config.spans_path) if s["trace_id"] == trace_id]
 
+    def chain_up(spans: list[dict[str, Any]], start: dict[str, Any]) -> list[str]:
+        by_id = {s["span_id"]: s for s in spans}
+        node, chain = start, []
+        while node["parent_span_id"] in by_id:
+            node = by_id[node["parent_span_id"]]
+            chain.append(node["service"])
+        return chain
+
     async def complete() -> list[dict[str, Any]] | None:
+        # Each process exports spans in its own batches: wait until the whole chain has arrived.
         spans = spans_of_trace()
-        names = {(s["service"], s["name"]) for s in spans}
-        if ("vsm-followup", f"process {EVENT}") in names and any(s["service"] == "vsm-gateway" for s in spans):
+        process = [s for s in spans if s["name"] == f"process {EVENT}"]
+        if process and "vsm-gateway" in chain_up(spans, process[0]):
             return spans
         return None
 
     spans = await eventually(complete, timeout=30, what="the whole trace to reach the span file")
-    by_id = {s["span_id"]: s for s in spans}
     services = {s["service"] for s in spans}
     assert {"vsm-gateway", "vsm-goals", "vsm-followup"} <= services
 
@@ -53,9 +61,5 @@ async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
     assert any(s["service"] == "vsm-goals" and "INSERT INTO goals" in str(s["attributes"]) for s in spans)
     assert any(s["service"] == "vsm-followup" and s["parent_span_id"] == process["span_id"] for s in spans)
     # Walking up from the consumer reaches a gateway span: one trace, not two glued by id.
-    node = process
-    chain = []
-    while node["parent_span_id"] in by_id:
-        node = by_id[node["parent_span_id"]]
-        chain.append(node["service"])
-    assert "vsm-goals" in chain and "vsm-gateway" in chain, chain
+    chain = chain_up(spans, process)
+    assert chain.index("vsm-goals") < chain.index("vsm-gateway"), chain
