@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 
 from .definition import ServiceDefinition
 from .migrations import COMMON_MIGRATIONS, apply_migrations
@@ -15,7 +16,7 @@ from .settings import ServiceSettings
 
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"vsm_{definition.name}")
-    parser.add_argument("command", choices=["serve", "migrate", "seed", "sdl"])
+    parser.add_argument("command", choices=["serve", "migrate", "seed", "sdl", *definition.commands])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {definition.name} %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
@@ -29,18 +30,22 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
         )
         print(f"{definition.name}: {len(applied)} migration(s) applied")
     elif args.command == "seed":
-        asyncio.run(_seed(definition, settings))
+        if definition.seed is not None:
+            asyncio.run(_run_once(definition, settings, definition.seed))
+    elif args.command in definition.commands:
+        asyncio.run(_run_once(definition, settings, definition.commands[args.command]))
     else:
         _serve(definition, settings)
 
 
-async def _seed(definition: ServiceDefinition, settings: ServiceSettings) -> None:
-    if definition.seed is None:
-        return
+async def _run_once(
+    definition: ServiceDefinition, settings: ServiceSettings, job: Callable[[Runtime], Awaitable[None]]
+) -> None:
+    """Run a one-shot job with a database pool; its events go through the outbox like any other."""
     runtime = Runtime(definition, settings)
     await runtime.open_database()
     try:
-        await definition.seed(runtime)
+        await job(runtime)
     finally:
         await runtime.close()
 

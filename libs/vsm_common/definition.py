@@ -34,6 +34,8 @@ class ServiceDefinition:
     context: Callable[[Runtime, Request], Awaitable[Any]]
     consumers: Sequence[ConsumerSpec] = field(default_factory=tuple)
     seed: Callable[[Runtime], Awaitable[None]] | None = None
+    # Extra one-shot commands (``python -m vsm_<name> <command>``), e.g. a disposal job.
+    commands: Mapping[str, Callable[[Runtime], Awaitable[None]]] = field(default_factory=dict)
 
     @property
     def source(self) -> str:

@@ -34,6 +34,19 @@ class UnitOfWork:
         assert self._conn is not None, "unit of work used outside 'async with'"
         return self._conn
 
+    @classmethod
+    def joining(cls, conn: asyncpg.Connection, topic: str, source: str) -> UnitOfWork:
+        """A unit of work inside a transaction someone else owns (an event handler's inbox
+        transaction): its events commit or roll back with that transaction. Not for ``async with``."""
+        uow = cls.__new__(cls)
+        uow._pool = None
+        uow._topic = topic
+        uow._source = source
+        uow._conn = conn
+        uow._tx = None
+        uow.events = []
+        return uow
+
     async def __aenter__(self) -> UnitOfWork:
         self._conn = await self._pool.acquire()
         self._tx = self._conn.transaction()

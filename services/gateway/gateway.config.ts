@@ -210,11 +210,17 @@ export const gatewayConfig = defineConfig({
   // whatever NODE_ENV says (isDev would add `extensions.originalError`).
   maskedErrors: { isDev: false },
 
-  // The client's Authorization header goes to every subgraph.
+  // The client's Authorization header goes to every subgraph. `x-vsm-actor` names the caller in
+  // the goals service's access log of medarbetarmål; it is the caller's own claim until the
+  // gateway verifies identities (JWT), which then replaces it.
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => {
+      const headers: Record<string, string> = {};
       const authorization = request.headers.get('authorization');
-      return authorization ? { authorization } : {};
+      if (authorization) headers.authorization = authorization;
+      const actor = request.headers.get('x-vsm-actor');
+      if (actor) headers['x-vsm-actor'] = actor.slice(0, 200);
+      return headers;
     },
   },
 

@@ -10,7 +10,7 @@ from vsm_common.runtime import Runtime
 
 from . import service
 from .adapters import repository as repo
-from .domain.model import Decision, GoalLevel, OrganizationKind, Vision, VisionTheme
+from .domain.model import Decision, GoalLevel, GoalState, OrganizationKind, Vision, VisionTheme
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,10 @@ GOALS: list[tuple[str, GoalLevel, str, list[str], list[str], list[str]]] = [
 ]
 
 
+ADOPTED_BY_KF = ["O1", "O2", "O3", "H1", "H2"]
+KF_DECISION_2023 = Decision(demo_id("org", "KF"), date(2023, 6, 15), "§ 87", "KS 2023/00211")
+
+
 async def seed(rt: Runtime) -> None:
     created = 0
     async with rt.pool.acquire() as conn:
@@ -113,4 +117,13 @@ async def seed(rt: Runtime) -> None:
             goal_id=demo_id("goal", key),
         )
         created += 1
+    # KF adopted the övergripande mål and handlingsprogram; the konkretiserade mål are adopted through
+    # the planning directive and the verksamhetsmål through the nämnders plans (planning's seed).
+    async with rt.pool.acquire() as conn:
+        current = await repo.goals_by_ids(conn, [demo_id("goal", k) for k in ADOPTED_BY_KF])
+    for key in ADOPTED_BY_KF:
+        goal = current[demo_id("goal", key)]
+        if goal.state is GoalState.DRAFT:
+            await service.adopt_goal(rt, goal.id, KF_DECISION_2023)
+            created += 1
     log.info("goals demo data: %d item(s) created", created)

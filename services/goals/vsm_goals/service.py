@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from vsm_common.errors import Conflict, NotFound
+import asyncpg
+
+from vsm_common.errors import Conflict, DomainError, NotFound
 from vsm_common.runtime import Runtime
+from vsm_common.uow import UnitOfWork
 
 from .adapters import repository as repo
 from .domain import events, rules
-from .domain.model import Goal, GoalLevel, GoalState, Organization, OrganizationKind
+from .domain.model import Decision, Goal, GoalLevel, GoalState, Organization, OrganizationKind
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,10 @@ async def link_goals(rt: Runtime, child_id: uuid.UUID, parent_id: uuid.UUID) -> 
             raise Conflict("a retired goal cannot be linked", field="childId", rule="goal.retired")
         rules.check_parent_levels(child.level, levels, "parentId")
         rules.check_no_cycle(child_id, parent_id, await repo.ancestors(uow.conn, parent_id))
-        if await repo.insert_link(uow.conn, child_id, parent_id):
+        # A link made after adoption takes effect the day it is recorded; a draft's links take
+        # effect with its adoption.
+        effective_from = date.today() if child.state is GoalState.ADOPTED else None
+        if await repo.insert_link(uow.conn, child_id, parent_id, effective_from):
             await uow.emit(events.GOAL_LINKED, str(child_id), events.goal_link(str(child_id), str(parent_id)))
     return child
 
@@ -113,7 +119,116 @@ async def unlink_goals(rt: Runtime, child_id: uuid.UUID, parent_id: uuid.UUID) -
         child = await repo.lock_goal(uow.conn, child_id)
         if child is None:
             raise NotFound(f"no goal {child_id}", field="childId", rule="goal.exists")
-        if not await repo.delete_link(uow.conn, child_id, parent_id):
+        effective_to = date.today() if child.state is not GoalState.DRAFT else None
+        if not await repo.end_link(uow.conn, child_id, parent_id, effective_to):
             raise NotFound("these goals are not linked", field="parentId", rule="goal.link_exists")
         await uow.emit(events.GOAL_UNLINKED, str(child_id), events.goal_link(str(child_id), str(parent_id)))
     return child
+
+
+@dataclass(frozen=True)
+class Revision:
+    title: str | None = None
+    description: str | None = None
+    valid_to: date | None = None
+    decision: Decision | None = None
+
+
+async def _decision_body(conn: asyncpg.Connection, d: Decision, field: str) -> Organization:
+    body = (await repo.organizations_by_ids(conn, [d.body_id])).get(d.body_id)
+    if body is None:
+        raise NotFound(f"no organisation {d.body_id}", field=field, rule="organization.exists")
+    return body
+
+
+async def revise_goal(rt: Runtime, goal_id: uuid.UUID, change: Revision) -> Goal:
+    """A draft is edited in place; an adopted goal gets a new numbered revision with its own decision."""
+    async with rt.unit_of_work() as uow:
+        goal = await repo.lock_goal(uow.conn, goal_id)
+        if goal is None:
+            raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
+        rules.check_revisable(goal, change.decision is not None)
+        revised = replace(
+            goal,
+            title=rules.check_title(change.title) if change.title is not None else goal.title,
+            description=change.description if change.description is not None else goal.description,
+            valid_to=change.valid_to if change.valid_to is not None else goal.valid_to,
+        )
+        rules.check_validity(revised.level, revised.valid_from, revised.valid_to)
+        if goal.state is GoalState.DRAFT:
+            if change.decision is not None:
+                raise DomainError(
+                    "a draft is revised without a decision; adopt it with adoptGoal",
+                    field="input.decision",
+                    rule="goal.draft_revision_without_decision",
+                )
+            await repo.update_draft(uow.conn, revised)
+            await uow.emit(events.GOAL_REVISED, str(goal.id), events.goal_revised(revised, None))
+            return revised
+        assert change.decision is not None
+        d = change.decision
+        body = await _decision_body(uow.conn, d, "input.decision.bodyId")
+        rules.check_decision_body(goal, body, "input.decision.bodyId")
+        rules.check_decision_order(goal, d.date, "input.decision.date")
+        revised = replace(revised, revision=goal.revision + 1, last_decision_on=d.date)
+        decision_id = await repo.insert_decision(uow.conn, d)
+        await repo.add_revision(uow.conn, revised, decision_id, d.date)
+        await uow.emit(events.GOAL_REVISED, str(goal.id), events.goal_revised(revised, d))
+    return revised
+
+
+async def _adopt(uow: UnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None, prefix: str) -> Goal:
+    parents = await repo.goals_by_ids(uow.conn, goal.parent_ids)
+    orgs = await repo.organizations_by_ids(uow.conn, goal.organization_ids)
+    rules.check_adoptable(goal, [parents[p] for p in goal.parent_ids], [orgs[o] for o in goal.organization_ids])
+    body = await _decision_body(uow.conn, d, f"{prefix}.bodyId")
+    rules.check_decision_body(goal, body, f"{prefix}.bodyId")
+    rules.check_decision_order(goal, d.date, f"{prefix}.date")
+    decision_id = await repo.insert_decision(uow.conn, d)
+    await repo.mark_adopted(uow.conn, goal, decision_id, d.date, established_by)
+    adopted = replace(goal, state=GoalState.ADOPTED, adopted=d, last_decision_on=d.date, established_by=established_by)
+    await uow.emit(events.GOAL_ADOPTED, str(goal.id), events.goal_adopted(adopted, d))
+    return adopted
+
+
+async def adopt_goal(rt: Runtime, goal_id: uuid.UUID, d: Decision, established_by: uuid.UUID | None = None) -> Goal:
+    async with rt.unit_of_work() as uow:
+        goal = await repo.lock_goal(uow.conn, goal_id)
+        if goal is None:
+            raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
+        return await _adopt(uow, goal, d, established_by, "decision")
+
+
+async def retire_goal(rt: Runtime, goal_id: uuid.UUID, d: Decision) -> Goal:
+    async with rt.unit_of_work() as uow:
+        goal = await repo.lock_goal(uow.conn, goal_id)
+        if goal is None:
+            raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
+        rules.check_retirable(goal)
+        body = await _decision_body(uow.conn, d, "decision.bodyId")
+        rules.check_decision_body(goal, body)
+        rules.check_decision_order(goal, d.date)
+        decision_id = await repo.insert_decision(uow.conn, d)
+        await repo.mark_retired(uow.conn, goal.id, decision_id)
+        await uow.emit(events.GOAL_RETIRED, str(goal.id), events.goal_retired(goal, d))
+    return replace(goal, state=GoalState.RETIRED, retired=d)
+
+
+async def adopt_established_goals(
+    uow: UnitOfWork, goal_ids: Sequence[uuid.UUID], d: Decision, established_by: uuid.UUID
+) -> list[uuid.UUID]:
+    """The goals side of the directive/plan saga: adopt each DRAFT goal with the decision.
+
+    Goals already adopted (a replayed or superseding event) are left alone, which makes the saga
+    idempotent; a goal that cannot be adopted raises, so the event is dead-lettered whole.
+    """
+    adopted: list[uuid.UUID] = []
+    for goal_id in goal_ids:
+        goal = await repo.lock_goal(uow.conn, goal_id)
+        if goal is None:
+            raise NotFound(f"no goal {goal_id}", field="goalIds", rule="goal.exists")
+        if goal.state is not GoalState.DRAFT:
+            continue
+        await _adopt(uow, goal, d, established_by, "decision")
+        adopted.append(goal_id)
+    return adopted

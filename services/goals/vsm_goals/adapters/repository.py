@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -12,6 +14,7 @@ from ..domain.model import (
     Decision,
     Goal,
     GoalLevel,
+    GoalRevision,
     GoalState,
     Organization,
     OrganizationKind,
@@ -24,6 +27,12 @@ def _org(row: asyncpg.Record) -> Organization:
     return Organization(row["id"], row["code"], row["name"], OrganizationKind(row["kind"]), row["parent_id"])
 
 
+def _decision(row: asyncpg.Record, prefix: str) -> Decision | None:
+    if row[f"{prefix}_body"] is None:
+        return None
+    return Decision(row[f"{prefix}_body"], row[f"{prefix}_date"], row[f"{prefix}_par"], row[f"{prefix}_dn"])
+
+
 def _goal(row: asyncpg.Record) -> Goal:
     return Goal(
         id=row["id"],
@@ -33,10 +42,47 @@ def _goal(row: asyncpg.Record) -> Goal:
         description=row["description"],
         valid_from=row["valid_from"],
         valid_to=row["valid_to"],
+        revision=row["revision"],
+        adopted=_decision(row, "ad"),
+        retired=_decision(row, "rd"),
+        last_decision_on=row["last_decision_on"],
+        established_by=row["established_by"],
     )
 
 
-_GOAL_COLUMNS = "id, seq, level, title, description, state, valid_from, valid_to"
+# The goal as it stands now: the row in ``goals`` is kept current by every change.
+_CURRENT = """
+    SELECT g.id, g.seq, g.level, g.title, g.description, g.state, g.valid_from, g.valid_to, g.revision,
+           g.last_decision_on, g.established_by,
+           ad.body_id AS ad_body, ad.decided_on AS ad_date, ad.paragraph AS ad_par, ad.diary_number AS ad_dn,
+           rd.body_id AS rd_body, rd.decided_on AS rd_date, rd.paragraph AS rd_par, rd.diary_number AS rd_dn
+    FROM goals g
+    LEFT JOIN decisions ad ON ad.id = g.adopted_decision_id
+    LEFT JOIN decisions rd ON rd.id = g.retired_decision_id"""
+
+# The goal as it stood on date $1: in force only if adopted by a decision dated on or before it, with
+# the latest revision that had taken effect by then, retired if the retiring decision was dated by then.
+_AS_OF = """
+    SELECT g.id, g.seq, g.level, r.title, r.description, r.valid_from, r.valid_to, r.number AS revision,
+           CASE WHEN rd.decided_on <= $1 THEN 'RETIRED' ELSE 'ADOPTED' END AS state,
+           r.effective_on AS last_decision_on, g.established_by,
+           ad.body_id AS ad_body, ad.decided_on AS ad_date, ad.paragraph AS ad_par, ad.diary_number AS ad_dn,
+           CASE WHEN rd.decided_on <= $1 THEN rd.body_id END AS rd_body,
+           CASE WHEN rd.decided_on <= $1 THEN rd.decided_on END AS rd_date,
+           CASE WHEN rd.decided_on <= $1 THEN rd.paragraph END AS rd_par,
+           CASE WHEN rd.decided_on <= $1 THEN rd.diary_number END AS rd_dn
+    FROM goals g
+    JOIN decisions ad ON ad.id = g.adopted_decision_id AND ad.decided_on <= $1
+    LEFT JOIN decisions rd ON rd.id = g.retired_decision_id
+    JOIN LATERAL (SELECT * FROM goal_revisions r WHERE r.goal_id = g.id AND r.effective_on <= $1
+                  ORDER BY r.effective_on DESC, r.number DESC LIMIT 1) r ON true"""
+
+
+def _goals_source(as_of: date | None) -> tuple[str, list[Any]]:
+    """A FROM-able subquery of goals (now, or as of a date) and the arguments it binds."""
+    if as_of is None:
+        return f"({_CURRENT})", []
+    return f"({_AS_OF})", [as_of]
 
 
 # ---------------------------------------------------------------- organisations
@@ -135,8 +181,11 @@ async def themes_by_ids(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> d
 
 
 # ---------------------------------------------------------------- goals
-async def goals_by_ids(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Goal]:
-    rows = await conn.fetch(f"SELECT {_GOAL_COLUMNS} FROM goals WHERE id = ANY($1)", list(ids))
+async def goals_by_ids(
+    conn: asyncpg.Connection, ids: Sequence[uuid.UUID], as_of: date | None = None
+) -> dict[uuid.UUID, Goal]:
+    source, args = _goals_source(as_of)
+    rows = await conn.fetch(f"SELECT * FROM {source} g WHERE g.id = ANY(${len(args) + 1})", *args, list(ids))
     return {r["id"]: _goal(r) for r in rows}
 
 
@@ -153,28 +202,51 @@ async def page_goals(
     state: GoalState | None,
     after_seq: int | None,
     limit: int,
+    as_of: date | None = None,
 ) -> tuple[list[tuple[int, Goal]], int]:
     """One page in ``seq`` order plus the total count of the filter: two statements, any page size."""
-    where = """($1::text IS NULL OR g.level = $1)
-               AND ($2::text IS NULL OR g.state = $2)
-               AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM goal_organizations go
-                                                WHERE go.goal_id = g.id AND go.organization_id = $3))"""
-    args: list[Any] = [level.value if level else None, state.value if state else None, organization_id]
+    source, args = _goals_source(as_of)
+    n = len(args)
+    where = f"""(${n + 1}::text IS NULL OR g.level = ${n + 1})
+               AND (${n + 2}::text IS NULL OR g.state = ${n + 2})
+               AND (${n + 3}::uuid IS NULL OR EXISTS (SELECT 1 FROM goal_organizations go
+                                                WHERE go.goal_id = g.id AND go.organization_id = ${n + 3}))"""
+    args += [level.value if level else None, state.value if state else None, organization_id]
     rows = await conn.fetch(
-        f"SELECT {_GOAL_COLUMNS} FROM goals g WHERE {where} AND ($4::bigint IS NULL OR g.seq > $4) "
-        "ORDER BY g.seq LIMIT $5",
+        f"SELECT * FROM {source} g WHERE {where} AND (${n + 4}::bigint IS NULL OR g.seq > ${n + 4}) "
+        f"ORDER BY g.seq LIMIT ${n + 5}",
         *args,
         after_seq,
         limit,
     )
-    total = await conn.fetchval(f"SELECT count(*) FROM goals g WHERE {where}", *args)
+    total = await conn.fetchval(f"SELECT count(*) FROM {source} g WHERE {where}", *args)
     return [(r["seq"], _goal(r)) for r in rows], total
 
 
-async def parents_of(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+def _links_in_force(as_of: date | None) -> tuple[str, list[Any]]:
+    if as_of is None:
+        return "SELECT child_id, parent_id FROM goal_links WHERE effective_to IS NULL", []
+    # Both ends in force on the date, and the link itself in effect then; links made while the
+    # child was a draft took effect with the child's adoption.
+    return (
+        """SELECT l.child_id, l.parent_id FROM goal_links l
+           JOIN goals c ON c.id = l.child_id JOIN decisions cad ON cad.id = c.adopted_decision_id
+           JOIN goals p ON p.id = l.parent_id JOIN decisions pad ON pad.id = p.adopted_decision_id
+           WHERE cad.decided_on <= $1 AND pad.decided_on <= $1
+             AND (l.effective_from IS NULL OR l.effective_from <= $1)
+             AND (l.effective_to IS NULL OR l.effective_to > $1)""",
+        [as_of],
+    )
+
+
+async def parents_of(
+    conn: asyncpg.Connection, ids: Sequence[uuid.UUID], as_of: date | None = None
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    links, args = _links_in_force(as_of)
     rows = await conn.fetch(
-        "SELECT l.child_id, l.parent_id FROM goal_links l JOIN goals p ON p.id = l.parent_id "
-        "WHERE l.child_id = ANY($1) ORDER BY p.seq",
+        f"SELECT l.child_id, l.parent_id FROM ({links}) l JOIN goals p ON p.id = l.parent_id "
+        f"WHERE l.child_id = ANY(${len(args) + 1}) ORDER BY p.seq",
+        *args,
         list(ids),
     )
     out: dict[uuid.UUID, list[uuid.UUID]] = {}
@@ -183,10 +255,14 @@ async def parents_of(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict
     return out
 
 
-async def children_of(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+async def children_of(
+    conn: asyncpg.Connection, ids: Sequence[uuid.UUID], as_of: date | None = None
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    links, args = _links_in_force(as_of)
     rows = await conn.fetch(
-        "SELECT l.parent_id, l.child_id FROM goal_links l JOIN goals c ON c.id = l.child_id "
-        "WHERE l.parent_id = ANY($1) ORDER BY c.seq",
+        f"SELECT l.parent_id, l.child_id FROM ({links}) l JOIN goals c ON c.id = l.child_id "
+        f"WHERE l.parent_id = ANY(${len(args) + 1}) ORDER BY c.seq",
+        *args,
         list(ids),
     )
     out: dict[uuid.UUID, list[uuid.UUID]] = {}
@@ -224,8 +300,9 @@ async def themes_of_goals(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) ->
 async def ancestors(conn: asyncpg.Connection, goal_id: uuid.UUID) -> set[uuid.UUID]:
     rows = await conn.fetch(
         """WITH RECURSIVE up(id) AS (
-               SELECT parent_id FROM goal_links WHERE child_id = $1
-               UNION SELECT l.parent_id FROM goal_links l JOIN up ON l.child_id = up.id)
+               SELECT parent_id FROM goal_links WHERE child_id = $1 AND effective_to IS NULL
+               UNION SELECT l.parent_id FROM goal_links l JOIN up ON l.child_id = up.id
+                     WHERE l.effective_to IS NULL)
            SELECT id FROM up""",
         goal_id,
     )
@@ -244,6 +321,15 @@ async def insert_goal(conn: asyncpg.Connection, goal: Goal) -> None:
         goal.valid_from,
         goal.valid_to,
     )
+    await conn.execute(
+        "INSERT INTO goal_revisions (goal_id, number, title, description, valid_from, valid_to) "
+        "VALUES ($1, 1, $2, $3, $4, $5)",
+        goal.id,
+        goal.title,
+        goal.description,
+        goal.valid_from,
+        goal.valid_to,
+    )
     await conn.executemany(
         "INSERT INTO goal_links (child_id, parent_id) VALUES ($1, $2)", [(goal.id, p) for p in goal.parent_ids]
     )
@@ -256,18 +342,166 @@ async def insert_goal(conn: asyncpg.Connection, goal: Goal) -> None:
     )
 
 
-async def insert_link(conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID) -> bool:
+async def insert_link(
+    conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID, effective_from: date | None
+) -> bool:
     status = await conn.execute(
-        "INSERT INTO goal_links (child_id, parent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", child_id, parent_id
+        "INSERT INTO goal_links (child_id, parent_id, effective_from) VALUES ($1, $2, $3) "
+        "ON CONFLICT (child_id, parent_id) WHERE effective_to IS NULL DO NOTHING",
+        child_id,
+        parent_id,
+        effective_from,
     )
     return status.endswith(" 1")
 
 
-async def delete_link(conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID) -> bool:
-    status = await conn.execute("DELETE FROM goal_links WHERE child_id = $1 AND parent_id = $2", child_id, parent_id)
+async def end_link(
+    conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID, effective_to: date | None
+) -> bool:
+    """End a link in force; a draft's link is simply removed (it never took effect)."""
+    if effective_to is None:
+        status = await conn.execute(
+            "DELETE FROM goal_links WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL",
+            child_id,
+            parent_id,
+        )
+    else:
+        status = await conn.execute(
+            "UPDATE goal_links SET effective_to = $3 WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL",
+            child_id,
+            parent_id,
+            effective_to,
+        )
     return status.endswith(" 1")
 
 
 async def lock_goal(conn: asyncpg.Connection, goal_id: uuid.UUID) -> Goal | None:
-    row = await conn.fetchrow(f"SELECT {_GOAL_COLUMNS} FROM goals WHERE id = $1 FOR UPDATE", goal_id)
-    return _goal(row) if row else None
+    """The current goal with its organisations and parents, locked for the rest of the transaction."""
+    if await conn.fetchval("SELECT 1 FROM goals WHERE id = $1 FOR UPDATE", goal_id) is None:
+        return None
+    goal = (await goals_by_ids(conn, [goal_id]))[goal_id]
+    orgs = (await organizations_of_goals(conn, [goal_id])).get(goal_id, [])
+    parents = (await parents_of(conn, [goal_id])).get(goal_id, [])
+    return replace(goal, organization_ids=tuple(orgs), parent_ids=tuple(parents))
+
+
+async def insert_decision(conn: asyncpg.Connection, d: Decision) -> uuid.UUID:
+    decision_id = uuid.uuid4()
+    await conn.execute(
+        "INSERT INTO decisions (id, body_id, decided_on, paragraph, diary_number) VALUES ($1, $2, $3, $4, $5)",
+        decision_id,
+        d.body_id,
+        d.date,
+        d.paragraph,
+        d.diary_number,
+    )
+    return decision_id
+
+
+async def update_draft(conn: asyncpg.Connection, goal: Goal) -> None:
+    """A draft is edited in place: nothing about it was ever in force."""
+    await conn.execute(
+        "UPDATE goals SET title = $2, description = $3, valid_to = $4 WHERE id = $1",
+        goal.id,
+        goal.title,
+        goal.description,
+        goal.valid_to,
+    )
+    await conn.execute(
+        "UPDATE goal_revisions SET title = $2, description = $3, valid_to = $4, recorded_at = now() "
+        "WHERE goal_id = $1 AND number = $5",
+        goal.id,
+        goal.title,
+        goal.description,
+        goal.valid_to,
+        goal.revision,
+    )
+
+
+async def add_revision(conn: asyncpg.Connection, goal: Goal, decision_id: uuid.UUID, effective_on: date) -> None:
+    await conn.execute(
+        "INSERT INTO goal_revisions (goal_id, number, title, description, valid_from, valid_to, decision_id, "
+        "effective_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        goal.id,
+        goal.revision,
+        goal.title,
+        goal.description,
+        goal.valid_from,
+        goal.valid_to,
+        decision_id,
+        effective_on,
+    )
+    await conn.execute(
+        "UPDATE goals SET title = $2, description = $3, valid_to = $4, revision = $5, last_decision_on = $6 "
+        "WHERE id = $1",
+        goal.id,
+        goal.title,
+        goal.description,
+        goal.valid_to,
+        goal.revision,
+        effective_on,
+    )
+
+
+async def mark_adopted(
+    conn: asyncpg.Connection, goal: Goal, decision_id: uuid.UUID, decided_on: date, established_by: uuid.UUID | None
+) -> None:
+    await conn.execute(
+        "UPDATE goals SET state = 'ADOPTED', adopted_decision_id = $2, last_decision_on = $3, established_by = $4 "
+        "WHERE id = $1",
+        goal.id,
+        decision_id,
+        decided_on,
+        established_by,
+    )
+    # The draft revision is what was adopted: it takes effect with the decision.
+    await conn.execute(
+        "UPDATE goal_revisions SET decision_id = $2, effective_on = $3 WHERE goal_id = $1 AND number = $4",
+        goal.id,
+        decision_id,
+        decided_on,
+        goal.revision,
+    )
+
+
+async def mark_retired(conn: asyncpg.Connection, goal_id: uuid.UUID, decision_id: uuid.UUID) -> None:
+    await conn.execute(
+        "UPDATE goals SET state = 'RETIRED', retired_decision_id = $2 WHERE id = $1", goal_id, decision_id
+    )
+
+
+async def revisions_of(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[GoalRevision]]:
+    rows = await conn.fetch(
+        """SELECT r.*, d.body_id, d.decided_on, d.paragraph, d.diary_number FROM goal_revisions r
+           LEFT JOIN decisions d ON d.id = r.decision_id WHERE r.goal_id = ANY($1) ORDER BY r.goal_id, r.number""",
+        list(ids),
+    )
+    out: dict[uuid.UUID, list[GoalRevision]] = {}
+    for r in rows:
+        decision = Decision(r["body_id"], r["decided_on"], r["paragraph"], r["diary_number"]) if r["body_id"] else None
+        out.setdefault(r["goal_id"], []).append(
+            GoalRevision(
+                r["goal_id"],
+                r["number"],
+                r["title"],
+                r["description"],
+                r["valid_from"],
+                r["valid_to"],
+                decision,
+                r["effective_on"],
+                r["recorded_at"],
+            )
+        )
+    return out
+
+
+async def goals_due_for_review(conn: asyncpg.Connection, before: date) -> list[Goal]:
+    """Adopted OVERARCHING (4 years) and ACTION_PROGRAMME (1 year) goals whose review falls before ``before``."""
+    rows = await conn.fetch(
+        f"""SELECT * FROM ({_CURRENT}) g WHERE g.state = 'ADOPTED' AND (
+              (g.level = 'OVERARCHING' AND g.last_decision_on + interval '4 years' < $1)
+           OR (g.level = 'ACTION_PROGRAMME' AND g.last_decision_on + interval '1 year' < $1))
+           ORDER BY g.last_decision_on, g.seq""",
+        before,
+    )
+    return [_goal(r) for r in rows]

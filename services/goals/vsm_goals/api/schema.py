@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -15,10 +17,17 @@ from vsm_common.graphql import (
     standard_extensions,
 )
 
-from .. import service
+from .. import employee_goals, service
 from ..adapters import repository as repo
+from ..domain.model import Decision
 from .types import (
+    AccessLogEntry,
     CreateGoalInput,
+    DecisionInput,
+    EmployeeDataExport,
+    EmployeeGoal,
+    EmployeeGoalConnection,
+    EmployeeGoalInput,
     GInfo,
     Goal,
     GoalConnection,
@@ -29,7 +38,11 @@ from .types import (
     OrganizationInput,
     OrganizationKind,
     PageInfo,
+    ReviseGoalInput,
+    RowError,
+    UpsertEmployeeGoalsResult,
     Vision,
+    employee_goal_page,
 )
 
 
@@ -60,10 +73,12 @@ class Query:
             return None
         return Organization.from_domain(org) if org else None
 
-    @strawberry.field(description="One goal by id.")
-    async def goal(self, info: GInfo, id: strawberry.ID) -> Goal | None:
-        g = await info.context.loaders.goal.load(parse_id(id, "id"))
-        return Goal.from_domain(g) if g else None
+    @strawberry.field(
+        description="One goal by id; with asOf, as it stood on that date judged by the decisions in force then."
+    )
+    async def goal(self, info: GInfo, id: strawberry.ID, as_of: date | None = None) -> Goal | None:
+        g = await info.context.loaders.at(as_of).goal.load(parse_id(id, "id"))
+        return Goal.from_domain(g, as_of) if g else None
 
     @strawberry.field(description="Goals in a stable order, filtered, one Relay page at a time.")
     async def goals(
@@ -72,6 +87,9 @@ class Query:
         level: GoalLevel | None = None,
         organization_id: strawberry.ID | None = None,
         state: GoalState | None = None,
+        as_of: Annotated[
+            date | None, strawberry.argument(description="The structure as it stood on this date (what was in force).")
+        ] = None,
         first: Annotated[int | None, strawberry.argument(description="Page size, at most 1000.")] = None,
         after: str | None = None,
     ) -> GoalConnection:
@@ -80,17 +98,90 @@ class Query:
         org_id = parse_id(organization_id, "organizationId") if organization_id else None
         async with info.context.runtime.pool.acquire() as conn:
             rows, total = await repo.page_goals(
-                conn, level=level, organization_id=org_id, state=state, after_seq=after_seq, limit=limit + 1
+                conn,
+                level=level,
+                organization_id=org_id,
+                state=state,
+                after_seq=after_seq,
+                limit=limit + 1,
+                as_of=as_of,
             )
         page = rows[:limit]
+        structure = info.context.loaders.at(as_of)
         for _, g in page:
-            info.context.loaders.goal.prime(g.id, g)
-        edges = [GoalEdge(cursor=encode_cursor(seq), node=Goal.from_domain(g)) for seq, g in page]
+            structure.goal.prime(g.id, g)
+        edges = [GoalEdge(cursor=encode_cursor(seq), node=Goal.from_domain(g, as_of)) for seq, g in page]
         return GoalConnection(
             edges=edges,
             page_info=PageInfo(has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None),
             total_count=total,
         )
+
+    @strawberry.field(
+        description="Adopted övergripande mål and handlingsprogram whose review (översyn) falls before a date."
+    )
+    async def goals_due_for_review(self, info: GInfo, before: date) -> list[Goal]:
+        async with info.context.runtime.pool.acquire() as conn:
+            found = await repo.goals_due_for_review(conn, before)
+        return [Goal.from_domain(g) for g in found]
+
+    @strawberry.field(
+        description="Medarbetarmål, filtered. Personal data: every read is logged (who, whose, when, why)."
+    )
+    async def employee_goals(
+        self,
+        info: GInfo,
+        employee_ref: str | None = None,
+        unit_id: strawberry.ID | None = None,
+        operational_goal_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        purpose: Annotated[
+            str | None, strawberry.argument(description="Why the caller reads them (ändamål), for the access log.")
+        ] = None,
+    ) -> EmployeeGoalConnection:
+        return await employee_goal_page(
+            info,
+            first,
+            after,
+            purpose,
+            employee_ref=employee_ref,
+            unit_id=parse_id(unit_id, "unitId") if unit_id else None,
+            operational_goal_id=parse_id(operational_goal_id, "operationalGoalId") if operational_goal_id else None,
+        )
+
+    @strawberry.field(description="Everything held about one employee reference (registerutdrag); logged.")
+    async def employee_data_export(
+        self, info: GInfo, employee_ref: str, purpose: str | None = None
+    ) -> EmployeeDataExport:
+        export = await employee_goals.export_employee(
+            info.context.runtime,
+            employee_goals.Reader(info.context.actor, (purpose or "registerutdrag").strip()[:500]),
+            employee_ref,
+        )
+        return EmployeeDataExport(
+            employee_ref=export.employee_ref,
+            employee_goals=[EmployeeGoal.from_domain(g) for g in export.goals],
+            access_log=[
+                AccessLogEntry(
+                    accessed_at=e.accessed_at,
+                    actor=e.actor,
+                    purpose=e.purpose,
+                    operation=e.operation,
+                    goal_count=e.goal_count,
+                )
+                for e in export.access_log
+            ],
+        )
+
+
+def _decision(d: DecisionInput, field: str) -> Decision:
+    return Decision(
+        body_id=parse_id(d.body_id, f"{field}.bodyId"),
+        date=d.date,
+        paragraph=d.paragraph.strip() if d.paragraph else None,
+        diary_number=d.diary_number.strip() if d.diary_number else None,
+    )
 
 
 @strawberry.type
@@ -137,11 +228,73 @@ class Mutation:
         )
         return Goal.from_domain(g)
 
+    @strawberry.mutation(
+        description="Revise a goal: a draft in place, an adopted goal as a new revision with a decision."
+    )
+    async def revise_goal(self, info: GInfo, id: strawberry.ID, input: ReviseGoalInput) -> Goal:
+        g = await service.revise_goal(
+            info.context.runtime,
+            parse_id(id, "id"),
+            service.Revision(
+                title=input.title,
+                description=input.description,
+                valid_to=input.valid_to,
+                decision=_decision(input.decision, "input.decision") if input.decision else None,
+            ),
+        )
+        return Goal.from_domain(g)
+
+    @strawberry.mutation(description="Adopt a draft goal by decision (antagande); it needs the links of its level.")
+    async def adopt_goal(self, info: GInfo, id: strawberry.ID, decision: DecisionInput) -> Goal:
+        g = await service.adopt_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
+        return Goal.from_domain(g)
+
+    @strawberry.mutation(description="Retire an adopted goal by decision (avveckling); it stays in the history.")
+    async def retire_goal(self, info: GInfo, id: strawberry.ID, decision: DecisionInput) -> Goal:
+        g = await service.retire_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
+        return Goal.from_domain(g)
+
+    @strawberry.mutation(
+        description="Create or update up to 10,000 medarbetarmål from an HR system, idempotent by "
+        "(sourceSystem, externalId). A batch with any invalid row is refused whole."
+    )
+    async def upsert_employee_goals(
+        self, info: GInfo, source_system: str, goals: list[EmployeeGoalInput]
+    ) -> UpsertEmployeeGoalsResult:
+        rows = []
+        bad: list[RowError] = []
+        for i, g in enumerate(goals):
+            try:
+                unit = uuid.UUID(g.unit_id)
+            except ValueError:
+                bad.append(RowError(index=i, field="unitId", message="not a valid id"))
+                unit = uuid.UUID(int=0)
+            try:
+                goal = uuid.UUID(g.operational_goal_id)
+            except ValueError:
+                bad.append(RowError(index=i, field="operationalGoalId", message="not a valid id"))
+                goal = uuid.UUID(int=0)
+            rows.append(employee_goals.new_row(g.external_id, g.employee_ref, unit, goal, g.title))
+        result = await employee_goals.upsert_employee_goals(info.context.runtime, source_system, rows)
+        # A malformed id is reported once, not again as "unknown unit/goal".
+        reported = {(e.index, e.field) for e in bad}
+        errors = bad + [
+            RowError(index=p.index, field=p.field, message=p.message)
+            for p in result.errors
+            if (p.index, p.field) not in reported
+        ]
+        errors.sort(key=lambda e: e.index)
+        if errors:
+            return UpsertEmployeeGoalsResult(created=0, updated=0, unchanged=0, errors=errors)
+        return UpsertEmployeeGoalsResult(
+            created=result.created, updated=result.updated, unchanged=result.unchanged, errors=[]
+        )
+
 
 schema = strawberry.federation.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Organization, Goal, Vision],
+    types=[Organization, Goal, Vision, EmployeeGoal],
     federation_version="2.9",
     extensions=standard_extensions(),  # type: ignore[arg-type]
 )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from vsm_common.graphql import check_page_size, decode_cursor, encode_cursor
+
+from .. import employee_goals
 from ..domain import model
 from ..domain.model import GoalLevel, GoalState, OrganizationKind
 from .context import GoalsContext
@@ -115,6 +118,27 @@ class Vision:
         )
 
 
+@strawberry.type(description="A revision of a goal (revidering): a numbered version with its own decision.")
+class GoalRevision:
+    number: int = strawberry.field(description="Revision number, 1 for the goal as first written.")
+    title: str = strawberry.field(description="Title in this revision (rubrik).")
+    description: str | None = strawberry.field(description="Description in this revision.")
+    decision: Decision | None = strawberry.field(
+        description="The decision that made this revision take effect (beslut); null for a draft."
+    )
+    recorded_at: datetime = strawberry.field(description="When the revision was recorded in vsm.")
+
+    @classmethod
+    def from_domain(cls, r: model.GoalRevision) -> GoalRevision:
+        return cls(
+            number=r.number,
+            title=r.title,
+            description=r.description,
+            decision=Decision.from_domain(r.decision) if r.decision else None,
+            recorded_at=r.recorded_at,
+        )
+
+
 @strawberry.federation.type(keys=["id"], description="A goal (mål) at one level of the goal structure.")
 class Goal:
     id: strawberry.ID
@@ -124,9 +148,15 @@ class Goal:
     state: GoalState = strawberry.field(description="State: utkast, antaget or avvecklat.")
     valid_from: date | None = strawberry.field(description="First day the goal applies (giltig från).")
     valid_to: date | None = strawberry.field(description="Last day the goal applies (giltig till).")
+    adopted: Decision | None = strawberry.field(description="The decision that adopted the goal (antagandebeslut).")
+    review_due: date | None = strawberry.field(
+        description="When the goal is due for review (översyn): övergripande mål every 4th year, "
+        "handlingsprogram yearly, counted from the latest decision."
+    )
+    as_of: strawberry.Private[date | None]
 
     @classmethod
-    def from_domain(cls, g: model.Goal) -> Goal:
+    def from_domain(cls, g: model.Goal, as_of: date | None = None) -> Goal:
         return cls(
             id=strawberry.ID(str(g.id)),
             level=g.level,
@@ -135,6 +165,9 @@ class Goal:
             state=g.state,
             valid_from=g.valid_from,
             valid_to=g.valid_to,
+            adopted=Decision.from_domain(g.adopted) if g.adopted else None,
+            review_due=g.review_due,
+            as_of=as_of,
         )
 
     @strawberry.field(description="Vision themes an OVERARCHING goal serves (visionsområden).")
@@ -145,9 +178,10 @@ class Goal:
 
     @strawberry.field(description="The goals this goal serves, one level up (överordnade mål).")
     async def parents(self, info: GInfo) -> list[Goal]:
-        ids = await info.context.loaders.parent_ids.load(uuid.UUID(self.id))
-        goals = await info.context.loaders.goal.load_many(ids)
-        return [Goal.from_domain(g) for g in goals if g]
+        structure = info.context.loaders.at(self.as_of)
+        ids = await structure.parent_ids.load(uuid.UUID(self.id))
+        goals = await structure.goal.load_many(ids)
+        return [Goal.from_domain(g, self.as_of) for g in goals if g]
 
     @strawberry.field(description="The goals that serve this goal (underordnade mål), optionally of one level.")
     async def children(
@@ -155,9 +189,10 @@ class Goal:
         info: GInfo,
         level: Annotated[GoalLevel | None, strawberry.argument(description="Only children of this level.")] = None,
     ) -> list[Goal]:
-        ids = await info.context.loaders.child_ids.load(uuid.UUID(self.id))
-        goals = await info.context.loaders.goal.load_many(ids)
-        return [Goal.from_domain(g) for g in goals if g and (level is None or g.level == level)]
+        structure = info.context.loaders.at(self.as_of)
+        ids = await structure.child_ids.load(uuid.UUID(self.id))
+        goals = await structure.goal.load_many(ids)
+        return [Goal.from_domain(g, self.as_of) for g in goals if g and (level is None or g.level == level)]
 
     @strawberry.field(description="The owning nämnd/bolag, or the recipients of a CONCRETE goal (mottagare).")
     async def organizations(self, info: GInfo) -> list[Organization]:
@@ -165,14 +200,124 @@ class Goal:
         orgs = await info.context.loaders.organization.load_many(ids)
         return [Organization.from_domain(o) for o in orgs if o]
 
+    @strawberry.field(description="Every revision of the goal, oldest first (revisioner).")
+    async def revisions(self, info: GInfo) -> list[GoalRevision]:
+        found = await info.context.loaders.revisions.load(uuid.UUID(self.id))
+        if self.as_of is not None:
+            found = [r for r in found if r.effective_on is not None and r.effective_on <= self.as_of]
+        return [GoalRevision.from_domain(r) for r in found]
+
+    @strawberry.field(
+        description="Medarbetarmål linked to this verksamhetsmål. Personal data: every read is logged "
+        "(who, whose, when, why)."
+    )
+    async def employee_goals(
+        self,
+        info: GInfo,
+        first: int | None = None,
+        after: str | None = None,
+        purpose: Annotated[
+            str | None, strawberry.argument(description="Why the caller reads them (ändamål), for the access log.")
+        ] = None,
+    ) -> EmployeeGoalConnection:
+        return await employee_goal_page(info, first, after, purpose, operational_goal_id=uuid.UUID(self.id))
+
     @classmethod
     async def resolve_reference(cls, info: GInfo, id: strawberry.ID) -> Goal | None:
         try:
             key = uuid.UUID(id)
         except ValueError:
             return None
-        goal = await info.context.loaders.goal.load(key)
+        goal = await info.context.loaders.at(None).goal.load(key)
         return Goal.from_domain(goal) if goal else None
+
+
+@strawberry.federation.type(keys=["id"], description="A medarbetarmål: an employee's goal. Personal data.")
+class EmployeeGoal:
+    id: strawberry.ID
+    employee_ref: str = strawberry.field(description="Pseudonymous employee reference from the HR system.")
+    title: str = strawberry.field(description="The goal as the employee and manager wrote it.")
+    state: GoalState
+    source_system: str = strawberry.field(description="The HR system the goal came from (källsystem).")
+    external_id: str = strawberry.field(description="The goal's id in that system.")
+    unit_id: strawberry.Private[uuid.UUID]
+    operational_goal_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_domain(cls, g: model.EmployeeGoal) -> EmployeeGoal:
+        return cls(
+            id=strawberry.ID(str(g.id)),
+            employee_ref=g.employee_ref,
+            title=g.title,
+            state=g.state,
+            source_system=g.source_system,
+            external_id=g.external_id,
+            unit_id=g.unit_id,
+            operational_goal_id=g.operational_goal_id,
+        )
+
+    @strawberry.field(description="The unit (enhet) where the employee works.")
+    async def unit(self, info: GInfo) -> Organization:
+        org = await info.context.loaders.organization.load(self.unit_id)
+        assert org is not None
+        return Organization.from_domain(org)
+
+    @strawberry.field(description="The verksamhetsmål the goal contributes to.")
+    async def operational_goal(self, info: GInfo) -> Goal:
+        goal = await info.context.loaders.at(None).goal.load(self.operational_goal_id)
+        assert goal is not None
+        return Goal.from_domain(goal)
+
+    @classmethod
+    async def resolve_reference(cls, info: GInfo, id: strawberry.ID) -> EmployeeGoal | None:
+        try:
+            key = uuid.UUID(id)
+        except ValueError:
+            return None
+        found = await info.context.loaders.employee_goal.load(key)
+        return cls.from_domain(found) if found else None
+
+
+@strawberry.type(description="A medarbetarmål in a page.")
+class EmployeeGoalEdge:
+    cursor: str
+    node: EmployeeGoal
+
+
+@strawberry.type(description="A page of medarbetarmål (Relay connection).")
+class EmployeeGoalConnection:
+    edges: list[EmployeeGoalEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Number of medarbetarmål matching the filter.")
+
+
+async def employee_goal_page(
+    info: GInfo,
+    first: int | None,
+    after: str | None,
+    purpose: str | None,
+    *,
+    employee_ref: str | None = None,
+    unit_id: uuid.UUID | None = None,
+    operational_goal_id: uuid.UUID | None = None,
+) -> EmployeeGoalConnection:
+    limit = check_page_size(first)
+    rows, total = await employee_goals.read_page(
+        info.context.runtime,
+        employee_goals.Reader(info.context.actor, (purpose or "not stated").strip()[:500]),
+        employee_ref=employee_ref,
+        unit_id=unit_id,
+        operational_goal_id=operational_goal_id,
+        after_seq=decode_cursor(after),
+        limit=limit + 1,
+    )
+    page = rows[:limit]
+    edges = [EmployeeGoalEdge(cursor=encode_cursor(seq), node=EmployeeGoal.from_domain(g)) for seq, g in page]
+    return EmployeeGoalConnection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None),
+        total_count=total,
+    )
 
 
 @strawberry.type(description="Relay page information.")
@@ -192,6 +337,62 @@ class GoalConnection:
     edges: list[GoalEdge]
     page_info: PageInfo
     total_count: int = strawberry.field(description="Number of goals matching the filter, across all pages.")
+
+
+@strawberry.federation.type(shareable=True, description="What is wrong with one row of a batch.")
+class RowError:
+    index: int = strawberry.field(description="Position of the row in the batch, from 0.")
+    field: str | None = strawberry.field(description="The input field at fault.")
+    message: str
+
+
+@strawberry.type(description="Outcome of a batch of medarbetarmål; a batch with any error changes nothing.")
+class UpsertEmployeeGoalsResult:
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[RowError]
+
+
+@strawberry.type(description="One read of an employee's medarbetarmål (loggpost).")
+class AccessLogEntry:
+    accessed_at: datetime
+    actor: str = strawberry.field(description="Who read them.")
+    purpose: str = strawberry.field(description="Why (ändamål).")
+    operation: str = strawberry.field(description="read or export.")
+    goal_count: int = strawberry.field(description="How many of the employee's goals were returned.")
+
+
+@strawberry.type(description="Everything vsm holds about one employee reference (registerutdrag, GDPR art. 15).")
+class EmployeeDataExport:
+    employee_ref: str
+    employee_goals: list[EmployeeGoal]
+    access_log: list[AccessLogEntry]
+
+
+@strawberry.input(description="A decision (beslut).")
+class DecisionInput:
+    body_id: strawberry.ID = strawberry.field(description="The deciding body (beslutande organ).")
+    date: date = strawberry.field(description="Date of the decision.")
+    paragraph: str | None = None
+    diary_number: str | None = None
+
+
+@strawberry.input(description="A change to a goal; a DRAFT changes in place, an adopted goal needs a decision.")
+class ReviseGoalInput:
+    title: str | None = None
+    description: str | None = None
+    valid_to: date | None = None
+    decision: DecisionInput | None = None
+
+
+@strawberry.input(description="A medarbetarmål from the HR system.")
+class EmployeeGoalInput:
+    external_id: str = strawberry.field(description="The goal's id in the HR system.")
+    employee_ref: str = strawberry.field(description="Pseudonymous employee reference; never a name or personnummer.")
+    unit_id: strawberry.ID
+    operational_goal_id: strawberry.ID
+    title: str
 
 
 @strawberry.input(description="A new organisation.")

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Goal, Organization
+from .model import Decision, Goal, Organization
 
 ORGANIZATION_REGISTERED = "vsm.goals.organization.registered.v1"
 GOAL_CREATED = "vsm.goals.goal.created.v1"
 GOAL_LINKED = "vsm.goals.goal.linked.v1"
 GOAL_UNLINKED = "vsm.goals.goal.unlinked.v1"
+GOAL_REVISED = "vsm.goals.goal.revised.v1"
+GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
+GOAL_RETIRED = "vsm.goals.goal.retired.v1"
+EMPLOYEE_GOALS_LINKED = "vsm.goals.employee_goals.linked.v1"
+EMPLOYEE_GOALS_REMOVED = "vsm.goals.employee_goals.removed.v1"
+
+ALL_TYPES = (
+    ORGANIZATION_REGISTERED,
+    GOAL_CREATED,
+    GOAL_REVISED,
+    GOAL_ADOPTED,
+    GOAL_RETIRED,
+    GOAL_LINKED,
+    GOAL_UNLINKED,
+    EMPLOYEE_GOALS_LINKED,
+    EMPLOYEE_GOALS_REMOVED,
+)
 
 
 def organization_registered(org: Organization) -> dict[str, Any]:
@@ -37,3 +54,49 @@ def goal_created(goal: Goal) -> dict[str, Any]:
 
 def goal_link(child_id: str, parent_id: str) -> dict[str, Any]:
     return {"goalId": child_id, "parentId": parent_id}
+
+
+def decision(d: Decision) -> dict[str, Any]:
+    return {
+        "bodyId": str(d.body_id),
+        "date": d.date.isoformat(),
+        "paragraph": d.paragraph,
+        "diaryNumber": d.diary_number,
+    }
+
+
+def goal_revised(goal: Goal, d: Decision | None) -> dict[str, Any]:
+    return {
+        "goalId": str(goal.id),
+        "revision": goal.revision,
+        "title": goal.title,
+        "validFrom": goal.valid_from.isoformat() if goal.valid_from else None,
+        "validTo": goal.valid_to.isoformat() if goal.valid_to else None,
+        "organizationIds": [str(o) for o in goal.organization_ids],
+        "decision": decision(d) if d else None,
+    }
+
+
+def goal_adopted(goal: Goal, d: Decision) -> dict[str, Any]:
+    return {
+        "goalId": str(goal.id),
+        "level": str(goal.level),
+        "revision": goal.revision,
+        "decision": decision(d),
+        "establishedBy": str(goal.established_by) if goal.established_by else None,
+    }
+
+
+def goal_retired(goal: Goal, d: Decision) -> dict[str, Any]:
+    return {"goalId": str(goal.id), "decision": decision(d), "retiredOn": d.date.isoformat()}
+
+
+def employee_goals_linked(
+    operational_goal_id: str, employee_goal_ids: list[str], unit_ids: list[str]
+) -> dict[str, Any]:
+    # Ids only: titles and employee references are personal data and never leave the service.
+    return {"operationalGoalId": operational_goal_id, "employeeGoalIds": employee_goal_ids, "unitIds": unit_ids}
+
+
+def employee_goals_removed(operational_goal_id: str, employee_goal_ids: list[str], reason: str) -> dict[str, Any]:
+    return {"operationalGoalId": operational_goal_id, "employeeGoalIds": employee_goal_ids, "reason": reason}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 class OrganizationKind(enum.StrEnum):
@@ -80,7 +80,7 @@ class Vision:
 
 @dataclass(frozen=True, slots=True)
 class Goal:
-    """A goal (mål) at one level of the structure."""
+    """A goal (mål) at one level of the structure, as it stands now or on an ``as of`` date."""
 
     id: uuid.UUID
     level: GoalLevel
@@ -92,3 +92,57 @@ class Goal:
     parent_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
     organization_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
     theme_ids: tuple[uuid.UUID, ...] = field(default_factory=tuple)
+    revision: int = 1
+    adopted: Decision | None = None
+    retired: Decision | None = None
+    last_decision_on: date | None = None
+    established_by: uuid.UUID | None = None
+
+    @property
+    def review_due(self) -> date | None:
+        """When KF must review the goal (översyn): OVERARCHING every 4th year, ACTION_PROGRAMME yearly."""
+        years = REVIEW_INTERVAL_YEARS.get(self.level)
+        if years is None or self.state is not GoalState.ADOPTED or self.last_decision_on is None:
+            return None
+        return add_years(self.last_decision_on, years)
+
+
+REVIEW_INTERVAL_YEARS: dict[GoalLevel, int] = {GoalLevel.OVERARCHING: 4, GoalLevel.ACTION_PROGRAMME: 1}
+
+
+def add_years(d: date, years: int) -> date:
+    """Same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRevision:
+    """One numbered revision of a goal (revidering) with the decision that made it effective."""
+
+    goal_id: uuid.UUID
+    number: int
+    title: str
+    description: str | None
+    valid_from: date | None
+    valid_to: date | None
+    decision: Decision | None
+    effective_on: date | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeGoal:
+    """A medarbetarmål: personal data, identified by the HR system's (sourceSystem, externalId)."""
+
+    id: uuid.UUID
+    source_system: str
+    external_id: str
+    employee_ref: str  # pseudonymous reference from the HR system, never a name or personnummer
+    unit_id: uuid.UUID
+    operational_goal_id: uuid.UUID
+    title: str
+    state: GoalState
+    updated_at: datetime | None = None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from vsm_common.errors import DomainError
 
-from .model import GoalLevel, Organization, OrganizationKind
+from .model import EmployeeGoal, Goal, GoalLevel, GoalState, Organization, OrganizationKind
 
 TITLE_MAX = 300
 CODE_MAX = 20
@@ -119,14 +120,21 @@ def check_organizations(
         )
 
 
-def check_validity(level: GoalLevel, valid_from: date | None, valid_to: date | None) -> None:
+# A CONCRETE goal lives 1-3 years (seed: "har en varaktighet på 1-3 år"), counted inclusively.
+CONCRETE_MIN_DAYS = 365
+CONCRETE_MAX_DAYS = 3 * 366
+
+
+def check_validity(level: GoalLevel, valid_from: date | None, valid_to: date | None, prefix: str = "input") -> None:
     if valid_from and valid_to and valid_to < valid_from:
-        raise DomainError("validTo must not be before validFrom", field="input.validTo", rule="goal.validity_order")
+        raise DomainError("validTo must not be before validFrom", field=f"{prefix}.validTo", rule="goal.validity_order")
     if level is GoalLevel.CONCRETE and valid_from and valid_to:
-        years = (valid_to - valid_from).days / 365.25
-        if years > 3.01:
+        days = (valid_to - valid_from).days + 1
+        if not CONCRETE_MIN_DAYS <= days <= CONCRETE_MAX_DAYS:
             raise DomainError(
-                "a CONCRETE goal is valid for 1-3 years", field="input.validTo", rule="goal.concrete_validity"
+                f"a CONCRETE goal is valid for 1-3 years; {valid_from} to {valid_to} is {days} days",
+                field=f"{prefix}.validTo",
+                rule="goal.concrete_validity",
             )
 
 
@@ -140,3 +148,149 @@ def check_themes(level: GoalLevel, theme_ids: Sequence[uuid.UUID]) -> None:
 def check_valid_on(d: date | None) -> None:
     if d is not None and not (1900 <= d.year <= 2200):
         raise DomainError("date out of range", field="input.validFrom", rule="date.range")
+
+
+# ---------------------------------------------------------------- decisions (beslut)
+COUNCIL_LEVELS = frozenset({GoalLevel.OVERARCHING, GoalLevel.ACTION_PROGRAMME, GoalLevel.CONCRETE})
+
+
+def check_decision_body(goal: Goal, body: Organization, field: str = "decision.bodyId") -> None:
+    """KF adopts, revises and retires OVERARCHING, ACTION_PROGRAMME and CONCRETE goals; the owning
+    nämnd or bolag its OPERATIONAL goals (seed: "nämnder och bolag fastställer ... verksamhetsmål")."""
+    if goal.level in COUNCIL_LEVELS:
+        if body.kind is not OrganizationKind.COUNCIL:
+            raise DomainError(
+                f"a {goal.level} goal is decided by kommunfullmäktige (COUNCIL), not by {body.code}",
+                field=field,
+                rule="decision.body_for_level",
+            )
+    elif body.id not in goal.organization_ids:
+        raise DomainError(
+            f"an OPERATIONAL goal is decided by the nämnd or bolag that owns it, not by {body.code}",
+            field=field,
+            rule="decision.body_for_level",
+        )
+
+
+def check_decision_order(goal: Goal, decided_on: date, field: str = "decision.date") -> None:
+    """A goal's decisions follow each other in time; history is judged by decision dates."""
+    previous = goal.retired.date if goal.retired else goal.last_decision_on
+    if previous is not None and decided_on < previous:
+        raise DomainError(
+            f"the decision date {decided_on} is before the goal's previous decision ({previous})",
+            field=field,
+            rule="decision.date_order",
+        )
+
+
+def check_adoptable(
+    goal: Goal, parents: Sequence[Goal], organizations: Sequence[Organization], field: str = "id"
+) -> None:
+    """Adoption needs the links and recipients of the goal's level, and parents in force."""
+    if goal.state is not GoalState.DRAFT:
+        raise DomainError(f"the goal is {goal.state}; only a DRAFT can be adopted", field=field, rule="goal.state")
+    required_parent = {
+        GoalLevel.ACTION_PROGRAMME: "an ACTION_PROGRAMME goal serves at least one OVERARCHING goal",
+        GoalLevel.CONCRETE: "a CONCRETE goal serves at least one ACTION_PROGRAMME or OVERARCHING goal",
+        GoalLevel.OPERATIONAL: "an OPERATIONAL goal serves at least one CONCRETE goal",
+    }.get(goal.level)
+    if required_parent and not parents:
+        raise DomainError(f"cannot adopt: {required_parent}", field="parentIds", rule="goal.adoption_needs_parent")
+    for parent in parents:
+        if parent.state is not GoalState.ADOPTED:
+            raise DomainError(
+                f"cannot adopt: the goal it serves ({parent.title}) is {parent.state}, not in force",
+                field="parentIds",
+                rule="goal.parent_in_force",
+            )
+    if goal.level is GoalLevel.CONCRETE:
+        if not organizations:
+            raise DomainError(
+                "cannot adopt: a CONCRETE goal is directed to one or more nämnder or bolag",
+                field="organizationIds",
+                rule="goal.concrete_recipients",
+            )
+        if goal.valid_from is None or goal.valid_to is None:
+            raise DomainError(
+                "cannot adopt: a CONCRETE goal needs validFrom and validTo (1-3 years)",
+                field="validTo",
+                rule="goal.concrete_validity",
+            )
+        check_validity(goal.level, goal.valid_from, goal.valid_to, prefix="goal")
+    if goal.level is GoalLevel.OPERATIONAL and len(organizations) != 1:
+        raise DomainError(
+            "cannot adopt: an OPERATIONAL goal is owned by exactly one nämnd or bolag",
+            field="organizationIds",
+            rule="goal.operational_owner",
+        )
+    check_organizations(goal.level, organizations, field="organizationIds")
+
+
+def check_revisable(goal: Goal, has_decision: bool) -> None:
+    if goal.state is GoalState.RETIRED:
+        raise DomainError("a retired goal cannot be revised", field="id", rule="goal.retired")
+    if goal.state is GoalState.ADOPTED and not has_decision:
+        raise DomainError(
+            "an adopted goal is never edited in place: a revision needs its own decision",
+            field="input.decision",
+            rule="goal.revision_needs_decision",
+        )
+
+
+def check_retirable(goal: Goal) -> None:
+    if goal.state is not GoalState.ADOPTED:
+        raise DomainError(
+            f"the goal is {goal.state}; only an adopted goal can be retired", field="id", rule="goal.state"
+        )
+
+
+# ---------------------------------------------------------------- medarbetarmål
+MAX_EMPLOYEE_GOAL_BATCH = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """What is wrong with one row of a batch; the batch is refused whole."""
+
+    index: int
+    field: str
+    message: str
+
+
+def check_employee_goal_rows(
+    rows: Sequence[EmployeeGoal],
+    units: Mapping[uuid.UUID, Organization],
+    operational_goals: Mapping[uuid.UUID, Goal],
+) -> list[RowProblem]:
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        if not row.external_id.strip():
+            problems.append(RowProblem(i, "externalId", "externalId must not be empty"))
+        elif row.external_id in seen:
+            problems.append(RowProblem(i, "externalId", f"externalId repeats row {seen[row.external_id]}"))
+        else:
+            seen[row.external_id] = i
+        if not row.employee_ref.strip():
+            problems.append(RowProblem(i, "employeeRef", "employeeRef must not be empty"))
+        if not row.title.strip():
+            problems.append(RowProblem(i, "title", "title must not be empty"))
+        elif len(row.title) > TITLE_MAX:
+            problems.append(RowProblem(i, "title", f"title must be at most {TITLE_MAX} characters"))
+        unit = units.get(row.unit_id)
+        if unit is None:
+            problems.append(RowProblem(i, "unitId", "unknown unit"))
+        elif unit.kind not in (OrganizationKind.UNIT, OrganizationKind.ADMINISTRATION):
+            problems.append(RowProblem(i, "unitId", f"{unit.code} is {unit.kind}, not a unit (enhet) or förvaltning"))
+        goal = operational_goals.get(row.operational_goal_id)
+        if goal is None:
+            problems.append(RowProblem(i, "operationalGoalId", "unknown goal"))
+        elif goal.level is not GoalLevel.OPERATIONAL or goal.state is not GoalState.ADOPTED:
+            problems.append(
+                RowProblem(
+                    i,
+                    "operationalGoalId",
+                    f"a medarbetarmål links to an adopted OPERATIONAL goal; this one is {goal.level} {goal.state}",
+                )
+            )
+    return problems

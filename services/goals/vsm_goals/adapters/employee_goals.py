@@ -1,0 +1,125 @@
+"""SQL for medarbetarmål and their access log. Bulk paths use COPY: batches are 10,000 rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from ..domain.model import EmployeeGoal, GoalState
+
+_COLUMNS = "id, seq, source_system, external_id, employee_ref, unit_id, operational_goal_id, title, state, updated_at"
+
+
+def _row(r: asyncpg.Record) -> EmployeeGoal:
+    return EmployeeGoal(
+        id=r["id"],
+        source_system=r["source_system"],
+        external_id=r["external_id"],
+        employee_ref=r["employee_ref"],
+        unit_id=r["unit_id"],
+        operational_goal_id=r["operational_goal_id"],
+        title=r["title"],
+        state=GoalState(r["state"]),
+        updated_at=r["updated_at"],
+    )
+
+
+async def existing_by_external_id(
+    conn: asyncpg.Connection, source_system: str, external_ids: Sequence[str]
+) -> dict[str, EmployeeGoal]:
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM employee_goals WHERE source_system = $1 AND external_id = ANY($2) FOR UPDATE",
+        source_system,
+        list(external_ids),
+    )
+    return {r["external_id"]: _row(r) for r in rows}
+
+
+async def write_batch(conn: asyncpg.Connection, rows: Sequence[EmployeeGoal]) -> None:
+    """Insert or update ``rows`` in three statements, whatever the batch size."""
+    if not rows:
+        return
+    await conn.execute(
+        """CREATE TEMP TABLE employee_goals_in (
+               id uuid, source_system text, external_id text, employee_ref text,
+               unit_id uuid, operational_goal_id uuid, title text) ON COMMIT DROP"""
+    )
+    await conn.copy_records_to_table(
+        "employee_goals_in",
+        records=[
+            (r.id, r.source_system, r.external_id, r.employee_ref, r.unit_id, r.operational_goal_id, r.title)
+            for r in rows
+        ],
+    )
+    await conn.execute(
+        """INSERT INTO employee_goals
+               (id, source_system, external_id, employee_ref, unit_id, operational_goal_id, title)
+           SELECT id, source_system, external_id, employee_ref, unit_id, operational_goal_id, title
+           FROM employee_goals_in
+           ON CONFLICT (source_system, external_id) DO UPDATE SET
+               employee_ref = excluded.employee_ref, unit_id = excluded.unit_id,
+               operational_goal_id = excluded.operational_goal_id, title = excluded.title, updated_at = now()"""
+    )
+    await conn.execute("DROP TABLE employee_goals_in")
+
+
+async def page(
+    conn: asyncpg.Connection,
+    *,
+    employee_ref: str | None,
+    unit_id: uuid.UUID | None,
+    operational_goal_id: uuid.UUID | None,
+    after_seq: int | None,
+    limit: int,
+) -> tuple[list[tuple[int, EmployeeGoal]], int]:
+    where = """($1::text IS NULL OR employee_ref = $1) AND ($2::uuid IS NULL OR unit_id = $2)
+               AND ($3::uuid IS NULL OR operational_goal_id = $3)"""
+    args = [employee_ref, unit_id, operational_goal_id]
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM employee_goals WHERE {where} AND ($4::bigint IS NULL OR seq > $4) "
+        "ORDER BY seq LIMIT $5",
+        *args,
+        after_seq,
+        limit,
+    )
+    total = await conn.fetchval(f"SELECT count(*) FROM employee_goals WHERE {where}", *args)
+    return [(r["seq"], _row(r)) for r in rows], total
+
+
+async def by_employee(conn: asyncpg.Connection, employee_ref: str) -> list[EmployeeGoal]:
+    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM employee_goals WHERE employee_ref = $1 ORDER BY seq", employee_ref)
+    return [_row(r) for r in rows]
+
+
+async def by_ids(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, EmployeeGoal]:
+    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM employee_goals WHERE id = ANY($1)", list(ids))
+    return {r["id"]: _row(r) for r in rows}
+
+
+async def log_access(
+    conn: asyncpg.Connection, actor: str, purpose: str, operation: str, counts: dict[str, int]
+) -> None:
+    await conn.executemany(
+        "INSERT INTO employee_goal_access_log (actor, employee_ref, purpose, operation, goal_count) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        [(actor, ref, purpose, operation, n) for ref, n in counts.items()],
+    )
+
+
+async def access_log_of(conn: asyncpg.Connection, employee_ref: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT accessed_at, actor, purpose, operation, goal_count FROM employee_goal_access_log "
+        "WHERE employee_ref = $1 ORDER BY accessed_at, id",
+        employee_ref,
+    )
+
+
+async def delete_older_than(conn: asyncpg.Connection, cutoff: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Remove medarbetarmål not changed since ``cutoff``; returns (id, operational goal id) of each."""
+    rows = await conn.fetch(
+        "DELETE FROM employee_goals WHERE updated_at < $1 RETURNING id, operational_goal_id", cutoff
+    )
+    return [(r["id"], r["operational_goal_id"]) for r in rows]

@@ -1,0 +1,189 @@
+"""Use cases for medarbetarmål: bulk upsert from the HR system, logged reads, export, disposal (gallring)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from vsm_common.errors import DomainError
+from vsm_common.runtime import Runtime
+
+from .adapters import employee_goals as repo
+from .adapters import repository as goals_repo
+from .domain import events, rules
+from .domain.model import EmployeeGoal, GoalState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[rules.RowProblem]
+
+
+def _same(a: EmployeeGoal, b: EmployeeGoal) -> bool:
+    return (a.employee_ref, a.unit_id, a.operational_goal_id, a.title) == (
+        b.employee_ref,
+        b.unit_id,
+        b.operational_goal_id,
+        b.title,
+    )
+
+
+async def upsert_employee_goals(rt: Runtime, source_system: str, rows: Sequence[EmployeeGoal]) -> UpsertResult:
+    """Idempotent by (sourceSystem, externalId); a batch with any invalid row changes nothing."""
+    source_system = source_system.strip()
+    if not source_system:
+        raise DomainError("sourceSystem must not be empty", field="sourceSystem", rule="employee_goal.source_system")
+    if len(rows) > rules.MAX_EMPLOYEE_GOAL_BATCH:
+        raise DomainError(
+            f"at most {rules.MAX_EMPLOYEE_GOAL_BATCH} medarbetarmål per call, got {len(rows)}",
+            field="goals",
+            rule="employee_goal.batch_size",
+        )
+    async with rt.unit_of_work() as uow:
+        units = await goals_repo.organizations_by_ids(uow.conn, list({r.unit_id for r in rows}))
+        goals = await goals_repo.goals_by_ids(uow.conn, list({r.operational_goal_id for r in rows}))
+        problems = rules.check_employee_goal_rows(rows, units, goals)
+        if problems:
+            return UpsertResult(0, 0, 0, problems)
+        existing = await repo.existing_by_external_id(uow.conn, source_system, [r.external_id for r in rows])
+        to_write: list[EmployeeGoal] = []
+        created = updated = 0
+        for row in rows:
+            row = replace(row, source_system=source_system, title=row.title.strip())
+            old = existing.get(row.external_id)
+            if old is None:
+                to_write.append(replace(row, id=uuid.uuid4()))
+                created += 1
+            elif not _same(old, row):
+                to_write.append(replace(row, id=old.id))
+                updated += 1
+        await repo.write_batch(uow.conn, to_write)
+        by_goal: dict[uuid.UUID, list[EmployeeGoal]] = defaultdict(list)
+        for row in to_write:
+            by_goal[row.operational_goal_id].append(row)
+        await uow.emit_many(
+            [
+                (
+                    events.EMPLOYEE_GOALS_LINKED,
+                    str(goal_id),
+                    events.employee_goals_linked(
+                        str(goal_id), [str(r.id) for r in linked], sorted({str(r.unit_id) for r in linked})
+                    ),
+                )
+                for goal_id, linked in by_goal.items()
+            ]
+        )
+    # Counts only: the rows are personal data.
+    log.info("employee goals from %s: %d created, %d updated", source_system, created, updated)
+    return UpsertResult(created, updated, len(rows) - created - updated, [])
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads medarbetarmål and why, for the access log."""
+
+    actor: str
+    purpose: str
+
+
+async def read_page(
+    rt: Runtime,
+    reader: Reader,
+    *,
+    employee_ref: str | None,
+    unit_id: uuid.UUID | None,
+    operational_goal_id: uuid.UUID | None,
+    after_seq: int | None,
+    limit: int,
+) -> tuple[list[tuple[int, EmployeeGoal]], int]:
+    """A page of medarbetarmål; the read and the access-log rows commit together."""
+    async with rt.unit_of_work() as uow:
+        rows, total = await repo.page(
+            uow.conn,
+            employee_ref=employee_ref,
+            unit_id=unit_id,
+            operational_goal_id=operational_goal_id,
+            after_seq=after_seq,
+            limit=limit,
+        )
+        counts = Counter(g.employee_ref for _, g in rows)
+        await repo.log_access(uow.conn, reader.actor, reader.purpose, "read", dict(counts))
+    return rows, total
+
+
+@dataclass(frozen=True)
+class AccessLogEntry:
+    accessed_at: datetime
+    actor: str
+    purpose: str
+    operation: str
+    goal_count: int
+
+
+@dataclass(frozen=True)
+class EmployeeExport:
+    employee_ref: str
+    goals: list[EmployeeGoal]
+    access_log: list[AccessLogEntry]
+
+
+async def export_employee(rt: Runtime, reader: Reader, employee_ref: str) -> EmployeeExport:
+    """Everything held about one employee reference (registerutdrag); the export is itself logged."""
+    if not employee_ref.strip():
+        raise DomainError("employeeRef must not be empty", field="employeeRef", rule="employee_goal.employee_ref")
+    async with rt.unit_of_work() as uow:
+        goals = await repo.by_employee(uow.conn, employee_ref)
+        await repo.log_access(uow.conn, reader.actor, reader.purpose, "export", {employee_ref: len(goals)})
+        log_rows = await repo.access_log_of(uow.conn, employee_ref)
+    return EmployeeExport(
+        employee_ref,
+        goals,
+        [AccessLogEntry(r["accessed_at"], r["actor"], r["purpose"], r["operation"], r["goal_count"]) for r in log_rows],
+    )
+
+
+async def dispose_employee_goals(rt: Runtime, retention: timedelta, now: datetime | None = None) -> int:
+    """Gallring: remove medarbetarmål unchanged for longer than ``retention`` and tell other services."""
+    cutoff = (now or datetime.now(UTC)) - retention
+    async with rt.unit_of_work() as uow:
+        removed = await repo.delete_older_than(uow.conn, cutoff)
+        by_goal: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        for eg_id, goal_id in removed:
+            by_goal[goal_id].append(eg_id)
+        await uow.emit_many(
+            [
+                (
+                    events.EMPLOYEE_GOALS_REMOVED,
+                    str(goal_id),
+                    events.employee_goals_removed(str(goal_id), [str(i) for i in ids], "disposal"),
+                )
+                for goal_id, ids in by_goal.items()
+            ]
+        )
+    log.info("disposal: %d medarbetarmål older than %s removed", len(removed), cutoff.date())
+    return len(removed)
+
+
+def new_row(
+    external_id: str, employee_ref: str, unit_id: uuid.UUID, operational_goal_id: uuid.UUID, title: str
+) -> EmployeeGoal:
+    """An incoming row before it has an id (given at insert) or a source system (given per call)."""
+    return EmployeeGoal(
+        id=uuid.UUID(int=0),
+        source_system="",
+        external_id=external_id,
+        employee_ref=employee_ref,
+        unit_id=unit_id,
+        operational_goal_id=operational_goal_id,
+        title=title,
+        state=GoalState.ADOPTED,
+    )
