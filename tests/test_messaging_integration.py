@@ -136,3 +136,19 @@ async def test_consumer_applies_duplicates_once_and_dead_letters_poison(stack: S
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await producer.stop()
+
+
+async def test_relay_prunes_old_published_rows_only(stack: Stack, pool: asyncpg.Pool) -> None:
+    assert stack.kafka_bootstrap
+    topic = await fresh_topic(stack)
+    async with UnitOfWork(pool, topic, "/itest") as uow:
+        old = await uow.emit("itest.old.v1", "o", {})
+        pending = await uow.emit("itest.pending.v1", "p", {})
+    async with pool.acquire() as conn:
+        await conn.execute("UPDATE outbox SET published_at = now() - interval '8 days' WHERE id = $1::uuid", old.id)
+        # A relay that never started publishing: only its pruning is exercised here.
+        relay = OutboxRelay(pool, producer=None, schema=SCHEMA)  # type: ignore[arg-type]
+        assert await relay.prune() >= 1
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE id = $1::uuid", old.id) == 0
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE id = $1::uuid", pending.id) == 1
+        await conn.execute("DELETE FROM outbox WHERE id = $1::uuid", pending.id)

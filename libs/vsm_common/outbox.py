@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
+from datetime import timedelta
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -59,6 +61,8 @@ class OutboxRelay:
         *,
         batch_size: int = 1000,
         safety_poll_s: float = 2.0,
+        keep_published: timedelta = timedelta(days=7),
+        prune_every_s: float = 600.0,
     ) -> None:
         self._pool = pool
         self._producer = producer
@@ -67,6 +71,11 @@ class OutboxRelay:
         self._safety_poll_s = safety_poll_s
         self._wake = asyncio.Event()
         self.published_total = 0
+        # Published rows are kept a while for operations (what was sent, when), then pruned so
+        # the outbox stays small; Kafka holds the events themselves.
+        self._keep_published = keep_published
+        self._prune_every_s = prune_every_s
+        self._last_prune = 0.0
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
@@ -85,6 +94,8 @@ class OutboxRelay:
                     continue
                 if published >= self._batch_size:
                     continue
+                if time.monotonic() - self._last_prune > self._prune_every_s:
+                    await self.prune()
                 try:
                     # The timeout is a safety net for a lost notification, not the latency path.
                     await asyncio.wait_for(self._wake.wait(), timeout=self._safety_poll_s)
@@ -95,6 +106,14 @@ class OutboxRelay:
                 await listener.remove_listener(self._channel, self._on_notify)
             finally:
                 await self._pool.release(listener)
+
+    async def prune(self) -> int:
+        self._last_prune = time.monotonic()
+        async with self._pool.acquire() as conn:
+            status = await conn.execute(
+                "DELETE FROM outbox WHERE published_at < now() - $1::interval", self._keep_published
+            )
+        return int(status.split()[-1])
 
     async def publish_pending(self) -> int:
         """Publish one batch of pending rows; return how many were published."""

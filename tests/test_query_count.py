@@ -1,0 +1,59 @@
+"""The number of SQL statements of a list query does not grow with the list (DataLoaders, batched _entities)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support import eventually
+from vsm_dev.otlp_sink import read_spans
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+QUERY = """query($n: Int) { goals(first: $n) { totalCount edges { node {
+    id title parents { id title } children { id } organizations { code parent { code } } themes { name }
+    revisions { number } fulfilment { status contributors { status } } plans { id } establishedBy { id }
+} } } }"""
+
+
+async def statements_per_service(stack: Stack, client: httpx.AsyncClient, n: int) -> dict[str, int]:
+    trace_id = secrets.token_hex(16)
+    resp = await client.post(
+        stack.config.gateway_url,
+        json={"query": QUERY, "variables": {"n": n}},
+        headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
+    )
+    body = resp.json()
+    assert not body.get("errors"), body["errors"]
+    assert len(body["data"]["goals"]["edges"]) == min(n, body["data"]["goals"]["totalCount"])
+
+    async def spans() -> list[dict[str, Any]] | None:
+        found = [s for s in read_spans(stack.config.spans_path) if s["trace_id"] == trace_id]
+        services = {s["service"] for s in found}
+        return found if {"vsm-goals", "vsm-planning", "vsm-followup", "vsm-gateway"} <= services else None
+
+    found = await eventually(spans, what="the request's spans")
+    counts: dict[str, int] = {}
+    for s in found:
+        if s["attributes"].get("db.system") == "postgresql" or s["attributes"].get("db.system.name") == "postgresql":
+            counts[s["service"]] = counts.get(s["service"], 0) + 1
+    return counts
+
+
+async def test_statement_count_is_independent_of_page_size(stack: Stack) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        for i in range(12):  # enough goals that the larger page really is larger
+            await client.post(
+                stack.config.gateway_url,
+                json={"query": f'mutation {{ createGoal(input: {{level: OVERARCHING, title: "Mål {i}"}}) {{ id }} }}'},
+            )
+        small = await statements_per_service(stack, client, 2)
+        large = await statements_per_service(stack, client, 12)
+    print(f"SQL statements per service: 2 goals {small}, 12 goals {large}")
+    assert small["vsm-goals"] > 0
+    for service in ("vsm-goals", "vsm-planning", "vsm-followup"):
+        assert large.get(service, 0) <= small.get(service, 0), (service, small, large)
