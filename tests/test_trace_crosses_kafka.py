@@ -42,7 +42,7 @@ async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
     async def complete() -> list[dict[str, Any]] | None:
         # Each process exports spans in its own batches: wait until the whole chain has arrived.
         spans = spans_of_trace()
-        process = [s for s in spans if s["name"] == f"process {EVENT}"]
+        process = [s for s in spans if s["name"] == f"process {EVENT}" and s["service"] == "vsm-followup"]
         if process and "vsm-gateway" in chain_up(spans, process[0]):
             return spans
         return None
@@ -52,7 +52,7 @@ async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
     assert {"vsm-gateway", "vsm-goals", "vsm-followup"} <= services
 
     [publish] = [s for s in spans if s["name"] == f"publish {EVENT}"]
-    [process] = [s for s in spans if s["name"] == f"process {EVENT}"]
+    [process] = [s for s in spans if s["name"] == f"process {EVENT}" and s["service"] == "vsm-followup"]
     assert publish["service"] == "vsm-goals"
     assert process["parent_span_id"] == publish["span_id"], "the consumer continues the producer's span across Kafka"
     # The relay's span continues the request that wrote the outbox row.

@@ -1,8 +1,16 @@
-"""Handlers that keep followup's projection of the goal structure from goal events."""
+"""Handlers that keep followup's projection of the goal structure from goal events (docs/events.md).
+
+The projection remembers what the roll-up needs: levels, titles, links, owners and recipients,
+and the dates a goal took effect and was retired, so a period's roll-up can tell which goals
+were in force at its end.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
+from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -12,47 +20,113 @@ from vsm_common.events import CloudEvent
 from .adapters import repository as repo
 from .domain.model import ProjectedGoal
 
+log = logging.getLogger(__name__)
+
 # The published event types of the goals service that followup reads.
 ORGANIZATION_REGISTERED = "vsm.goals.organization.registered.v1"
 GOAL_CREATED = "vsm.goals.goal.created.v1"
+GOAL_REVISED = "vsm.goals.goal.revised.v1"
+GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
+GOAL_RETIRED = "vsm.goals.goal.retired.v1"
 GOAL_LINKED = "vsm.goals.goal.linked.v1"
 GOAL_UNLINKED = "vsm.goals.goal.unlinked.v1"
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return uuid.UUID(str(value))
+
+
+def _uuids(values: Any) -> list[uuid.UUID]:
+    return [_uuid(v) for v in values or []]
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _decision_date(data: dict[str, Any]) -> date | None:
+    decision = data.get("decision")
+    return _date(decision.get("date")) if isinstance(decision, dict) else None
+
+
+def _unknown(event: CloudEvent, goal_id: uuid.UUID) -> None:
+    # Events of one goal arrive in order (keyed by goal id), so this means the goal was created
+    # before followup existed and its created event is gone from the topic: nothing to update.
+    log.warning("%s for goal %s, which followup does not know; ignored", event.type, goal_id)
 
 
 async def on_organization_registered(conn: asyncpg.Connection, event: CloudEvent) -> None:
     d = event.data
     parent = d.get("parentId")
     await repo.upsert_organization(
-        conn, uuid.UUID(d["organizationId"]), d["code"], d["kind"], uuid.UUID(parent) if parent else None
+        conn, _uuid(d["organizationId"]), d["code"], d.get("name"), d["kind"], _uuid(parent) if parent else None
     )
 
 
 async def on_goal_created(conn: asyncpg.Connection, event: CloudEvent) -> None:
     d = event.data
-    goal_id = uuid.UUID(d["goalId"])
-    await repo.upsert_goal(conn, ProjectedGoal(goal_id, d["level"], d["state"], d["title"]))
-    await repo.add_links(conn, goal_id, [uuid.UUID(p) for p in d.get("parentIds", [])])
+    goal_id = _uuid(d["goalId"])
+    goal = ProjectedGoal(
+        id=goal_id,
+        level=d["level"],
+        state=d.get("state") or "DRAFT",
+        title=d["title"],
+        valid_from=_date(d.get("validFrom")),
+        valid_to=_date(d.get("validTo")),
+        organization_ids=tuple(_uuids(d.get("organizationIds"))),
+    )
+    await repo.upsert_goal(conn, goal)
+    await repo.add_links(conn, goal_id, _uuids(d.get("parentIds")))
+
+
+async def on_goal_revised(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    d = event.data
+    goal_id = _uuid(d["goalId"])
+    if not await repo.revise_goal(
+        conn, goal_id, d.get("revision"), d.get("title"), _date(d.get("validFrom")), _date(d.get("validTo"))
+    ):
+        _unknown(event, goal_id)
+        return
+    if "organizationIds" in d:
+        await repo.set_goal_organizations(conn, goal_id, _uuids(d["organizationIds"]))
+
+
+async def on_goal_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    d = event.data
+    goal_id = _uuid(d["goalId"])
+    adopted_on = _decision_date(d) or event.time.date()
+    if not await repo.adopt_goal(conn, goal_id, d.get("revision"), adopted_on):
+        _unknown(event, goal_id)
+
+
+async def on_goal_retired(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    d = event.data
+    goal_id = _uuid(d["goalId"])
+    retired_on = _date(d.get("retiredOn")) or _decision_date(d) or event.time.date()
+    if not await repo.retire_goal(conn, goal_id, retired_on):
+        _unknown(event, goal_id)
 
 
 async def on_goal_linked(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    child = uuid.UUID(event.data["goalId"])
-    await repo.add_links(conn, child, [uuid.UUID(event.data["parentId"])])
+    child = _uuid(event.data["goalId"])
+    await repo.add_links(conn, child, [_uuid(event.data["parentId"])])
     await repo.touch_goal(conn, child)
 
 
 async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    child = uuid.UUID(event.data["goalId"])
-    await repo.remove_link(conn, child, uuid.UUID(event.data["parentId"]))
+    child = _uuid(event.data["goalId"])
+    await repo.remove_link(conn, child, _uuid(event.data["parentId"]))
     await repo.touch_goal(conn, child)
 
 
-goal_projection = ConsumerSpec(
-    group="followup.goal-projection",
-    sources=("goals",),
-    handlers={
-        ORGANIZATION_REGISTERED: on_organization_registered,
-        GOAL_CREATED: on_goal_created,
-        GOAL_LINKED: on_goal_linked,
-        GOAL_UNLINKED: on_goal_unlinked,
-    },
-)
+HANDLERS = {
+    ORGANIZATION_REGISTERED: on_organization_registered,
+    GOAL_CREATED: on_goal_created,
+    GOAL_REVISED: on_goal_revised,
+    GOAL_ADOPTED: on_goal_adopted,
+    GOAL_RETIRED: on_goal_retired,
+    GOAL_LINKED: on_goal_linked,
+    GOAL_UNLINKED: on_goal_unlinked,
+}
+
+goal_projection = ConsumerSpec(group="followup.goal-projection", sources=("goals",), handlers=HANDLERS)

@@ -9,6 +9,7 @@ from vsm_common.definition import ServiceDefinition
 from .api.context import make_context
 from .api.schema import schema
 from .consumers import goal_projection
+from .seed import seed
 
 definition = ServiceDefinition(
     name="followup",
@@ -17,4 +18,5 @@ definition = ServiceDefinition(
     migrations=Path(__file__).parent / "migrations",
     context=make_context,
     consumers=(goal_projection,),
+    seed=seed,
 )

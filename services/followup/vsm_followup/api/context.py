@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from vsm_common.runtime import Runtime
 
+from ..adapters import repository as repo
+from ..domain.model import ReportingPeriod
+from ..settings import FollowupSettings, get_settings
 from .loaders import Loaders
 
 
 class FollowupContext(BaseContext):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, settings: FollowupSettings) -> None:
         super().__init__()
         self.runtime = runtime
-        self.loaders = Loaders(runtime.pool)
+        self.settings = settings
+        self.loaders = Loaders(runtime.pool, settings)
+        self._default_period: asyncio.Task[ReportingPeriod | None] | None = None
+
+    def default_period(self) -> asyncio.Task[ReportingPeriod | None]:
+        """The latest open period, looked up once per request however many goals ask for it at once."""
+        if self._default_period is None:
+            self._default_period = asyncio.ensure_future(self._latest_open_period())
+        return self._default_period
+
+    async def _latest_open_period(self) -> ReportingPeriod | None:
+        async with self.runtime.pool.acquire() as conn:
+            return await repo.latest_open_period(conn)
 
 
 async def make_context(runtime: Runtime, request: Request) -> FollowupContext:
-    return FollowupContext(runtime)
+    return FollowupContext(runtime, get_settings())

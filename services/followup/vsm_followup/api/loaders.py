@@ -1,27 +1,124 @@
-"""Per-request DataLoaders of the followup subgraph."""
+"""Per-request DataLoaders: every relation costs a fixed number of queries per level, not one per row."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import asyncpg
 from strawberry.dataloader import DataLoader
 
+from vsm_common.errors import NotFound
+
+from .. import queries
 from ..adapters import repository as repo
-from ..domain.model import ReportingPeriod
+from ..domain.indicators import Outcome
+from ..domain.model import Action, Assessment, Fulfilment, Indicator, Measurement, ReportingPeriod, Target
+from ..queries import ReportData
+from ..settings import FollowupSettings
+
+K = uuid.UUID
+V = TypeVar("V")
+GoalPeriod = tuple[uuid.UUID, uuid.UUID]
+GoalMaybePeriod = tuple[uuid.UUID, uuid.UUID | None]
+
+
+def _by_id(
+    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[K]], Awaitable[dict[K, V]]]
+) -> DataLoader[K, V | None]:
+    async def load(keys: list[K]) -> list[V | None]:
+        async with pool.acquire() as conn:
+            found = await fetch(conn, keys)
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _many(
+    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[K]], Awaitable[dict[K, list[V]]]]
+) -> DataLoader[K, list[V]]:
+    async def load(keys: list[K]) -> list[list[V]]:
+        async with pool.acquire() as conn:
+            found = await fetch(conn, keys)
+        return [found.get(k, []) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _by_period(keys: Sequence[tuple[uuid.UUID, V]]) -> dict[V, list[uuid.UUID]]:
+    groups: dict[V, list[uuid.UUID]] = {}
+    for first, period in keys:
+        groups.setdefault(period, []).append(first)
+    return groups
 
 
 class Loaders:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        async def children(keys: list[uuid.UUID]) -> list[list[uuid.UUID]]:
+    def __init__(self, pool: asyncpg.Pool, settings: FollowupSettings) -> None:
+        self.period: DataLoader[K, ReportingPeriod | None] = _by_id(pool, repo.periods_by_ids)
+        self.indicator: DataLoader[K, Indicator | None] = _by_id(pool, repo.indicators_by_ids)
+        self.action: DataLoader[K, Action | None] = _by_id(pool, repo.actions_by_ids)
+        self.goal_indicators: DataLoader[K, list[Indicator]] = _many(pool, repo.indicators_of_goals)
+        self.indicator_goal_ids: DataLoader[K, list[K]] = _many(pool, repo.goals_of_indicators)
+        self.targets: DataLoader[K, list[Target]] = _many(pool, repo.targets_of)
+        self.measurements: DataLoader[K, list[Measurement]] = _many(
+            pool, lambda conn, ids: repo.measurements_of(conn, ids)
+        )
+        self.goal_assessments: DataLoader[K, list[Assessment]] = _many(pool, repo.assessments_of_goals)
+        self.goal_actions: DataLoader[K, list[Action]] = _many(pool, repo.actions_of_goals)
+
+        async def periods_of(conn: asyncpg.Connection, ids: list[uuid.UUID | None]) -> dict[K, ReportingPeriod]:
+            wanted = [p for p in ids if p is not None]
+            return await repo.periods_by_ids(conn, wanted) if wanted else {}
+
+        async def fulfilment(keys: list[GoalMaybePeriod]) -> list[Fulfilment | BaseException]:
+            found: dict[GoalMaybePeriod, Fulfilment] = {}
             async with pool.acquire() as conn:
-                found = await repo.children_of(conn, keys)
+                groups = _by_period(keys)
+                known = await periods_of(conn, list(groups))
+                # One tree load per distinct period asked for (usually one per request).
+                for period_id, goal_ids in groups.items():
+                    period = known.get(period_id) if period_id is not None else None
+                    if period_id is not None and period is None:
+                        continue
+                    for goal_id, f in (await queries.fulfilments(conn, goal_ids, period, settings)).items():
+                        found[(goal_id, period_id)] = f
+            return [found.get(k) or _no_period(k[1]) for k in keys]
+
+        async def outcomes(keys: list[GoalPeriod]) -> list[list[Outcome]]:
+            found: dict[GoalPeriod, list[Outcome]] = {}
+            async with pool.acquire() as conn:
+                groups = _by_period(keys)
+                known = await repo.periods_by_ids(conn, list(groups))
+                for period_id, goal_ids in groups.items():
+                    if period_id in known:
+                        for goal_id, results in (
+                            await queries.outcomes(conn, goal_ids, known[period_id], settings)
+                        ).items():
+                            found[(goal_id, period_id)] = results
             return [found.get(k, []) for k in keys]
 
-        async def periods(keys: list[uuid.UUID]) -> list[ReportingPeriod | None]:
+        async def assessment(keys: list[GoalPeriod]) -> list[Assessment | None]:
             async with pool.acquire() as conn:
-                found = await repo.periods_by_ids(conn, keys)
+                found = await repo.assessments_by_keys(conn, keys)
             return [found.get(k) for k in keys]
 
-        self.child_ids: DataLoader[uuid.UUID, list[uuid.UUID]] = DataLoader(load_fn=children)
-        self.period: DataLoader[uuid.UUID, ReportingPeriod | None] = DataLoader(load_fn=periods)
+        async def report(keys: list[GoalPeriod]) -> list[ReportData | BaseException]:
+            found: dict[GoalPeriod, ReportData] = {}
+            async with pool.acquire() as conn:
+                groups = _by_period(keys)
+                known = await repo.periods_by_ids(conn, list(groups))
+                for period_id, org_ids in groups.items():
+                    if period_id in known:
+                        for org_id, data in (await queries.reports(conn, org_ids, known[period_id], settings)).items():
+                            found[(org_id, period_id)] = data
+            return [found.get(k) or _no_period(k[1]) for k in keys]
+
+        self.fulfilment: DataLoader[GoalMaybePeriod, Fulfilment] = DataLoader(load_fn=fulfilment)
+        self.outcomes: DataLoader[GoalPeriod, list[Outcome]] = DataLoader(load_fn=outcomes)
+        self.assessment: DataLoader[GoalPeriod, Assessment | None] = DataLoader(load_fn=assessment)
+        self.report: DataLoader[GoalPeriod, ReportData] = DataLoader(load_fn=report)
+
+
+def _no_period(period_id: uuid.UUID | None) -> NotFound:
+    return NotFound(f"no reporting period {period_id}", field="periodId", rule="period.exists")

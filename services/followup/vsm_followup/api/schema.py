@@ -1,27 +1,237 @@
-"""Query root of the followup subgraph."""
+"""Query and mutation roots of the followup subgraph."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+from strawberry.types.arguments import StrawberryArgumentAnnotation
 
-from vsm_common.graphql import standard_extensions
+from vsm_common.graphql import parse_id, standard_extensions
 
+from .. import service
 from ..adapters import repository as repo
-from .types import FInfo, Goal, ReportingPeriod
+from ..domain.model import ActionState, AssessmentStatus, IndicatorSource, PeriodKind
+from .types import (
+    Action,
+    ActionInput,
+    Assessment,
+    FInfo,
+    FollowUpReport,
+    Fulfilment,
+    Goal,
+    Indicator,
+    IndicatorInput,
+    IndicatorOutcome,
+    KoladaImportResult,
+    MeasurementInput,
+    Organization,
+    ReportingPeriod,
+    RowError,
+)
 
 
-@strawberry.type
+def _arg(description: str) -> StrawberryArgumentAnnotation:
+    return strawberry.argument(description=description)
+
+
+ID = strawberry.ID
+
+
+@strawberry.type(description="Follow-up queries: periods and indicators (uppföljning).")
 class Query:
-    @strawberry.field(description="Reporting periods (uppföljningsperioder), optionally of one year.")
-    async def periods(self, info: FInfo, year: int | None = None) -> list[ReportingPeriod]:
+    @strawberry.field(description="Reporting periods (uppföljningsperioder) by end date, optionally of one year.")
+    async def periods(
+        self, info: FInfo, year: Annotated[int | None, strawberry.argument(description="Only this year.")] = None
+    ) -> list[ReportingPeriod]:
         async with info.context.runtime.pool.acquire() as conn:
             found = await repo.periods(conn, year)
+        for p in found:
+            info.context.loaders.period.prime(p.id, p)
         return [ReportingPeriod.from_domain(p) for p in found]
+
+    @strawberry.field(description="One reporting period by id.")
+    async def period(self, info: FInfo, id: Annotated[ID, _arg("The period's id.")]) -> ReportingPeriod | None:
+        p = await info.context.loaders.period.load(parse_id(id, "id"))
+        return ReportingPeriod.from_domain(p) if p else None
+
+    @strawberry.field(description="Indicators (nyckeltal) by name, optionally of one goal or one source.")
+    async def indicators(
+        self,
+        info: FInfo,
+        goal_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only those of this goal.")] = None,
+        source: Annotated[IndicatorSource | None, strawberry.argument(description="Only from this source.")] = None,
+    ) -> list[Indicator]:
+        async with info.context.runtime.pool.acquire() as conn:
+            found = await repo.list_indicators(conn, parse_id(goal_id, "goalId") if goal_id else None, source)
+        for i in found:
+            info.context.loaders.indicator.prime(i.id, i)
+        return [Indicator.from_domain(i) for i in found]
+
+    @strawberry.field(description="One indicator by id.")
+    async def indicator(self, info: FInfo, id: Annotated[ID, _arg("The indicator's id.")]) -> Indicator | None:
+        i = await info.context.loaders.indicator.load(parse_id(id, "id"))
+        return Indicator.from_domain(i) if i else None
+
+
+@strawberry.type(description="Follow-up changes: periods, indicators, Kolada, assessments and actions.")
+class Mutation:
+    @strawberry.mutation(
+        description="Define a year's reporting periods of the given kinds; TERTIAL + INTERIM + ANNUAL gives T1, "
+        "delår and helår. Periods already defined are returned unchanged."
+    )
+    async def define_periods(
+        self,
+        info: FInfo,
+        year: Annotated[int, strawberry.argument(description="The year (år).")],
+        kinds: Annotated[list[PeriodKind], strawberry.argument(description="Kinds of period to define.")],
+    ) -> list[ReportingPeriod]:
+        found = await service.define_periods(info.context.runtime, year, kinds)
+        return [ReportingPeriod.from_domain(p) for p in found]
+
+    @strawberry.mutation(description="Close a period (stäng perioden): its assessments are frozen from then on.")
+    async def close_period(self, info: FInfo, id: Annotated[ID, _arg("The period to close.")]) -> ReportingPeriod:
+        return ReportingPeriod.from_domain(await service.close_period(info.context.runtime, parse_id(id, "id")))
+
+    @strawberry.mutation(description="Define an indicator (nyckeltal).")
+    async def define_indicator(
+        self, info: FInfo, input: Annotated[IndicatorInput, _arg("The new indicator.")]
+    ) -> Indicator:
+        ind = await service.define_indicator(
+            info.context.runtime,
+            service.NewIndicator(
+                name=input.name,
+                unit=input.unit,
+                direction=input.direction,
+                source=input.source,
+                kolada_kpi_id=input.kolada_kpi_id,
+                owner_id=parse_id(input.owner_id, "input.ownerId") if input.owner_id else None,
+                baseline=input.baseline,
+                baseline_year=input.baseline_year,
+            ),
+        )
+        return Indicator.from_domain(ind)
+
+    @strawberry.mutation(description="Link an indicator to a goal it measures.")
+    async def link_indicator(
+        self,
+        info: FInfo,
+        indicator_id: Annotated[ID, _arg("The indicator.")],
+        goal_id: Annotated[ID, _arg("The goal it measures.")],
+    ) -> Indicator:
+        ind = await service.link_indicator(
+            info.context.runtime, parse_id(indicator_id, "indicatorId"), parse_id(goal_id, "goalId")
+        )
+        return Indicator.from_domain(ind)
+
+    @strawberry.mutation(description="Set an indicator's target value for a year (målvärde).")
+    async def set_target(
+        self,
+        info: FInfo,
+        indicator_id: Annotated[ID, _arg("The indicator.")],
+        year: Annotated[int, _arg("The year (år).")],
+        value: Annotated[float, _arg("The target value in the indicator's unit (målvärde).")],
+    ) -> Indicator:
+        ind = await service.set_target(info.context.runtime, parse_id(indicator_id, "indicatorId"), year, value)
+        return Indicator.from_domain(ind)
+
+    @strawberry.mutation(description="Record a measured value (utfall) of an indicator for a year or a period.")
+    async def record_measurement(
+        self,
+        info: FInfo,
+        indicator_id: Annotated[ID, _arg("The indicator.")],
+        input: Annotated[MeasurementInput, _arg("The value and what it was measured for.")],
+    ) -> Indicator:
+        ind = await service.record_measurement(
+            info.context.runtime,
+            parse_id(indicator_id, "indicatorId"),
+            year=input.year,
+            period_id=parse_id(input.period_id, "input.periodId") if input.period_id else None,
+            value=input.value,
+            gender=input.gender,
+            municipality_id=input.municipality_id,
+            status=input.status,
+        )
+        return Indicator.from_domain(ind)
+
+    @strawberry.mutation(
+        description="Import a Kolada API v3 data response (the JSON text); a malformed one is refused whole."
+    )
+    async def import_kolada(
+        self,
+        info: FInfo,
+        document: Annotated[str, strawberry.argument(description='{"values":[...],"count":N,"next_url":...}')],
+    ) -> KoladaImportResult:
+        return KoladaImportResult.from_domain(await service.import_kolada(info.context.runtime, document))
+
+    @strawberry.mutation(
+        description="Assess a goal in an open period (bedöm måluppfyllelse); an analysis is required for "
+        "anything but ACHIEVED and for overriding the roll-up."
+    )
+    async def assess_goal(
+        self,
+        info: FInfo,
+        goal_id: Annotated[ID, _arg("The goal assessed.")],
+        period_id: Annotated[ID, _arg("The period; it must be open.")],
+        status: Annotated[AssessmentStatus, _arg("The status decided (bedömning).")],
+        analysis: Annotated[str | None, strawberry.argument(description="Analysis (analys): why, what next.")] = None,
+        assessed_by_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The assessing organisation; default the goal's only owner."),
+        ] = None,
+    ) -> Fulfilment:
+        f = await service.assess_goal(
+            info.context.runtime,
+            info.context.settings,
+            parse_id(goal_id, "goalId"),
+            parse_id(period_id, "periodId"),
+            status,
+            analysis,
+            parse_id(assessed_by_id, "assessedById") if assessed_by_id else None,
+        )
+        return Fulfilment(f=f)
+
+    @strawberry.mutation(description="Add an action (åtgärd) to a goal; it starts NOT_STARTED.")
+    async def add_action(
+        self,
+        info: FInfo,
+        goal_id: Annotated[ID, _arg("The goal the action serves.")],
+        input: Annotated[ActionInput, _arg("The action.")],
+    ) -> Action:
+        a = await service.add_action(
+            info.context.runtime,
+            parse_id(goal_id, "goalId"),
+            input.title,
+            parse_id(input.owner_id, "input.ownerId"),
+            input.due_on,
+        )
+        return Action.from_domain(a)
+
+    @strawberry.mutation(description="Move an action to another state; DONE and CANCELLED are final.")
+    async def set_action_state(
+        self,
+        info: FInfo,
+        id: Annotated[ID, _arg("The action.")],
+        state: Annotated[ActionState, _arg("Its new state.")],
+    ) -> Action:
+        return Action.from_domain(await service.set_action_state(info.context.runtime, parse_id(id, "id"), state))
 
 
 schema = strawberry.federation.Schema(
     query=Query,
-    types=[Goal, ReportingPeriod],
+    mutation=Mutation,
+    types=[
+        Goal,
+        Organization,
+        ReportingPeriod,
+        Indicator,
+        Action,
+        Assessment,
+        Fulfilment,
+        FollowUpReport,
+        IndicatorOutcome,
+        RowError,
+    ],
     federation_version="2.9",
     extensions=standard_extensions(),  # type: ignore[arg-type]
 )

@@ -1,1 +1,1 @@
-"""Pure domain of the followup service: fulfilment and roll-up rules; no I/O."""
+"""Pure domain of the followup service: periods, indicators, Kolada parsing, assessments, roll-up, actions; no I/O."""

@@ -1,0 +1,112 @@
+"""``python -m vsm_followup kolada import FILE...`` and ``... kolada fetch --kpi ... --municipality ...``.
+
+``import`` reads saved Kolada API v3 responses through the same code as the ``importKolada``
+mutation. ``fetch`` asks the live API (following ``next_url``, at most 25 ids per request) and
+writes the combined response to a file, imports it, or both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import sys
+from pathlib import Path
+
+import httpx
+import orjson
+
+from vsm_common.errors import DomainError
+from vsm_common.runtime import Runtime
+from vsm_common.settings import ServiceSettings
+
+from . import service
+from .adapters import kolada_client
+from .domain import kolada
+from .settings import get_settings
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v for arg in values for v in arg.split(",") if v.strip()]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vsm_followup kolada", description="Kolada API v3 import")
+    sub = p.add_subparsers(dest="action", required=True)
+    imp = sub.add_parser("import", help="import saved Kolada API v3 responses (JSON files)")
+    imp.add_argument("files", nargs="+", type=Path)
+    fetch = sub.add_parser("fetch", help="fetch from the live Kolada API")
+    fetch.add_argument("--kpi", action="append", required=True, help="KPI ids, comma-separated or repeated")
+    fetch.add_argument("--municipality", action="append", default=None, help="municipality ids (default: ours)")
+    fetch.add_argument("--year", action="append", default=[], help="years, comma-separated or repeated")
+    fetch.add_argument("--out", type=Path, help="write the combined response to this file")
+    fetch.add_argument("--import", dest="do_import", action="store_true", help="import what was fetched")
+    return p
+
+
+async def _import(documents: list[tuple[str, bytes]]) -> int:
+    runtime = _runtime()
+    await runtime.open_database()
+    failed = 0
+    try:
+        for name, doc in documents:
+            try:
+                result = await service.import_kolada(runtime, doc)
+            except DomainError as exc:
+                failed += 1
+                print(f"{name}: refused: {exc.message}", file=sys.stderr)
+                continue
+            summary = {k: v for k, v in dataclasses.asdict(result).items() if k != "errors"}
+            print(f"{name}: {orjson.dumps(summary).decode()}")
+            for e in result.errors:
+                print(f"{name}: row {e.index} ({e.field}): {e.message}", file=sys.stderr)
+    finally:
+        await runtime.close()
+    return 1 if failed else 0
+
+
+def _runtime() -> Runtime:
+    from .wiring import definition
+
+    return Runtime(definition, ServiceSettings())
+
+
+async def fetch_document(
+    base_url: str,
+    kpis: list[str],
+    municipalities: list[str],
+    years: list[int],
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> tuple[bytes, int, int]:
+    """The combined response of every request and page, with how many requests and pages it took."""
+    urls = kolada_client.data_urls(base_url, kpis, municipalities, years)
+    async with httpx.AsyncClient(timeout=60, follow_redirects=True, transport=transport) as client:
+        pages = await kolada_client.fetch_pages(client, urls)
+    return orjson.dumps(kolada.combine_pages(pages), option=orjson.OPT_INDENT_2), len(urls), len(pages)
+
+
+async def _fetch(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    combined, requests, pages = await fetch_document(
+        settings.kolada_api_url,
+        _split(args.kpi),
+        _split(args.municipality or [settings.municipality]),
+        [int(y) for y in _split(args.year)],
+    )
+    print(f"fetched {pages} page(s) from {requests} request(s)", file=sys.stderr)
+    if args.out:
+        args.out.write_bytes(combined)
+    if args.do_import:
+        return await _import([("kolada", combined)])
+    if not args.out:
+        sys.stdout.write(combined.decode() + "\n")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    args = parser().parse_args(argv)
+    if args.action == "import":
+        return asyncio.run(_import([(str(f), f.read_bytes()) for f in args.files]))
+    return asyncio.run(_fetch(args))

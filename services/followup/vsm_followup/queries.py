@@ -1,0 +1,132 @@
+"""Read side of the follow-up: fulfilment of whole trees, indicator outcomes and the follow-up report.
+
+Each function loads what it needs for all the ids it is given in a fixed number of statements,
+whatever their number, so DataLoaders and the report stay set-based.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import asyncpg
+
+from .adapters import repository as repo
+from .domain import indicators, rollup
+from .domain.indicators import Outcome
+from .domain.model import (
+    Action,
+    Assessment,
+    Fulfilment,
+    ProjectedGoal,
+    ProjectedOrganization,
+    ReportingPeriod,
+    unassessed,
+)
+from .settings import FollowupSettings
+
+LEVEL_ORDER = {"OVERARCHING": 0, "ACTION_PROGRAMME": 1, "CONCRETE": 2, "OPERATIONAL": 3}
+
+
+async def fulfilments(
+    conn: asyncpg.Connection, roots: Sequence[uuid.UUID], period: ReportingPeriod | None, settings: FollowupSettings
+) -> dict[uuid.UUID, Fulfilment]:
+    """Fulfilment of each root, with every contributor below it, from one load of the subtrees.
+
+    Without a period the structure is taken as of today and nothing is assessed.
+    """
+    as_of = period.ends_on if period else settings.today()
+    period_id = period.id if period else None
+    nodes = await repo.load_tree(conn, roots, period_id, as_of)
+    done = rollup.roll_up(roots, nodes, period_id=period_id, as_of=as_of, policy=settings.rollup)
+    return {r: done.get(r) or unassessed(r, period_id, 0) for r in roots}
+
+
+async def outcomes(
+    conn: asyncpg.Connection, goal_ids: Sequence[uuid.UUID], period: ReportingPeriod, settings: FollowupSettings
+) -> dict[uuid.UUID, list[Outcome]]:
+    """Each goal's indicators against their targets for the period's year: three statements in all."""
+    linked = await repo.indicators_of_goals(conn, goal_ids)
+    ids = list({i.id for inds in linked.values() for i in inds})
+    targets = await repo.targets_for_year(conn, ids, period.year) if ids else {}
+    found = (
+        await repo.measurements_of(
+            conn,
+            ids,
+            min_year=period.year - settings.measurement_max_age_years,
+            max_year=period.year,
+            municipality=settings.municipality,
+        )
+        if ids
+        else {}
+    )
+    return indicators.outcomes_for_goals(
+        goal_ids,
+        linked,
+        targets,
+        found,
+        period,
+        thresholds=settings.thresholds,
+        municipality=settings.municipality,
+        max_age_years=settings.measurement_max_age_years,
+    )
+
+
+@dataclass
+class ReportData:
+    """Everything of one organisation's follow-up report for one period (uppföljningsrapport)."""
+
+    organization_id: uuid.UUID
+    organization: ProjectedOrganization | None
+    period: ReportingPeriod
+    goals: list[Fulfilment]
+    outcomes: dict[uuid.UUID, list[Outcome]]
+    assessments: dict[uuid.UUID, Assessment]
+    actions: list[Action]
+    goal_info: dict[uuid.UUID, ProjectedGoal]
+    organization_names: dict[uuid.UUID, str]
+    today: date
+
+
+async def reports(
+    conn: asyncpg.Connection, org_ids: Sequence[uuid.UUID], period: ReportingPeriod, settings: FollowupSettings
+) -> dict[uuid.UUID, ReportData]:
+    """The follow-up reports of several organisations for one period, loaded together."""
+    goals_of = await repo.goals_of_organizations(conn, org_ids)
+    all_goal_ids = list({g for ids in goals_of.values() for g in ids})
+    info = await repo.projected_goals(conn, all_goal_ids)
+    # Goals retired by the period's end are no longer followed up in it (the roll-up rule).
+    in_force = [g for g in all_goal_ids if g in info and rollup.in_force(_node(info[g]), period.ends_on)]
+    fulfilled = await fulfilments(conn, in_force, period, settings)
+    results = await outcomes(conn, in_force, period, settings)
+    own = await repo.assessments_by_keys(conn, [(g, period.id) for g in in_force])
+    actions = await repo.actions_of_goals(conn, in_force)
+    owner_ids = {a.owner_id for acts in actions.values() for a in acts}
+    orgs = await repo.projected_organizations(conn, list(owner_ids | set(org_ids)))
+    names = {o.id: o.display_name for o in orgs.values()}
+    today = settings.today()
+    out: dict[uuid.UUID, ReportData] = {}
+    for org_id in org_ids:
+        mine = sorted(
+            (g for g in goals_of.get(org_id, []) if g in fulfilled),
+            key=lambda g: (LEVEL_ORDER.get(info[g].level, 9), info[g].title, str(g)),
+        )
+        out[org_id] = ReportData(
+            organization_id=org_id,
+            organization=orgs.get(org_id),
+            period=period,
+            goals=[fulfilled[g] for g in mine],
+            outcomes={g: results.get(g, []) for g in mine},
+            assessments={g: own[(g, period.id)] for g in mine if (g, period.id) in own},
+            actions=[a for g in mine for a in actions.get(g, [])],
+            goal_info={g: info[g] for g in mine},
+            organization_names=names,
+            today=today,
+        )
+    return out
+
+
+def _node(g: ProjectedGoal) -> rollup.GoalNode:
+    return rollup.GoalNode(id=g.id, level=g.level, title=g.title, retired_on=g.retired_on)

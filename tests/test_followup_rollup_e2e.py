@@ -1,0 +1,172 @@
+"""Roll-up end to end: goals made in the goals service reach followup through Kafka and roll up there.
+
+Periods of past years are used, so the demo's current periods (the default period of every
+other test) stay as they are.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support import data_of, eventually, gql
+from vsm_common.demo import demo_id
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+CREATE = "mutation($input: CreateGoalInput!) { createGoal(input: $input) { id } }"
+LINK = "mutation($c: ID!, $p: ID!) { linkGoals(childId: $c, parentId: $p) { id } }"
+PERIODS = """mutation($year: Int!) { definePeriods(year: $year, kinds: [TERTIAL, INTERIM, ANNUAL]) {
+    id label startsOn endsOn closed } }"""
+ASSESS = """mutation($g: ID!, $p: ID!, $s: AssessmentStatus!, $a: String) {
+    assessGoal(goalId: $g, periodId: $p, status: $s, analysis: $a) { status basis explanation } }"""
+FULFILMENT = """query($id: ID!, $p: ID) { goal(id: $id) { id title fulfilment(periodId: $p) {
+    status basis explanation rolledUpStatus period { label }
+    contributors { status basis goal { id title level } contributors { status goal { title } } } } } }"""
+ADOPT = """mutation($id: ID!, $d: DecisionInput!) { adoptGoal(id: $id, decision: $d) { id state } }"""
+RETIRE = """mutation($id: ID!, $d: DecisionInput!) { retireGoal(id: $id, decision: $d) { id state } }"""
+
+
+class Api:
+    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
+        self.client, self.url = client, url
+
+    async def data(self, query: str, **variables: Any) -> Any:
+        return await data_of(self.client, self.url, query, variables)
+
+    async def errors(self, query: str, **variables: Any) -> list[dict[str, Any]]:
+        body = await gql(self.client, self.url, query, variables)
+        assert body.get("errors"), body
+        errors: list[dict[str, Any]] = body["errors"]
+        return errors
+
+    async def goal(self, level: str, title: str, parents: list[str] | None = None, **extra: Any) -> str:
+        data = await self.data(CREATE, input={"level": level, "title": title, "parentIds": parents or [], **extra})
+        goal_id: str = data["createGoal"]["id"]
+        return goal_id
+
+    async def periods(self, year: int) -> dict[str, dict[str, Any]]:
+        found = (await self.data(PERIODS, year=year))["definePeriods"]
+        return {p["label"].split(" ")[0]: p for p in found}
+
+    async def fulfilment(self, goal_id: str, period_id: str | None = None) -> dict[str, Any]:
+        goal = (await self.data(FULFILMENT, id=goal_id, p=period_id))["goal"]
+        result: dict[str, Any] = goal["fulfilment"]
+        return result
+
+
+async def wait_for_contributors(api: Api, goal_id: str, period_id: str, count: int) -> dict[str, Any]:
+    async def check() -> dict[str, Any] | None:
+        f = await api.fulfilment(goal_id, period_id)
+        return f if len(f["contributors"]) == count else None
+
+    return await eventually(check, what=f"{count} contributors of {goal_id}")
+
+
+async def assess_when_known(api: Api, goal_id: str, period_id: str, status: str, analysis: str | None = None) -> Any:
+    """assessGoal, retried while followup has not yet learned the goal from Kafka."""
+
+    async def attempt() -> Any:
+        body = await gql(api.client, api.url, ASSESS, {"g": goal_id, "p": period_id, "s": status, "a": analysis})
+        if body.get("errors"):
+            assert body["errors"][0]["extensions"]["rule"] == "goal.exists", body["errors"]
+            return None
+        return body["data"]["assessGoal"]
+
+    return await eventually(attempt, what=f"followup to accept an assessment of {goal_id}")
+
+
+async def test_deep_tree_rolls_up_with_an_explanation_and_an_override(stack: Stack) -> None:
+    tag = uuid.uuid4().hex[:6]
+    async with httpx.AsyncClient(timeout=20) as client:
+        api = Api(client, stack.config.gateway_url)
+        top = await api.goal("OVERARCHING", f"Trygg kommun {tag}")
+        program = await api.goal("ACTION_PROGRAMME", f"Program {tag}", [top])
+        concrete = await api.goal("CONCRETE", f"Konkret {tag}", [program])
+        leaves = [await api.goal("OPERATIONAL", f"V{i} {tag}", [concrete]) for i in range(5)]
+        # A goal linked afterwards (linkGoals) contributes like one created with its parent.
+        late = await api.goal("OPERATIONAL", f"Sen {tag}")
+        await api.data(LINK, c=late, p=concrete)
+        periods = await api.periods(2011)
+        delar = periods["Delår"]["id"]
+
+        statuses = ["ACHIEVED", "ACHIEVED", "NOT_ACHIEVED", "NOT_ACHIEVED", "PARTLY_ACHIEVED"]
+        for leaf, status in zip(leaves, statuses, strict=True):
+            await assess_when_known(api, leaf, delar, status, None if status == "ACHIEVED" else "Analys.")
+        f = await wait_for_contributors(api, concrete, delar, 6)
+        assert (f["status"], f["basis"], f["period"]["label"]) == ("NOT_ACHIEVED", "ROLLED_UP", "Delår 2011")
+        assert f["explanation"].startswith(
+            f"Sammanvägt (sämsta utfall avgör): 2 av 6 verksamhetsmål ej uppfyllda: ”V2 {tag}”, ”V3 {tag}”; "
+            f"1 delvis uppfyllt: ”V4 {tag}”; 2 uppfyllda; 1 ej bedömt."
+        )
+        top_f = await wait_for_contributors(api, top, delar, 1)
+        assert (top_f["status"], top_f["basis"]) == ("NOT_ACHIEVED", "ROLLED_UP")
+        assert top_f["contributors"][0]["contributors"][0]["status"] == "NOT_ACHIEVED"
+
+        # Overriding the roll-up needs a reason, and then says so.
+        errors = await api.errors(ASSESS, g=concrete, p=delar, s="ACHIEVED", a=None)
+        assert errors[0]["extensions"]["rule"] == "assessment.override_reason"
+        own = (await api.data(ASSESS, g=concrete, p=delar, s="PARTLY_ACHIEVED", a="Nämnden väger in nya siffror."))[
+            "assessGoal"
+        ]
+        assert (own["status"], own["basis"]) == ("PARTLY_ACHIEVED", "OVERRIDDEN")
+        assert own["explanation"].startswith("Egen bedömning (delvis uppfyllt) ersätter sammanvägningen (ej uppfyllt")
+        f = await api.fulfilment(concrete, delar)
+        assert (f["status"], f["basis"], f["rolledUpStatus"]) == ("PARTLY_ACHIEVED", "OVERRIDDEN", "NOT_ACHIEVED")
+        assert (await api.fulfilment(top, delar))["status"] == "PARTLY_ACHIEVED"
+
+        # Another period of the same structure knows nothing of these assessments.
+        t1 = await api.fulfilment(concrete, periods["T1"]["id"])
+        assert (t1["status"], t1["basis"]) == ("NOT_ASSESSED", "NONE")
+
+
+async def test_retired_goal_drops_out_of_the_roll_up_from_its_retirement_date(stack: Stack) -> None:
+    tag = uuid.uuid4().hex[:6]
+    kf, bun = str(demo_id("org", "KF")), str(demo_id("org", "BUN"))
+
+    def decision(body: str, day: str) -> dict[str, Any]:
+        return {"bodyId": body, "date": day, "paragraph": "§ 7", "diaryNumber": f"KS 2015/{tag}"}
+
+    async with httpx.AsyncClient(timeout=20) as client:
+        api = Api(client, stack.config.gateway_url)
+        top = await api.goal("OVERARCHING", f"Lärande {tag}")
+        concrete = await api.goal(
+            "CONCRETE",
+            f"Fler behöriga {tag}",
+            [top],
+            organizationIds=[bun],
+            validFrom="2015-01-01",
+            validTo="2017-12-31",
+        )
+        kept = await api.goal("OPERATIONAL", f"Läsning {tag}", [concrete], organizationIds=[bun])
+        dropped = await api.goal("OPERATIONAL", f"Läxhjälp {tag}", [concrete], organizationIds=[bun])
+        for goal_id, body in [(top, kf), (concrete, kf), (kept, bun), (dropped, bun)]:
+            await api.data(ADOPT, id=goal_id, d=decision(body, "2015-01-10"))
+        periods = await api.periods(2015)
+        t1, delar, helar = periods["T1"]["id"], periods["Delår"]["id"], periods["Helår"]["id"]
+        await assess_when_known(api, kept, t1, "ACHIEVED")
+        await assess_when_known(api, dropped, t1, "NOT_ACHIEVED", "Läxhjälpen kom inte igång.")
+        await assess_when_known(api, kept, delar, "ACHIEVED")
+
+        retired = await api.data(RETIRE, id=dropped, d=decision(bun, "2015-06-15"))
+        assert retired["retireGoal"]["state"] == "RETIRED"
+
+        # Delår ends 31 August, after the retirement: the goal is out of the roll-up.
+        after = await wait_for_contributors(api, concrete, delar, 1)
+        assert (after["status"], after["basis"]) == ("ACHIEVED", "ROLLED_UP")
+        assert after["contributors"][0]["goal"]["id"] == kept
+        assert f"1 avvecklat mål räknas inte: ”Läxhjälp {tag}”" in after["explanation"]
+        assert len((await api.fulfilment(concrete, helar))["contributors"]) == 1
+        # T1 ended 30 April, before it: the goal still counts there, and its result decides.
+        before = await api.fulfilment(concrete, t1)
+        assert {c["goal"]["id"] for c in before["contributors"]} == {kept, dropped}
+        assert before["status"] == "NOT_ACHIEVED"
+        assert (await api.fulfilment(top, t1))["status"] == "NOT_ACHIEVED"
+        assert (await api.fulfilment(top, delar))["status"] == "ACHIEVED"
+        # A retired goal is not assessed in a period it is no longer in force at the end of.
+        errors = await api.errors(ASSESS, g=dropped, p=delar, s="NOT_ACHIEVED", a="Sent.")
+        assert errors[0]["extensions"]["rule"] == "goal.retired"
