@@ -9,11 +9,12 @@ GATEWAY := services/gateway
 
 export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(CURDIR)/services/planning:$(CURDIR)/services/followup
 
-.PHONY: setup run test lint typecheck unit supergraph clean-data help
+.PHONY: setup run test lint typecheck unit supergraph clean-data help token
 
 help:
 	@echo "make run    - start the whole stack with demo data (gateway on http://127.0.0.1:4000/graphql)"
 	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
+	@echo "make -s token ROLE=<role> [SUB=<id>] [ORG=<code>] [TTL=<seconds>] - print a development JWT"
 
 setup: $(VENV)/.installed $(GATEWAY)/node_modules/.installed $(KAFKA_LIBS)/.resolved
 
@@ -49,6 +50,13 @@ test: setup lint typecheck
 
 unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
+
+# A development token of the dev issuer (key pair in $(VSM_DATA_DIR) or .data/identity/): only the
+# token is printed, so `curl -H "authorization: Bearer $$(make -s token ROLE=planner)" ...` works.
+# Setting up the venv (when needed) reports on stderr, so stdout stays the token alone.
+token:
+	@$(MAKE) --no-print-directory $(VENV)/.installed >&2
+	@$(PYTHON) -m vsm_dev.token --role "$(ROLE)" $(if $(SUB),--sub "$(SUB)") $(if $(ORG),--org "$(ORG)") $(if $(TTL),--ttl "$(TTL)")
 
 clean-data:
 	rm -rf .data

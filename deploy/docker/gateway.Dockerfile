@@ -70,6 +70,8 @@ ENV NODE_ENV=production \
 WORKDIR /app/services/gateway
 COPY --from=node-deps /app/services/gateway/node_modules ./node_modules
 COPY services/gateway/package.json services/gateway/gateway.config.ts ./
+# gateway.config.ts imports its authentication, limits and trusted-documents modules from src/.
+COPY services/gateway/src ./src
 COPY --from=supergraph /supergraph/supergraph.graphql /app/supergraph/supergraph.graphql
 
 # 1000 is the image's unprivileged `node` user (numeric, so Kubernetes' runAsNonRoot can verify it).

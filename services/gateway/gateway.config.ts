@@ -9,23 +9,24 @@
 //   OTEL_EXPORTER_OTLP_ENDPOINT  when set, spans are exported with OTLP/HTTP to <endpoint>/v1/traces
 //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  full traces URL, used as is (overrides the above)
 //   OTEL_SERVICE_NAME            service.name of the spans (default vsm-gateway)
+//   VSM_JWKS_PATH / VSM_JWKS_URL authentication (JWT, RS256) on; VSM_JWT_ISSUER, VSM_JWT_AUDIENCE,
+//                                VSM_JWT_CLOCK_TOLERANCE_SECONDS               (src/auth.ts)
+//   VSM_GATEWAY_MAX_TOKENS / _MAX_DEPTH / _MAX_ALIASES / _MAX_COST / _COST_LIST_SIZE / _MAX_BATCH,
+//   VSM_GATEWAY_REPORT_COST      limits checked before execution                (src/limits.ts)
+//   VSM_PERSISTED_DOCUMENTS_PATH, VSM_PERSISTED_ONLY  trusted documents            (src/persisted.ts)
 import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
 import { openTelemetrySetup } from '@graphql-hive/gateway/opentelemetry/setup';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
+import { authPlugins, authSettings, verifiedSubject } from './src/auth.ts';
+import { configError, env } from './src/env.ts';
+import { batchingOption, limitPlugins, limitSettings } from './src/limits.ts';
+import { persistedDocumentsOption, persistedSettings } from './src/persisted.ts';
 
 const SECRET_HEADER = 'x-vsm-gateway-secret';
-
-function env(name: string): string | undefined {
-  const value = process.env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function configError(message: string): never {
-  throw new Error(`[vsm-gateway] ${message}`);
-}
+const ACTOR_HEADER = 'x-vsm-actor';
 
 // ---------------------------------------------------------------- settings
 const profile = env('VSM_PROFILE') ?? 'development';
@@ -59,6 +60,17 @@ for (const [generic, wanted] of [
       `${generic}=${value} is set and would override VSM_GATEWAY_${generic}=${wanted}; unset ${generic}`,
     );
   }
+}
+
+const auth = authSettings(isProduction);
+const limits = limitSettings();
+const persisted = persistedSettings();
+const persistedDocuments = persistedDocumentsOption(persisted);
+if (isProduction && !auth.enabled) {
+  console.warn(
+    '[vsm-gateway] WARNING: production profile without authentication ' +
+      '(set VSM_JWKS_URL, VSM_JWT_ISSUER, VSM_JWT_AUDIENCE)',
+  );
 }
 
 // The gateway closes its server at once on SIGTERM/SIGINT (gracefulShutdownTimeout 0)
@@ -210,16 +222,28 @@ export const gatewayConfig = defineConfig({
   // whatever NODE_ENV says (isDev would add `extensions.originalError`).
   maskedErrors: { isDev: false },
 
-  // The client's Authorization header goes to every subgraph. `x-vsm-actor` names the caller in
-  // the goals service's access log of medarbetarmål; it is the caller's own claim until the
-  // gateway verifies identities (JWT), which then replaces it.
+  // Browsers send GET and "simple" POSTs (form, text/plain) cross-site without a CORS preflight;
+  // such requests must carry one of these headers (a JSON POST needs none). Mutations over GET
+  // are refused anyway (405, GraphQL Yoga built-in).
+  csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'x-graphql-yoga-csrf', 'apollo-require-preflight'] },
+
+  // GraphQL-over-HTTP batching (a JSON array of operations): off unless VSM_GATEWAY_MAX_BATCH > 0.
+  batching: batchingOption(limits),
+
+  // Trusted documents: VSM_PERSISTED_DOCUMENTS_PATH, and VSM_PERSISTED_ONLY=true to allow nothing else.
+  ...(persistedDocuments ? { persistedDocuments } : {}),
+
+  // The client's Authorization header goes to every subgraph (when authentication is on it has
+  // been verified here; the subgraphs verify it again). `x-vsm-actor` names the caller in the
+  // goals service's access log of medarbetarmål: with authentication on it is the token's `sub`
+  // and a client-sent value is ignored; without it, it is the caller's own unverified claim.
   propagateHeaders: {
-    fromClientToSubgraphs: ({ request }) => {
+    fromClientToSubgraphs: ({ request, context }) => {
       const headers: Record<string, string> = {};
       const authorization = request.headers.get('authorization');
       if (authorization) headers.authorization = authorization;
-      const actor = request.headers.get('x-vsm-actor');
-      if (actor) headers['x-vsm-actor'] = actor.slice(0, 200);
+      const actor = auth.enabled ? verifiedSubject(context) : request.headers.get(ACTOR_HEADER);
+      if (actor) headers[ACTOR_HEADER] = actor.slice(0, 200);
       return headers;
     },
   },
@@ -236,5 +260,12 @@ export const gatewayConfig = defineConfig({
       }
     : undefined,
 
-  plugins: () => [useSubgraphSecret(gatewaySecret), useStripErrorInternals()],
+  // Order matters: authentication first (a request without a valid token goes no further),
+  // then the limits (parse, validate, before execute), then what touches subgraph requests.
+  plugins: () => [
+    ...authPlugins(auth),
+    ...limitPlugins(limits),
+    useSubgraphSecret(gatewaySecret),
+    useStripErrorInternals(),
+  ],
 });
