@@ -19,8 +19,8 @@ class DomainError(Exception):
         self.field = field
         self.rule = rule
 
-    def extensions(self) -> dict[str, str]:
-        ext = {"code": self.code, "rule": self.rule}
+    def extensions(self) -> dict[str, object]:
+        ext: dict[str, object] = {"code": self.code, "rule": self.rule}
         if self.field is not None:
             ext["field"] = self.field
         return ext

@@ -17,6 +17,16 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("vsm.graphql")
 
 
+INVALID_INPUT = {"code": "BAD_USER_INPUT", "rule": "input.invalid"}
+
+
+def _innermost(error: GraphQLError) -> BaseException | None:
+    seen: BaseException | None = error.original_error
+    while isinstance(seen, GraphQLError) and seen.original_error is not None:
+        seen = seen.original_error
+    return seen
+
+
 class DomainErrors(SchemaExtension):
     """Turns :class:`DomainError` into a client error naming field and rule; masks the rest.
 
@@ -33,7 +43,13 @@ class DomainErrors(SchemaExtension):
         shaped: list[GraphQLError] = []
         for error in errors:
             original = error.original_error
-            if original is None:
+            if isinstance(original, GraphQLError):
+                # An invalid input value (text for an Int, a float for a Decimal): graphql-core wraps
+                # the coercion error; a DomainError raised by a scalar keeps its field and rule.
+                cause = _innermost(error)
+                extensions = cause.extensions() if isinstance(cause, DomainError) else dict(INVALID_INPUT)
+                shaped.append(GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions))
+            elif original is None:
                 shaped.append(error)  # a validation error about the query itself
             elif isinstance(original, DomainError):
                 shaped.append(

@@ -8,6 +8,8 @@ from vsm_common.definition import ServiceDefinition
 
 from .api.context import make_context
 from .api.schema import schema
+from .consumers import goal_projection
+from .seed import seed
 
 definition = ServiceDefinition(
     name="planning",
@@ -15,4 +17,6 @@ definition = ServiceDefinition(
     schema=schema,
     migrations=Path(__file__).parent / "migrations",
     context=make_context,
+    consumers=(goal_projection,),
+    seed=seed,
 )

@@ -1,21 +1,88 @@
-"""Per-request DataLoaders of the planning subgraph."""
+"""Per-request DataLoaders: every relation costs one query per level of the response, not one per row."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from decimal import Decimal
 from itertools import groupby
+from typing import TypeVar
 
 import asyncpg
 from strawberry.dataloader import DataLoader
 
 from ..adapters import repository as repo
-from ..domain.model import Directive, OperationalPlan
+from ..domain import rules
+from ..domain.model import (
+    AnalysisSection,
+    Assignment,
+    BudgetFrame,
+    BudgetLine,
+    CycleKind,
+    Directive,
+    OperationalPlan,
+    PlanningCycle,
+)
+from ..service import today
 
+K = uuid.UUID
+KT = TypeVar("KT", bound=Hashable)
+V = TypeVar("V")
 OrgYear = tuple[uuid.UUID, int | None]
+Pair = tuple[uuid.UUID, uuid.UUID]
+FrameOf = tuple[uuid.UUID, BudgetFrame]  # (directive id, frame)
+
+
+def _one(
+    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[KT]], Awaitable[dict[KT, V]]]
+) -> DataLoader[KT, V | None]:
+    async def load(keys: list[KT]) -> list[V | None]:
+        async with pool.acquire() as conn:
+            found = await fetch(conn, keys)
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _many(
+    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[KT]], Awaitable[dict[KT, list[V]]]]
+) -> DataLoader[KT, list[V]]:
+    async def load(keys: list[KT]) -> list[list[V]]:
+        async with pool.acquire() as conn:
+            found = await fetch(conn, keys)
+        return [found.get(k, []) for k in keys]
+
+    return DataLoader(load_fn=load)
 
 
 class Loaders:
     def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._current: dict[CycleKind, PlanningCycle | None] = {}
+
+        self.cycle: DataLoader[K, PlanningCycle | None] = _one(pool, repo.cycles_by_ids)
+        self.cycle_sections: DataLoader[K, list[AnalysisSection]] = _many(pool, repo.sections_of_cycles)
+        self.cycle_directives: DataLoader[K, list[Directive]] = _many(pool, repo.directives_of_cycles)
+        self.cycle_plans: DataLoader[K, list[OperationalPlan]] = _many(pool, repo.plans_of_cycles)
+        self.cycle_tax_rate: DataLoader[K, Decimal | None] = _one(pool, repo.tax_rates_of_cycles)
+
+        self.directive: DataLoader[K, Directive | None] = _one(pool, repo.directives_by_ids)
+        self.recipient_ids: DataLoader[K, list[K]] = _many(pool, repo.recipients_of)
+        self.frames: DataLoader[K, list[BudgetFrame]] = _many(pool, repo.frames_of)
+        self.concrete_goal_ids: DataLoader[K, list[K]] = _many(pool, repo.goals_of)
+        self.assignments: DataLoader[K, list[Assignment]] = _many(pool, repo.assignments_of)
+        self.revisions: DataLoader[K, list[Directive]] = _many(pool, repo.revisions_of_lineages)
+        self.superseded_by: DataLoader[K, Directive | None] = _one(pool, repo.superseding)
+
+        self.plan: DataLoader[K, OperationalPlan | None] = _one(pool, repo.plans_by_ids)
+        self.plan_goal_ids: DataLoader[K, list[K]] = _many(pool, repo.goal_ids_of_plans)
+        self.plan_lines: DataLoader[K, list[BudgetLine]] = _many(pool, repo.budget_lines_of)
+        self.frames_in_force: DataLoader[Pair, list[FrameOf]] = _many(pool, repo.frames_in_force)
+        self.org_plan: DataLoader[Pair, OperationalPlan | None] = _one(pool, repo.plans_of_organizations)
+
+        self.established_by: DataLoader[K, Directive | None] = _one(pool, repo.establishing_directive)
+        self.goal_plans: DataLoader[K, list[OperationalPlan]] = _many(pool, repo.plans_of_goals)
+
         async def org_directives(keys: list[OrgYear]) -> list[list[Directive]]:
             found: dict[OrgYear, list[Directive]] = {}
             async with pool.acquire() as conn:
@@ -26,16 +93,25 @@ class Loaders:
                         found[(org_id, year)] = directives
             return [found.get(k, []) for k in keys]
 
-        async def established(keys: list[uuid.UUID]) -> list[Directive | None]:
+        async def org_frames(keys: list[tuple[uuid.UUID, int]]) -> list[list[FrameOf]]:
+            found: dict[tuple[uuid.UUID, int], list[FrameOf]] = {}
             async with pool.acquire() as conn:
-                found = await repo.establishing_directive(conn, keys)
-            return [found.get(k) for k in keys]
-
-        async def plans(keys: list[uuid.UUID]) -> list[list[OperationalPlan]]:
-            async with pool.acquire() as conn:
-                found = await repo.plans_of_goals(conn, keys)
+                for year, group in groupby(sorted(keys, key=lambda k: k[1]), key=lambda k: k[1]):
+                    by_org = await repo.frames_of_organizations_for_year(conn, [k[0] for k in group], year)
+                    for org_id, frames in by_org.items():
+                        found[(org_id, year)] = frames
             return [found.get(k, []) for k in keys]
 
         self.org_directives: DataLoader[OrgYear, list[Directive]] = DataLoader(load_fn=org_directives)
-        self.established_by: DataLoader[uuid.UUID, Directive | None] = DataLoader(load_fn=established)
-        self.goal_plans: DataLoader[uuid.UUID, list[OperationalPlan]] = DataLoader(load_fn=plans)
+        self.org_frames: DataLoader[tuple[uuid.UUID, int], list[FrameOf]] = DataLoader(load_fn=org_frames)
+
+    async def current_cycle(self, kind: CycleKind) -> PlanningCycle | None:
+        """The current cycle of a kind, looked up once per request."""
+        if kind not in self._current:
+            async with self._pool.acquire() as conn:
+                cycles = await repo.list_cycles(conn, kind)
+            cycle = rules.current_cycle(cycles, today())
+            self._current[kind] = cycle
+            for c in cycles:
+                self.cycle.prime(c.id, c)
+        return self._current[kind]

@@ -1,41 +1,334 @@
-"""Query root of the planning subgraph."""
+"""Query and mutation roots of the planning subgraph."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
 import strawberry
 
-from vsm_common.graphql import parse_id, standard_extensions
+from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 
+from .. import service
 from ..adapters import repository as repo
-from .types import Directive, DirectiveKind, DirectiveState, Goal, OperationalPlan, Organization, PInfo
+from ..domain import rules
+from .scalars import ExactDecimal
+from .types import (
+    AnalysisSectionKind,
+    Assignment,
+    AssignmentInput,
+    AssignmentState,
+    BudgetFrameInput,
+    BudgetLineInput,
+    Compilation,
+    CycleKind,
+    DecisionInput,
+    Directive,
+    DirectiveInput,
+    DirectiveKind,
+    DirectiveState,
+    Goal,
+    OperationalPlan,
+    Organization,
+    PhaseKind,
+    PInfo,
+    PlanningCycle,
+)
+
+
+def _arg(description: str) -> Any:
+    return strawberry.argument(description=description)
+
+
+CycleId = Annotated[strawberry.ID, _arg("The planning cycle (planeringscykel).")]
+DirectiveId = Annotated[strawberry.ID, _arg("The directive revision (planerings- or ägardirektiv).")]
+PlanId = Annotated[strawberry.ID, _arg("The verksamhetsplan.")]
+AssignmentId = Annotated[strawberry.ID, _arg("The särskilt uppdrag (stable across revisions).")]
+OrganizationId = Annotated[strawberry.ID, _arg("The nämnd or bolag (organisation).")]
+OptCycleId = Annotated[strawberry.ID | None, _arg("Only this planning cycle.")]
+OptOrganizationId = Annotated[strawberry.ID | None, _arg("Only this organisation.")]
+OptCycleKind = Annotated[CycleKind | None, _arg("Only cycles of this kind (mandatperiod or årlig).")]
+Kind = Annotated[CycleKind, _arg("Mandate period (mandatperiod) or annual (budgetår).")]
+GoalIds = Annotated[list[strawberry.ID], _arg("Goals (mål) by id.")]
+Decision = Annotated[DecisionInput, _arg("The decision (beslut).")]
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Directives, filtered by budget year, state and kind.")
+    @strawberry.field(description="Planning cycles, optionally of one kind, oldest first.")
+    async def cycles(self, info: PInfo, kind: OptCycleKind = None) -> list[PlanningCycle]:
+        async with info.context.runtime.pool.acquire() as conn:
+            found = await repo.list_cycles(conn, kind)
+        for c in found:
+            info.context.loaders.cycle.prime(c.id, c)
+        return [PlanningCycle.from_domain(c) for c in found]
+
+    @strawberry.field(description="One planning cycle by id.")
+    async def cycle(self, info: PInfo, id: CycleId) -> PlanningCycle | None:
+        c = await info.context.loaders.cycle.load(parse_id(id, "id"))
+        return PlanningCycle.from_domain(c) if c else None
+
+    @strawberry.field(description="The current cycle of a kind: the newest one still under way, else the newest one.")
+    async def current_cycle(self, info: PInfo, kind: Kind) -> PlanningCycle | None:
+        c = await info.context.loaders.current_cycle(kind)
+        return PlanningCycle.from_domain(c) if c else None
+
+    @strawberry.field(
+        description="Directives, every revision, filtered by budget year, state and kind. The budget system "
+        "asks directives(budgetYear: …, state: ADOPTED) for the directives in force: frames per organisation "
+        "and year, tax rate, concrete goals and assignments, with stable ids."
+    )
     async def directives(
         self,
         info: PInfo,
-        budget_year: int | None = None,
-        state: DirectiveState | None = None,
-        kind: DirectiveKind | None = None,
+        budget_year: Annotated[int | None, strawberry.argument(description="Budget year (budgetår).")] = None,
+        state: Annotated[DirectiveState | None, _arg("Only this state, e.g. ADOPTED for those in force.")] = None,
+        kind: Annotated[DirectiveKind | None, _arg("Only planeringsdirektiv or only ägardirektiv.")] = None,
     ) -> list[Directive]:
         async with info.context.runtime.pool.acquire() as conn:
             found = await repo.list_directives(conn, budget_year, state, kind)
+        for d in found:
+            info.context.loaders.directive.prime(d.id, d)
         return [Directive.from_domain(d) for d in found]
 
-    @strawberry.field(description="One directive by id.")
-    async def directive(self, info: PInfo, id: strawberry.ID) -> Directive | None:
-        key = parse_id(id, "id")
-        async with info.context.runtime.pool.acquire() as conn:
-            found = await repo.directives_by_ids(conn, [key])
-        d = found.get(key)
+    @strawberry.field(description="One directive revision by id.")
+    async def directive(self, info: PInfo, id: DirectiveId) -> Directive | None:
+        d = await info.context.loaders.directive.load(parse_id(id, "id"))
         return Directive.from_domain(d) if d else None
+
+    @strawberry.field(description="Verksamhetsplaner, optionally of one cycle and/or one organisation.")
+    async def operational_plans(
+        self, info: PInfo, cycle_id: OptCycleId = None, organization_id: OptOrganizationId = None
+    ) -> list[OperationalPlan]:
+        cid = parse_id(cycle_id, "cycleId") if cycle_id is not None else None
+        oid = parse_id(organization_id, "organizationId") if organization_id is not None else None
+        async with info.context.runtime.pool.acquire() as conn:
+            found = await repo.list_plans(conn, cid, oid)
+        for p in found:
+            info.context.loaders.plan.prime(p.id, p)
+        return [OperationalPlan.from_domain(p) for p in found]
+
+    @strawberry.field(description="One verksamhetsplan by id.")
+    async def operational_plan(self, info: PInfo, id: PlanId) -> OperationalPlan | None:
+        p = await info.context.loaders.plan.load(parse_id(id, "id"))
+        return OperationalPlan.from_domain(p) if p else None
+
+    @strawberry.field(
+        description="The sammanställning of an annual cycle for KS and KF: all plans, the organisations "
+        "without a plan, and the konkretiserade mål without a verksamhetsmål in a recipient's plan."
+    )
+    async def compilation(self, info: PInfo, cycle_id: CycleId) -> Compilation:
+        async with info.context.runtime.pool.acquire() as conn:
+            found = await service.compilation(conn, parse_id(cycle_id, "cycleId"))
+        return Compilation.from_domain(found)
+
+
+@strawberry.type
+class Mutation:
+    # ------------------------------------------------------------ cycles
+    @strawberry.mutation(
+        description="Open a cycle: a MANDATE_PERIOD of four years from startYear, or the ANNUAL cycle of budget "
+        "year startYear. Its first phase opens; the phases get default dates and responsible organisations."
+    )
+    async def open_cycle(
+        self,
+        info: PInfo,
+        kind: Kind,
+        start_year: Annotated[int, _arg("First year: the budget year, or the first year of the mandate period.")],
+    ) -> PlanningCycle:
+        c = await service.open_cycle(info.context.runtime, kind, start_year)
+        return PlanningCycle.from_domain(c)
+
+    @strawberry.mutation(
+        description="Close the current phase and open the next one; phases move forward in order only."
+    )
+    async def advance_phase(self, info: PInfo, cycle_id: CycleId) -> PlanningCycle:
+        c = await service.advance_phase(info.context.runtime, parse_id(cycle_id, "cycleId"))
+        return PlanningCycle.from_domain(c)
+
+    @strawberry.mutation(description="Set a phase's dates and responsible organisation; what is not given stays.")
+    async def schedule_phase(
+        self,
+        info: PInfo,
+        cycle_id: CycleId,
+        phase: Annotated[PhaseKind, _arg("The phase (fas).")],
+        opens_on: Annotated[date | None, _arg("New start date (startdatum).")] = None,
+        due_on: Annotated[date | None, _arg("New due date (slutdatum).")] = None,
+        responsible_id: Annotated[strawberry.ID | None, _arg("New responsible organisation (ansvarig).")] = None,
+    ) -> PlanningCycle:
+        c = await service.schedule_phase(
+            info.context.runtime,
+            parse_id(cycle_id, "cycleId"),
+            phase,
+            opens_on,
+            due_on,
+            parse_id(responsible_id, "responsibleId") if responsible_id is not None else None,
+        )
+        return PlanningCycle.from_domain(c)
+
+    @strawberry.mutation(
+        description="Write a section of the analysis (omvärldsanalys, invärldsanalys, basfakta) during "
+        "STRATEGIC_ANALYSIS or CONDITIONS_ANALYSIS."
+    )
+    async def write_analysis_section(
+        self,
+        info: PInfo,
+        cycle_id: CycleId,
+        section: Annotated[AnalysisSectionKind, _arg("omvärldsanalys, invärldsanalys or basfakta.")],
+        text: Annotated[str, _arg("The text of the section.")],
+    ) -> PlanningCycle:
+        c, _ = await service.write_analysis_section(info.context.runtime, parse_id(cycle_id, "cycleId"), section, text)
+        return PlanningCycle.from_domain(c)
+
+    # ------------------------------------------------------------ directives
+    @strawberry.mutation(description="Draft the planeringsdirektiv or ägardirektiv of an annual cycle.")
+    async def create_directive(
+        self, info: PInfo, input: Annotated[DirectiveInput, _arg("The new directive.")]
+    ) -> Directive:
+        d = await service.create_directive(
+            info.context.runtime,
+            parse_id(input.cycle_id, "input.cycleId"),
+            input.kind,
+            input.title,
+            parse_ids(input.recipient_ids, "input.recipientIds"),
+        )
+        return Directive.from_domain(d)
+
+    @strawberry.mutation(
+        description="Set budget frames: each (organisation, year) given replaces the one stored. On an adopted "
+        "directive this makes a new revision (a draft), which is returned."
+    )
+    async def set_budget_frames(
+        self,
+        info: PInfo,
+        directive_id: DirectiveId,
+        frames: Annotated[list[BudgetFrameInput], _arg("Frames per recipient and year (budgetramar).")],
+    ) -> Directive:
+        given = [
+            rules.FrameInput(parse_id(f.organization_id, f"frames.{i}.organizationId"), f.year, f.amount)
+            for i, f in enumerate(frames)
+        ]
+        d = await service.set_budget_frames(info.context.runtime, parse_id(directive_id, "directiveId"), given)
+        return Directive.from_domain(d)
+
+    @strawberry.mutation(
+        description="Set the skattesats (kronor per 100 kr) of a planeringsdirektiv, during DIRECTIVE or "
+        "TAX_RATE. On an adopted directive this makes a new revision."
+    )
+    async def set_tax_rate(
+        self,
+        info: PInfo,
+        directive_id: DirectiveId,
+        rate: Annotated[Decimal, _arg('Skattesats, kronor per 100 kr, e.g. "20.38".')],
+    ) -> Directive:
+        d = await service.set_tax_rate(info.context.runtime, parse_id(directive_id, "directiveId"), rate)
+        return Directive.from_domain(d)
+
+    @strawberry.mutation(
+        description="Add konkretiserade mål (CONCRETE goals directed to the recipients). On an adopted "
+        "directive this makes a new revision."
+    )
+    async def add_concrete_goals(self, info: PInfo, directive_id: DirectiveId, goal_ids: GoalIds) -> Directive:
+        d = await service.add_concrete_goals(
+            info.context.runtime, parse_id(directive_id, "directiveId"), parse_ids(goal_ids, "goalIds")
+        )
+        return Directive.from_domain(d)
+
+    @strawberry.mutation(
+        description="Add a särskilt uppdrag to one or more recipients. On an adopted directive this makes a new "
+        "revision."
+    )
+    async def add_assignment(
+        self, info: PInfo, directive_id: DirectiveId, input: Annotated[AssignmentInput, _arg("The särskilt uppdrag.")]
+    ) -> Directive:
+        d = await service.add_assignment(
+            info.context.runtime,
+            parse_id(directive_id, "directiveId"),
+            input.title,
+            input.description,
+            parse_ids(input.recipient_ids, "input.recipientIds"),
+            input.due_on,
+        )
+        return Directive.from_domain(d)
+
+    @strawberry.mutation(description="Record the progress of a särskilt uppdrag of the directive in force.")
+    async def set_assignment_state(
+        self, info: PInfo, id: AssignmentId, state: Annotated[AssignmentState, _arg("Its new state.")]
+    ) -> Assignment:
+        a = await service.set_assignment_state(info.context.runtime, parse_id(id, "id"), state)
+        return Assignment.from_domain(a)
+
+    @strawberry.mutation(
+        description="KF adopts the directive (or a revision, which supersedes the one in force). Its concrete "
+        "goals are then adopted by the goals service with this decision. Repeating the same adoption is harmless."
+    )
+    async def adopt_directive(self, info: PInfo, id: DirectiveId, decision: Decision) -> Directive:
+        d = await service.adopt_directive(info.context.runtime, parse_id(id, "id"), decision.to_domain())
+        return Directive.from_domain(d)
+
+    # ------------------------------------------------------------ verksamhetsplaner
+    @strawberry.mutation(description="Start the verksamhetsplan of a nämnd or bolag for an annual cycle (three years).")
+    async def create_operational_plan(
+        self, info: PInfo, cycle_id: CycleId, organization_id: OrganizationId
+    ) -> OperationalPlan:
+        p = await service.create_operational_plan(
+            info.context.runtime, parse_id(cycle_id, "cycleId"), parse_id(organization_id, "organizationId")
+        )
+        return OperationalPlan.from_domain(p)
+
+    @strawberry.mutation(
+        description="Add verksamhetsmål: OPERATIONAL goals of the plan's organisation that serve a CONCRETE goal "
+        "directed to it."
+    )
+    async def add_plan_goals(self, info: PInfo, plan_id: PlanId, goal_ids: GoalIds) -> OperationalPlan:
+        p = await service.add_plan_goals(
+            info.context.runtime, parse_id(plan_id, "planId"), parse_ids(goal_ids, "goalIds")
+        )
+        return OperationalPlan.from_domain(p)
+
+    @strawberry.mutation(description="Replace the internbudget: the frame allocated per activity and year.")
+    async def set_internal_budget(
+        self,
+        info: PInfo,
+        plan_id: PlanId,
+        lines: Annotated[list[BudgetLineInput], _arg("Every line of the internbudget.")],
+    ) -> OperationalPlan:
+        p = await service.set_internal_budget(
+            info.context.runtime,
+            parse_id(plan_id, "planId"),
+            [rules.LineInput(ln.activity, ln.year, ln.amount) for ln in lines],
+        )
+        return OperationalPlan.from_domain(p)
+
+    @strawberry.mutation(
+        description="Submit the plan (lämna in); refused unless the internbudget adds up to the frame in every year."
+    )
+    async def submit_plan(self, info: PInfo, id: PlanId) -> OperationalPlan:
+        p = await service.submit_plan(info.context.runtime, parse_id(id, "id"))
+        return OperationalPlan.from_domain(p)
+
+    @strawberry.mutation(description="Return a submitted plan for rework (återremittera), with a reason.")
+    async def return_plan(
+        self, info: PInfo, id: PlanId, reason: Annotated[str, _arg("Why (motivering till återremiss).")]
+    ) -> OperationalPlan:
+        p = await service.return_plan(info.context.runtime, parse_id(id, "id"), reason)
+        return OperationalPlan.from_domain(p)
+
+    @strawberry.mutation(
+        description="The nämnd or bolag adopts its plan with its own decision; the goals service then adopts "
+        "the plan's verksamhetsmål. Repeating the same adoption is harmless."
+    )
+    async def adopt_plan(self, info: PInfo, id: PlanId, decision: Decision) -> OperationalPlan:
+        p = await service.adopt_plan(info.context.runtime, parse_id(id, "id"), decision.to_domain())
+        return OperationalPlan.from_domain(p)
 
 
 schema = strawberry.federation.Schema(
     query=Query,
-    types=[Organization, Goal, Directive, OperationalPlan],
+    mutation=Mutation,
+    types=[Organization, Goal, Directive, OperationalPlan, PlanningCycle],
     federation_version="2.9",
+    scalar_overrides={Decimal: ExactDecimal},
     extensions=standard_extensions(),  # type: ignore[arg-type]
 )

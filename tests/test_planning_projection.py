@@ -1,0 +1,191 @@
+"""Planning's projection of the goals service's events: idempotent and tolerant of any order.
+
+Kafka orders only the events of one key, and the outbox publishes at least once, so planning's
+handlers must give the same projection whatever order and however often the events arrive.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.kafka_offsets import wait_caught_up
+from tests.support import eventually
+from tests.test_planning_support import Api, projected
+from vsm_common.db import create_pool
+from vsm_common.events import CloudEvent
+from vsm_common.kafka import create_producer
+from vsm_dev.stack import Stack
+from vsm_planning.adapters import repository as repo
+from vsm_planning.consumers import goal_projection
+from vsm_planning.domain.model import GoalLevel, GoalState, KnownGoal
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
+    assert stack.database_url
+    p = await create_pool(stack.database_url, "planning", min_size=1, max_size=2)
+    yield p
+    await p.close()
+
+
+def event(type_: str, subject: uuid.UUID, **data: Any) -> CloudEvent:
+    return CloudEvent(type=f"vsm.goals.{type_}.v1", source="/vsm/goals", subject=str(subject), data=data)
+
+
+async def apply(pool: asyncpg.Pool, *events: CloudEvent) -> None:
+    for e in events:
+        async with pool.acquire() as conn, conn.transaction():
+            await goal_projection.handlers[e.type](conn, e)
+
+
+async def known(pool: asyncpg.Pool, goal_id: uuid.UUID) -> KnownGoal:
+    async with pool.acquire() as conn:
+        return (await repo.known_goals(conn, [goal_id]))[goal_id]
+
+
+def created(goal_id: uuid.UUID, org: uuid.UUID, parent: uuid.UUID | None = None, title: str = "Mål") -> CloudEvent:
+    return event(
+        "goal.created",
+        goal_id,
+        goalId=str(goal_id),
+        level="OPERATIONAL",
+        state="DRAFT",
+        title=title,
+        parentIds=[str(parent)] if parent else [],
+        organizationIds=[str(org)],
+        validFrom=None,
+        validTo=None,
+    )
+
+
+def decision() -> dict[str, Any]:
+    return {"bodyId": str(uuid.uuid4()), "date": "2026-11-19", "paragraph": "§ 1", "diaryNumber": None}
+
+
+async def test_every_order_of_a_goals_events_gives_the_same_projection(pool: asyncpg.Pool) -> None:
+    org, other_org, parent, second_parent = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    events_of = {}
+    for name in ("in_order", "reversed", "shuffled"):
+        goal_id = uuid.uuid4()
+        events_of[name] = (
+            goal_id,
+            [
+                created(goal_id, org, parent, title="Första"),
+                event("goal.linked", goal_id, goalId=str(goal_id), parentId=str(second_parent)),
+                event(
+                    "goal.revised",
+                    goal_id,
+                    goalId=str(goal_id),
+                    revision=2,
+                    title="Andra",
+                    validFrom="2027-01-01",
+                    validTo=None,
+                    organizationIds=[str(other_org)],
+                    decision=None,
+                ),
+                event(
+                    "goal.adopted",
+                    goal_id,
+                    goalId=str(goal_id),
+                    level="OPERATIONAL",
+                    revision=2,
+                    decision=decision(),
+                    establishedBy=None,
+                ),
+                event("goal.retired", goal_id, goalId=str(goal_id), decision=decision(), retiredOn="2028-01-01"),
+            ],
+        )
+    goal_id, evs = events_of["in_order"]
+    await apply(pool, *evs)
+    goal_id_r, evs_r = events_of["reversed"]
+    await apply(pool, *reversed(evs_r))
+    goal_id_s, evs_s = events_of["shuffled"]
+    await apply(pool, evs_s[3], evs_s[1], evs_s[4], evs_s[0], evs_s[2])
+
+    expected = KnownGoal(
+        goal_id, GoalLevel.OPERATIONAL, GoalState.RETIRED, "Andra", (other_org,), (), valid_from=date(2027, 1, 1)
+    )
+    for gid in (goal_id, goal_id_r, goal_id_s):
+        got = await known(pool, gid)
+        assert replace(got, id=goal_id, parent_ids=()) == expected
+        assert set(got.parent_ids) == {parent, second_parent}
+    # Replayed events change nothing: a late created event never overwrites a revision or lowers the state.
+    await apply(pool, *evs, *reversed(evs))
+    assert replace(await known(pool, goal_id), parent_ids=()) == expected
+
+
+async def test_links_come_and_go_and_organisations_are_upserted(pool: asyncpg.Pool) -> None:
+    goal_id, parent, org = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    linked = event("goal.linked", goal_id, goalId=str(goal_id), parentId=str(parent))
+    unlinked = event("goal.unlinked", goal_id, goalId=str(goal_id), parentId=str(parent))
+    await apply(pool, linked)  # before the goal itself: kept, but the goal is not known yet
+    async with pool.acquire() as conn:
+        assert goal_id not in await repo.known_goals(conn, [goal_id])
+    await apply(pool, created(goal_id, org))
+    assert (await known(pool, goal_id)).parent_ids == (parent,)
+    await apply(pool, unlinked, unlinked)
+    assert (await known(pool, goal_id)).parent_ids == ()
+
+    registered = event(
+        "organization.registered",
+        org,
+        organizationId=str(org),
+        code="XN",
+        name="Gamla namnet",
+        kind="COMMITTEE",
+        parentId=None,
+    )
+    renamed = replace(registered, id=str(uuid.uuid4()), data={**registered.data, "name": "Nya namnet"})
+    await apply(pool, registered, renamed, renamed)
+    async with pool.acquire() as conn:
+        org_row = (await repo.known_organizations(conn, [org]))[org]
+    assert (org_row.code, org_row.name, org_row.kind.value) == ("XN", "Nya namnet", "COMMITTEE")
+
+
+async def test_goal_events_redelivered_through_kafka_apply_once_per_event(stack: Stack) -> None:
+    assert stack.database_url and stack.kafka_bootstrap
+    async with httpx.AsyncClient(timeout=30) as client:
+        api = Api(client, stack)
+        org = await api.org("BUN")
+        goal_id = await api.goal("CONCRETE", f"Omspelat mål {uuid.uuid4().hex[:6]}", [org])
+    await projected(stack, goal_ids=[goal_id])
+    conn = await asyncpg.connect(stack.database_url)
+    try:
+
+        async def published() -> bytes | None:
+            row = await conn.fetchrow(
+                "SELECT payload FROM goals.outbox WHERE key = $1 AND type = 'vsm.goals.goal.created.v1' "
+                "AND published_at IS NOT NULL",
+                goal_id,
+            )
+            return bytes(row["payload"]) if row else None
+
+        original = CloudEvent.from_json(await eventually(published, what="goal.created to be published"))
+        row = "SELECT level, state, title, content_revision FROM planning.projected_goals WHERE id = $1::uuid"
+        before = dict(await conn.fetchrow(row, goal_id))
+        copy = replace(original, id=str(uuid.uuid4()), data={**original.data, "title": "Omskriven titel"})
+        producer = create_producer(stack.kafka_bootstrap, "planning-projection-replay")
+        await producer.start()
+        try:
+            for e in (original, original, copy):
+                await producer.send_and_wait("vsm.goals.events", value=e.to_json(), key=e.subject.encode())
+        finally:
+            await producer.stop()
+        await wait_caught_up(stack.kafka_bootstrap, "planning.goal-projection", "vsm.goals.events")
+        inbox = "SELECT count(*) FROM planning.inbox WHERE consumer = 'planning.goal-projection' AND id = $1"
+        assert await conn.fetchval(inbox, original.id) == 1
+        assert await conn.fetchval(inbox, copy.id) == 1
+        # A republished created event (same revision) does not overwrite what planning already holds.
+        assert dict(await conn.fetchrow(row, goal_id)) == before
+    finally:
+        await conn.close()
