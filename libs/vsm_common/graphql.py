@@ -85,7 +85,9 @@ class OperationSpan(SchemaExtension):
 
 
 def standard_extensions() -> list[object]:
-    return [OperationSpan, DomainErrors, ParserCache(maxsize=256), ValidationCache(maxsize=256)]
+    # Factories, not instances: strawberry builds extensions per request; the parse and validation
+    # caches themselves live at module level, shared by every request.
+    return [OperationSpan, DomainErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
 
 
 def encode_cursor(position: int) -> str:
