@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
 
 import asyncpg
 from strawberry.dataloader import DataLoader
 
 from vsm_common.errors import NotFound
+from vsm_common.loaders import batch_many, batch_one
 
 from .. import queries
 from ..adapters import repository as repo
@@ -24,28 +25,6 @@ GoalPeriod = tuple[uuid.UUID, uuid.UUID]
 GoalMaybePeriod = tuple[uuid.UUID, uuid.UUID | None]
 
 
-def _by_id(
-    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[K]], Awaitable[dict[K, V]]]
-) -> DataLoader[K, V | None]:
-    async def load(keys: list[K]) -> list[V | None]:
-        async with pool.acquire() as conn:
-            found = await fetch(conn, keys)
-        return [found.get(k) for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
-def _many(
-    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[K]], Awaitable[dict[K, list[V]]]]
-) -> DataLoader[K, list[V]]:
-    async def load(keys: list[K]) -> list[list[V]]:
-        async with pool.acquire() as conn:
-            found = await fetch(conn, keys)
-        return [found.get(k, []) for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
 def _by_period(keys: Sequence[tuple[uuid.UUID, V]]) -> dict[V, list[uuid.UUID]]:
     groups: dict[V, list[uuid.UUID]] = {}
     for first, period in keys:
@@ -55,17 +34,17 @@ def _by_period(keys: Sequence[tuple[uuid.UUID, V]]) -> dict[V, list[uuid.UUID]]:
 
 class Loaders:
     def __init__(self, pool: asyncpg.Pool, settings: FollowupSettings) -> None:
-        self.period: DataLoader[K, ReportingPeriod | None] = _by_id(pool, repo.periods_by_ids)
-        self.indicator: DataLoader[K, Indicator | None] = _by_id(pool, repo.indicators_by_ids)
-        self.action: DataLoader[K, Action | None] = _by_id(pool, repo.actions_by_ids)
-        self.goal_indicators: DataLoader[K, list[Indicator]] = _many(pool, repo.indicators_of_goals)
-        self.indicator_goal_ids: DataLoader[K, list[K]] = _many(pool, repo.goals_of_indicators)
-        self.targets: DataLoader[K, list[Target]] = _many(pool, repo.targets_of)
-        self.measurements: DataLoader[K, list[Measurement]] = _many(
+        self.period: DataLoader[K, ReportingPeriod | None] = batch_one(pool, repo.periods_by_ids)
+        self.indicator: DataLoader[K, Indicator | None] = batch_one(pool, repo.indicators_by_ids)
+        self.action: DataLoader[K, Action | None] = batch_one(pool, repo.actions_by_ids)
+        self.goal_indicators: DataLoader[K, list[Indicator]] = batch_many(pool, repo.indicators_of_goals)
+        self.indicator_goal_ids: DataLoader[K, list[K]] = batch_many(pool, repo.goals_of_indicators)
+        self.targets: DataLoader[K, list[Target]] = batch_many(pool, repo.targets_of)
+        self.measurements: DataLoader[K, list[Measurement]] = batch_many(
             pool, lambda conn, ids: repo.measurements_of(conn, ids)
         )
-        self.goal_assessments: DataLoader[K, list[Assessment]] = _many(pool, repo.assessments_of_goals)
-        self.goal_actions: DataLoader[K, list[Action]] = _many(pool, repo.actions_of_goals)
+        self.goal_assessments: DataLoader[K, list[Assessment]] = batch_many(pool, repo.assessments_of_goals)
+        self.goal_actions: DataLoader[K, list[Action]] = batch_many(pool, repo.actions_of_goals)
 
         async def periods_of(conn: asyncpg.Connection, ids: list[uuid.UUID | None]) -> dict[K, ReportingPeriod]:
             wanted = [p for p in ids if p is not None]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
-from typing import TypeVar
 
 import asyncpg
 from strawberry.dataloader import DataLoader
 
+from vsm_common.loaders import batch_many, batch_one
 from vsm_common.runtime import Runtime
 
 from .. import employee_goals
@@ -18,29 +17,6 @@ from ..adapters import repository as repo
 from ..domain.model import EmployeeGoal, Goal, GoalRevision, Organization, VisionTheme
 
 K = uuid.UUID
-V = TypeVar("V")
-
-
-def _by_id(
-    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[K]], Awaitable[dict[K, V]]]
-) -> DataLoader[K, V | None]:
-    async def load(keys: list[K]) -> list[V | None]:
-        async with pool.acquire() as conn:
-            found = await fetch(conn, keys)
-        return [found.get(k) for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
-def _many(
-    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[K]], Awaitable[dict[K, list[V]]]]
-) -> DataLoader[K, list[V]]:
-    async def load(keys: list[K]) -> list[list[V]]:
-        async with pool.acquire() as conn:
-            found = await fetch(conn, keys)
-        return [found.get(k, []) for k in keys]
-
-    return DataLoader(load_fn=load)
 
 
 class StructureLoaders:
@@ -48,9 +24,9 @@ class StructureLoaders:
 
     def __init__(self, pool: asyncpg.Pool, as_of: date | None) -> None:
         self.as_of = as_of
-        self.goal: DataLoader[K, Goal | None] = _by_id(pool, lambda c, ids: repo.goals_by_ids(c, ids, as_of))
-        self.parent_ids: DataLoader[K, list[K]] = _many(pool, lambda c, ids: repo.parents_of(c, ids, as_of))
-        self.child_ids: DataLoader[K, list[K]] = _many(pool, lambda c, ids: repo.children_of(c, ids, as_of))
+        self.goal: DataLoader[K, Goal | None] = batch_one(pool, lambda c, ids: repo.goals_by_ids(c, ids, as_of))
+        self.parent_ids: DataLoader[K, list[K]] = batch_many(pool, lambda c, ids: repo.parents_of(c, ids, as_of))
+        self.child_ids: DataLoader[K, list[K]] = batch_many(pool, lambda c, ids: repo.children_of(c, ids, as_of))
 
 
 class Loaders:
@@ -58,12 +34,12 @@ class Loaders:
         pool = runtime.pool
         self._pool = pool
         self._structures: dict[date | None, StructureLoaders] = {}
-        self.organization: DataLoader[K, Organization | None] = _by_id(pool, repo.organizations_by_ids)
-        self.theme: DataLoader[K, VisionTheme | None] = _by_id(pool, repo.themes_by_ids)
-        self.organization_ids: DataLoader[K, list[K]] = _many(pool, repo.organizations_of_goals)
-        self.theme_ids: DataLoader[K, list[K]] = _many(pool, repo.themes_of_goals)
-        self.org_children: DataLoader[K, list[Organization]] = _many(pool, repo.children_of_organizations)
-        self.revisions: DataLoader[K, list[GoalRevision]] = _many(pool, repo.revisions_of)
+        self.organization: DataLoader[K, Organization | None] = batch_one(pool, repo.organizations_by_ids)
+        self.theme: DataLoader[K, VisionTheme | None] = batch_one(pool, repo.themes_by_ids)
+        self.organization_ids: DataLoader[K, list[K]] = batch_many(pool, repo.organizations_of_goals)
+        self.theme_ids: DataLoader[K, list[K]] = batch_many(pool, repo.themes_of_goals)
+        self.org_children: DataLoader[K, list[Organization]] = batch_many(pool, repo.children_of_organizations)
+        self.revisions: DataLoader[K, list[GoalRevision]] = batch_many(pool, repo.revisions_of)
 
         async def load_employee_goals(keys: list[K]) -> list[EmployeeGoal | None]:
             # Federated reads (_entities) of medarbetarmål are logged like any other read.

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Hashable, Sequence
 from decimal import Decimal
 from itertools import groupby
-from typing import TypeVar
 
 import asyncpg
 from strawberry.dataloader import DataLoader
+
+from vsm_common.loaders import batch_many, batch_one
 
 from ..adapters import repository as repo
 from ..domain import rules
@@ -26,33 +26,9 @@ from ..domain.model import (
 from ..service import today
 
 K = uuid.UUID
-KT = TypeVar("KT", bound=Hashable)
-V = TypeVar("V")
 OrgYear = tuple[uuid.UUID, int | None]
 Pair = tuple[uuid.UUID, uuid.UUID]
 FrameOf = tuple[uuid.UUID, BudgetFrame]  # (directive id, frame)
-
-
-def _one(
-    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[KT]], Awaitable[dict[KT, V]]]
-) -> DataLoader[KT, V | None]:
-    async def load(keys: list[KT]) -> list[V | None]:
-        async with pool.acquire() as conn:
-            found = await fetch(conn, keys)
-        return [found.get(k) for k in keys]
-
-    return DataLoader(load_fn=load)
-
-
-def _many(
-    pool: asyncpg.Pool, fetch: Callable[[asyncpg.Connection, Sequence[KT]], Awaitable[dict[KT, list[V]]]]
-) -> DataLoader[KT, list[V]]:
-    async def load(keys: list[KT]) -> list[list[V]]:
-        async with pool.acquire() as conn:
-            found = await fetch(conn, keys)
-        return [found.get(k, []) for k in keys]
-
-    return DataLoader(load_fn=load)
 
 
 class Loaders:
@@ -60,28 +36,28 @@ class Loaders:
         self._pool = pool
         self._current: dict[CycleKind, PlanningCycle | None] = {}
 
-        self.cycle: DataLoader[K, PlanningCycle | None] = _one(pool, repo.cycles_by_ids)
-        self.cycle_sections: DataLoader[K, list[AnalysisSection]] = _many(pool, repo.sections_of_cycles)
-        self.cycle_directives: DataLoader[K, list[Directive]] = _many(pool, repo.directives_of_cycles)
-        self.cycle_plans: DataLoader[K, list[OperationalPlan]] = _many(pool, repo.plans_of_cycles)
-        self.cycle_tax_rate: DataLoader[K, Decimal | None] = _one(pool, repo.tax_rates_of_cycles)
+        self.cycle: DataLoader[K, PlanningCycle | None] = batch_one(pool, repo.cycles_by_ids)
+        self.cycle_sections: DataLoader[K, list[AnalysisSection]] = batch_many(pool, repo.sections_of_cycles)
+        self.cycle_directives: DataLoader[K, list[Directive]] = batch_many(pool, repo.directives_of_cycles)
+        self.cycle_plans: DataLoader[K, list[OperationalPlan]] = batch_many(pool, repo.plans_of_cycles)
+        self.cycle_tax_rate: DataLoader[K, Decimal | None] = batch_one(pool, repo.tax_rates_of_cycles)
 
-        self.directive: DataLoader[K, Directive | None] = _one(pool, repo.directives_by_ids)
-        self.recipient_ids: DataLoader[K, list[K]] = _many(pool, repo.recipients_of)
-        self.frames: DataLoader[K, list[BudgetFrame]] = _many(pool, repo.frames_of)
-        self.concrete_goal_ids: DataLoader[K, list[K]] = _many(pool, repo.goals_of)
-        self.assignments: DataLoader[K, list[Assignment]] = _many(pool, repo.assignments_of)
-        self.revisions: DataLoader[K, list[Directive]] = _many(pool, repo.revisions_of_lineages)
-        self.superseded_by: DataLoader[K, Directive | None] = _one(pool, repo.superseding)
+        self.directive: DataLoader[K, Directive | None] = batch_one(pool, repo.directives_by_ids)
+        self.recipient_ids: DataLoader[K, list[K]] = batch_many(pool, repo.recipients_of)
+        self.frames: DataLoader[K, list[BudgetFrame]] = batch_many(pool, repo.frames_of)
+        self.concrete_goal_ids: DataLoader[K, list[K]] = batch_many(pool, repo.goals_of)
+        self.assignments: DataLoader[K, list[Assignment]] = batch_many(pool, repo.assignments_of)
+        self.revisions: DataLoader[K, list[Directive]] = batch_many(pool, repo.revisions_of_lineages)
+        self.superseded_by: DataLoader[K, Directive | None] = batch_one(pool, repo.superseding)
 
-        self.plan: DataLoader[K, OperationalPlan | None] = _one(pool, repo.plans_by_ids)
-        self.plan_goal_ids: DataLoader[K, list[K]] = _many(pool, repo.goal_ids_of_plans)
-        self.plan_lines: DataLoader[K, list[BudgetLine]] = _many(pool, repo.budget_lines_of)
-        self.frames_in_force: DataLoader[Pair, list[FrameOf]] = _many(pool, repo.frames_in_force)
-        self.org_plan: DataLoader[Pair, OperationalPlan | None] = _one(pool, repo.plans_of_organizations)
+        self.plan: DataLoader[K, OperationalPlan | None] = batch_one(pool, repo.plans_by_ids)
+        self.plan_goal_ids: DataLoader[K, list[K]] = batch_many(pool, repo.goal_ids_of_plans)
+        self.plan_lines: DataLoader[K, list[BudgetLine]] = batch_many(pool, repo.budget_lines_of)
+        self.frames_in_force: DataLoader[Pair, list[FrameOf]] = batch_many(pool, repo.frames_in_force)
+        self.org_plan: DataLoader[Pair, OperationalPlan | None] = batch_one(pool, repo.plans_of_organizations)
 
-        self.established_by: DataLoader[K, Directive | None] = _one(pool, repo.establishing_directive)
-        self.goal_plans: DataLoader[K, list[OperationalPlan]] = _many(pool, repo.plans_of_goals)
+        self.established_by: DataLoader[K, Directive | None] = batch_one(pool, repo.establishing_directive)
+        self.goal_plans: DataLoader[K, list[OperationalPlan]] = batch_many(pool, repo.plans_of_goals)
 
         async def org_directives(keys: list[OrgYear]) -> list[list[Directive]]:
             found: dict[OrgYear, list[Directive]] = {}
