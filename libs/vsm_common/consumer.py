@@ -38,9 +38,9 @@ class InboxConsumer:
     """Consumes CloudEvents and applies each at most once, whatever Kafka redelivers.
 
     For each record: open a transaction, insert the event's (source, id) into the
-    inbox, and apply the handler only if the insert was new; commit; then commit
-    the Kafka offset. A crash between the two commits redelivers the record, and
-    the inbox turns the redelivery into a no-op. Records that cannot be processed
+    inbox, and apply the handler only if the insert was new; commit. After a
+    partition's batch, commit the Kafka offset. A crash between the two commits
+    redelivers records, and the inbox turns each redelivery into a no-op. Records that cannot be processed
     go to ``<topic>.dlq`` with the reason in headers, so a partition never blocks.
     Event types without a handler are acknowledged and ignored (forward compatible).
     """
@@ -76,7 +76,9 @@ class InboxConsumer:
                         if self._fault_exit_after_store:
                             log.error("fault injection: exiting after store, before offset commit")
                             os._exit(70)
-                        await self._consumer.commit({TopicPartition(tp.topic, tp.partition): record.offset + 1})
+                    # One commit per partition batch: a crash before it redelivers the batch, and the
+                    # inbox turns every redelivered record that was already applied into a no-op.
+                    await self._consumer.commit({TopicPartition(tp.topic, tp.partition): records[-1].offset + 1})
         finally:
             await self._consumer.stop()
 
