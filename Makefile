@@ -14,6 +14,7 @@ export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(C
 help:
 	@echo "make run    - start the whole stack with demo data (gateway on http://127.0.0.1:4000/graphql)"
 	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
+	@echo "make bench [SIZE=halmstad|goteborg] - generate a municipality and print the benchmark figures"
 	@echo "make -s token ROLE=<role> [SUB=<id>] [ORG=<code>] [TTL=<seconds>] - print a development JWT"
 
 setup: $(VENV)/.installed $(GATEWAY)/node_modules/.installed $(KAFKA_LIBS)/.resolved
@@ -43,7 +44,7 @@ lint: $(VENV)/.installed
 	$(PYTHON) -m ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(PYTHON) -m mypy libs tools/vsm_dev services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup
+	$(PYTHON) -m mypy libs tools/vsm_dev services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench
 
 test: setup lint typecheck
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
@@ -57,6 +58,24 @@ unit: $(VENV)/.installed
 token:
 	@$(MAKE) --no-print-directory $(VENV)/.installed >&2
 	@$(PYTHON) -m vsm_dev.token --role "$(ROLE)" $(if $(SUB),--sub "$(SUB)") $(if $(ORG),--org "$(ORG)") $(if $(TTL),--ttl "$(TTL)")
+
+# ---------------------------------------------------------------- benchmarks (issue 7)
+# make bench                  halmstad-sized data on a stack of its own (.data/bench-halmstad), then the scenarios
+# make bench SIZE=goteborg    the large municipality (about 20 minutes on 2 cores, most of it generating data)
+# make bench-smoke            size tiny: the harness end to end in about a minute (CI runs it as a test too)
+# BENCH_ARGS="--keep-data"    reuse data generated before with the same seed; "--url URL" measures a running stack
+SIZE ?= halmstad
+BENCH_ARGS ?=
+
+.PHONY: bench bench-smoke
+
+bench bench-smoke: export PYTHONPATH := $(PYTHONPATH):$(CURDIR)/bench
+
+bench: setup
+	$(PYTHON) -m vsm_bench --size $(SIZE) $(BENCH_ARGS)
+
+bench-smoke: setup
+	$(PYTHON) -m vsm_bench --size tiny $(BENCH_ARGS)
 
 clean-data:
 	rm -rf .data

@@ -1,0 +1,137 @@
+"""Where the stack under test is: our own (started with tools/vsm_dev/stack.py) or one already running."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+ROOT = Path(__file__).resolve().parents[2]
+for _p in ("libs", "tools", "services/goals", "services/planning", "services/followup"):
+    if str(ROOT / _p) not in sys.path:
+        sys.path.append(str(ROOT / _p))
+
+if TYPE_CHECKING:
+    from vsm_dev.stack import Stack
+
+SERVICES = ("goals", "planning", "followup")
+
+
+@dataclass
+class Target:
+    """Everything the scenarios need to know about the stack under test."""
+
+    gateway_url: str
+    service_urls: dict[str, str]  # name -> http://host:port (no /graphql)
+    gateway_secret: str
+    database_url: str
+    kafka_bootstrap: str
+    spans_path: Path | None
+    pids: dict[str, int] = field(default_factory=dict)  # process name -> pid (Python services, gateway, ...)
+    topic_prefix: str = "vsm"
+    owned: bool = False  # started by the harness
+
+    def subgraph_url(self, name: str) -> str:
+        return f"{self.service_urls[name]}/graphql"
+
+    @classmethod
+    def from_stack(cls, stack: Stack, owned: bool = False) -> Target:
+        cfg = stack.config
+        pids = {name: proc.popen.pid for name, proc in stack.processes.items()}
+        pids.update(_infra_pids(stack))
+        assert stack.database_url and stack.kafka_bootstrap
+        return cls(
+            gateway_url=cfg.gateway_url,
+            service_urls={name: cfg.service_url(name) for name in SERVICES},
+            gateway_secret=stack.gateway_secret,
+            database_url=stack.database_url,
+            kafka_bootstrap=stack.kafka_bootstrap,
+            spans_path=cfg.spans_path if cfg.otlp_endpoint is None else None,  # the stack's own span sink
+            pids=pids,
+            topic_prefix=cfg.topic_prefix,
+            owned=owned,
+        )
+
+    @classmethod
+    def attach(cls, gateway_url: str, env: dict[str, str] | None = None) -> Target:
+        """A stack someone else runs (``make run``): ports, secret and data folder as its environment says."""
+        from vsm_dev.stack import StackConfig
+
+        env = dict(os.environ if env is None else env)
+        cfg = StackConfig.from_env(env)
+        secret_file = cfg.data_dir / "gateway-secret"
+        secret = env.get("VSM_GATEWAY_SECRET") or (secret_file.read_text().strip() if secret_file.exists() else "")
+        if not secret:
+            raise SystemExit(
+                "no gateway secret: set VSM_GATEWAY_SECRET or point VSM_DATA_DIR at the stack's data folder"
+            )
+        target = cls(
+            gateway_url=gateway_url,
+            service_urls={name: cfg.service_url(name) for name in SERVICES},
+            gateway_secret=secret,
+            database_url=cfg.database_url or f"postgresql://vsm:vsm@{cfg.host}:{cfg.postgres_port}/vsm",
+            kafka_bootstrap=cfg.kafka_bootstrap or f"{cfg.host}:{cfg.kafka_port}",
+            spans_path=cfg.spans_path if cfg.spans_path.exists() else None,
+            topic_prefix=cfg.topic_prefix,
+        )
+        target.pids = _pids_by_port(
+            {
+                "gateway": cfg.gateway_port,
+                **{name: cfg.service_ports[name] for name in SERVICES},
+                "postgres": cfg.postgres_port,
+                "kafka": cfg.kafka_port,
+            }
+        )
+        return target
+
+
+def _infra_pids(stack: Stack) -> dict[str, int]:
+    cfg = stack.config
+    found = _pids_by_port({"postgres": cfg.postgres_port, "kafka": cfg.kafka_port})
+    return found
+
+
+def _pids_by_port(ports: dict[str, int]) -> dict[str, int]:
+    import psutil  # type: ignore[import-untyped]
+
+    by_port: dict[int, int] = {}
+    try:
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.pid and conn.laddr:
+                by_port.setdefault(conn.laddr.port, conn.pid)
+    except (psutil.AccessDenied, OSError):
+        return {}
+    return {name: by_port[port] for name, port in ports.items() if port in by_port}
+
+
+@contextmanager
+def own_stack(
+    size: str, data_dir: Path | None = None, keep_data: bool = False, progress: Any = print
+) -> Iterator[Target]:
+    """Start a whole stack on free ports in .data/bench-<size> (fresh unless keep_data), stop it after."""
+    from vsm_dev.procutil import free_port
+    from vsm_dev.stack import Stack, StackConfig
+
+    data_dir = data_dir or ROOT / ".data" / f"bench-{size}"
+    if data_dir.exists() and not keep_data:
+        shutil.rmtree(data_dir)
+    config = StackConfig(
+        data_dir=data_dir,
+        gateway_port=free_port(),
+        service_ports={"goals": free_port(), "planning": free_port(), "followup": free_port()},
+        postgres_port=free_port(),
+        kafka_port=free_port(),
+        kafka_controller_port=free_port(),
+        otlp_port=free_port(),
+    )
+    stack = Stack(config, progress=lambda msg: progress(f"[stack] {msg}"))
+    try:
+        stack.start(seed=True)
+        yield Target.from_stack(stack, owned=True)
+    finally:
+        stack.stop()
