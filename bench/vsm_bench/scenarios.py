@@ -381,6 +381,12 @@ async def event_propagation(ctx: Ctx) -> dict[str, Any]:
                 stages["commit → relay sends"].append((p["start_ns"] - c) / 1e9)
                 stages["relay sends → consumer starts"].append((q["start_ns"] - p["start_ns"]) / 1e9)
                 stages["consumer applies and commits"].append((max(projected) - q["start_ns"]) / 1e9)
+        # The slowest changes' spans, so that a stall can be read afterwards (which statement, which stage).
+        slowest = sorted(
+            (t for t in traces if found[t]),
+            key=lambda t: max(s["end_ns"] for s in found[t]) - min(s["start_ns"] for s in found[t]),
+        )[-3:]
+        out["slowest_traces"] = [_span_outline(found[t]) for t in reversed(slowest)]
         out["spans_commit_to_projection_commit"] = summary_ms(commit_to_commit)
         out["spans_commit_to_relay_send_done"] = summary_ms(commit_to_publish)
         out["spans_stages"] = {k: summary_ms(v) for k, v in stages.items()}
@@ -394,6 +400,20 @@ async def event_propagation(ctx: Ctx) -> dict[str, Any]:
     out["target"] = "p99 <= 50 ms"
     out["met"] = figure is not None and figure <= 50.0
     return out
+
+
+def _span_outline(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A trace as a list of (service, span, start offset, duration) in ms, SQL statements shortened."""
+    t0 = min(s["start_ns"] for s in spans)
+    return [
+        {
+            "service": s["service"],
+            "span": (s["attributes"].get("db.statement") or s["name"])[:80],
+            "start_ms": round((s["start_ns"] - t0) / 1e6, 2),
+            "ms": round((s["end_ns"] - s["start_ns"]) / 1e6, 2),
+        }
+        for s in sorted(spans, key=lambda s: s["start_ns"])
+    ]
 
 
 # ---------------------------------------------------------------------------------- 5
