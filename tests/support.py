@@ -5,11 +5,21 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+if TYPE_CHECKING:
+    from vsm_dev.stack import Stack
+
 T = TypeVar("T")
+
+
+def client(
+    stack: Stack, role: str = "planner", *, sub: str | None = None, org: str | None = None, timeout: float = 30
+) -> httpx.AsyncClient:
+    """An HTTP client that calls as ``role`` (a development token from the stack's issuer)."""
+    return httpx.AsyncClient(timeout=timeout, headers=stack.auth_headers(role, sub=sub, org=org))
 
 
 async def gql(

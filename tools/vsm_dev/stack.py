@@ -23,6 +23,7 @@ from pathlib import Path
 from vsm_common.migrations import COMMON_MIGRATIONS, apply_migrations
 from vsm_common.settings import dead_letter_topic, topic_name
 
+from .identity import DevIssuer
 from .kafka import KafkaBroker, TopicSpec, ensure_topics
 from .otlp_sink import OtlpSink
 from .postgres import EmbeddedPostgres
@@ -119,6 +120,7 @@ class Stack:
         self._sink: OtlpSink | None = None
         self.processes: dict[str, ServiceProcess] = {}
         self.gateway_secret = ""
+        self.issuer: DevIssuer | None = None
         self.supergraph_path = config.data_dir / "supergraph" / "supergraph.graphql"
 
     # ------------------------------------------------------------ infrastructure
@@ -126,6 +128,9 @@ class Stack:
         cfg = self.config
         cfg.data_dir.mkdir(parents=True, exist_ok=True)
         self.gateway_secret = self._load_secret()
+        if not os.environ.get("VSM_JWKS_URL"):
+            # Development: vsm is its own identity provider (make -s token ROLE=...).
+            self.issuer = DevIssuer.load_or_create(cfg.data_dir)
         if self.otlp_endpoint is None:
             self._sink = OtlpSink(cfg.otlp_port, cfg.spans_path, host=cfg.host)
             self._sink.start()
@@ -175,6 +180,19 @@ class Stack:
                 self.database_url, svc, [COMMON_MIGRATIONS, ROOT / "services" / svc / f"vsm_{svc}" / "migrations"]
             )
 
+    # ------------------------------------------------------------ identity
+    def _auth_env(self) -> dict[str, str]:
+        return {"VSM_JWKS_PATH": str(self.issuer.jwks_path)} if self.issuer else {}
+
+    def token(self, role: str, *, sub: str | None = None, org: str | None = None, ttl: int = 3600) -> str:
+        """A development token for ``role`` (what ``make -s token`` prints), signed by this stack's issuer."""
+        if self.issuer is None:
+            raise StartupError("no development issuer: VSM_JWKS_URL points at an external identity provider")
+        return self.issuer.mint(role, sub=sub, org=org, ttl=ttl)
+
+    def auth_headers(self, role: str, *, sub: str | None = None, org: str | None = None) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token(role, sub=sub, org=org)}"}
+
     # ------------------------------------------------------------ services
     def service_env(self, name: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         assert self.database_url and self.kafka_bootstrap
@@ -190,6 +208,7 @@ class Stack:
                 "VSM_PROFILE": self.config.profile,
                 "VSM_TOPIC_PREFIX": self.config.topic_prefix,
                 "PYTHONUNBUFFERED": "1",
+                **self._auth_env(),
             }
         )
         if self.otlp_endpoint:
@@ -279,6 +298,7 @@ class Stack:
                 "VSM_GATEWAY_PORT": str(self.config.gateway_port),
                 "VSM_GATEWAY_SECRET": self.gateway_secret,
                 "VSM_PROFILE": self.config.profile,
+                **self._auth_env(),
             }
         )
         if self.otlp_endpoint:
