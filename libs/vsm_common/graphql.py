@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import enum
 import logging
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from graphql.error import GraphQLError
 from opentelemetry import trace
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.types.enum import has_enum_definition
 
 from .errors import DomainError
 
@@ -117,6 +119,24 @@ def parse_id(value: str, field: str) -> uuid.UUID:
 
 def parse_ids(values: Sequence[str] | None, field: str) -> list[uuid.UUID]:
     return [parse_id(v, field) for v in values or []]
+
+
+def describe_enum_values(enum_cls: type[enum.Enum], descriptions: Mapping[str, str]) -> None:
+    """Give every value of an enum registered with ``strawberry.enum`` its GraphQL description.
+
+    The domain enums are plain ``StrEnum`` classes that know nothing of strawberry, so
+    ``strawberry.enum_value`` cannot be used in them; the descriptions are set on the
+    registered definition instead. ``descriptions`` must name exactly the enum's members.
+    """
+    if not has_enum_definition(enum_cls):
+        raise TypeError(f"{enum_cls.__name__} is not registered with strawberry.enum")
+    values = enum_cls.__strawberry_definition__.values
+    missing = sorted({v.name for v in values} - set(descriptions))
+    unknown = sorted(set(descriptions) - {v.name for v in values})
+    if missing or unknown:
+        raise ValueError(f"{enum_cls.__name__}: no description for {missing}, not members: {unknown}")
+    for value in values:
+        value.description = descriptions[value.name]
 
 
 def check_page_size(first: int | None, *, default: int = 50, maximum: int = 1000, field: str = "first") -> int:

@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from vsm_common.errors import NotFound
-from vsm_common.graphql import parse_id
+from vsm_common.graphql import describe_enum_values, parse_id
 
 from .. import report_html
 from ..domain import kolada, model
@@ -57,6 +57,60 @@ strawberry.enum(
     ActionState,
     name="ActionState",
     description="State of an action (åtgärdsstatus): ej påbörjad, påbörjad, genomförd, försenad, avförd.",
+)
+describe_enum_values(
+    AssessmentStatus,
+    {
+        "ACHIEVED": "Achieved (uppfyllt).",
+        "PARTLY_ACHIEVED": "Partly achieved (delvis uppfyllt).",
+        "NOT_ACHIEVED": "Not achieved (ej uppfyllt).",
+        "NOT_ASSESSED": "Not assessed or no data (ej bedömd / data saknas).",
+    },
+)
+describe_enum_values(
+    FulfilmentBasis,
+    {
+        "ASSESSED": "The goal's own assessment (egen bedömning); its contributors give no roll-up.",
+        "ROLLED_UP": "Rolled up from the goals that serve it (sammanvägd från bidragande mål).",
+        "OVERRIDDEN": "The goal's own assessment, overriding the roll-up from its contributors "
+        "(egen bedömning som ersätter sammanvägningen).",
+        "NONE": "Neither an own assessment nor a roll-up yet (ingen bedömning).",
+    },
+)
+describe_enum_values(
+    PeriodKind,
+    {
+        "MONTH": "Month (månad): one calendar month.",
+        "TERTIAL": "Tertial (tertial): the year up to the end of a four-month period, e.g. T1 1 January–30 April.",
+        "INTERIM": "Interim report period (delår): 1 January–31 August.",
+        "ANNUAL": "Full year (helår, årsredovisning): 1 January–31 December.",
+    },
+)
+describe_enum_values(
+    IndicatorSource,
+    {
+        "OWN": "Own measurement (egen mätning), entered in vsm.",
+        "KOLADA": "The national KPI database Kolada (kolada.se), by KPI id.",
+        "HR": "The HR system (personalsystem).",
+        "FINANCE": "The finance system (ekonomisystem).",
+    },
+)
+describe_enum_values(
+    Direction,
+    {
+        "HIGHER_IS_BETTER": "A higher value is better (högre är bättre).",
+        "LOWER_IS_BETTER": "A lower value is better (lägre är bättre).",
+    },
+)
+describe_enum_values(
+    ActionState,
+    {
+        "NOT_STARTED": "Not started (ej påbörjad).",
+        "IN_PROGRESS": "In progress (påbörjad).",
+        "DONE": "Done (genomförd).",
+        "DELAYED": "Delayed (försenad).",
+        "CANCELLED": "Cancelled (avförd).",
+    },
 )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from vsm_common.graphql import check_page_size, decode_cursor, encode_cursor
+from vsm_common.graphql import check_page_size, decode_cursor, describe_enum_values, encode_cursor
 
 from .. import employee_goals
 from ..domain import model
@@ -28,13 +28,42 @@ strawberry.enum(
     "konkretiserade mål, verksamhetsmål.",
 )
 strawberry.enum(GoalState, name="GoalState", description="Life-cycle state of a goal: utkast, antaget or avvecklat.")
+describe_enum_values(
+    OrganizationKind,
+    {
+        "COUNCIL": "Municipal council (kommunfullmäktige, KF).",
+        "EXECUTIVE_BOARD": "Municipal executive board (kommunstyrelsen, KS).",
+        "COMMITTEE": "Committee (nämnd), e.g. Barn- och ungdomsnämnden.",
+        "COMPANY": "Municipal company (kommunalt bolag), steered by ägardirektiv.",
+        "ADMINISTRATION": "Administration (förvaltning), e.g. Stadskontoret.",
+        "UNIT": "Unit (enhet) of an administration, where employees work.",
+    },
+)
+describe_enum_values(
+    GoalLevel,
+    {
+        "OVERARCHING": "Overarching goal (övergripande mål), adopted by KF for 10–20 years.",
+        "ACTION_PROGRAMME": "Action programme (handlingsprogram), adopted by KF and reviewed yearly.",
+        "CONCRETE": "Concrete goal and priority (konkretiserat mål och prioritering), set by KF in the "
+        "planeringsdirektiv for 1–3 years, directed to one or more nämnder or bolag.",
+        "OPERATIONAL": "Operational goal (verksamhetsmål), set by a nämnd or bolag in its verksamhetsplan.",
+    },
+)
+describe_enum_values(
+    GoalState,
+    {
+        "DRAFT": "Draft (utkast): not yet adopted.",
+        "ADOPTED": "Adopted (antaget): in force.",
+        "RETIRED": "Retired (avvecklat): no longer in force, kept in the history.",
+    },
+)
 
 GInfo = Info[GoalsContext, None]
 
 
 @strawberry.federation.type(keys=["id"], description="An organisation of the municipality (organisation).")
 class Organization:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Id of the organisation.")
     code: str = strawberry.field(description='Stable, unique code, e.g. "KF", "KS", "BUN".')
     name: str = strawberry.field(description="Name (namn).")
     kind: OrganizationKind = strawberry.field(description="Kind of organisation (organisationstyp).")
@@ -88,7 +117,7 @@ class Decision:
 
 @strawberry.type(description="A theme of the vision (visionsområde), e.g. Hemstaden.")
 class VisionTheme:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Id of the theme (visionsområde).")
     name: str = strawberry.field(description="Name of the theme.")
     statement: str = strawberry.field(description="What the theme promises (viljeinriktning).")
 
@@ -99,7 +128,7 @@ class VisionTheme:
 
 @strawberry.federation.type(keys=["id"], description="The municipality's vision (vision), e.g. Halmstad 2020.")
 class Vision:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Id of the vision.")
     title: str = strawberry.field(description="Title of the vision.")
     horizon_year: int = strawberry.field(description="The year the vision looks towards.")
     adopted: Decision | None = strawberry.field(description="The decision that adopted it (antagandebeslut).")
@@ -141,7 +170,7 @@ class GoalRevision:
 
 @strawberry.federation.type(keys=["id"], description="A goal (mål) at one level of the goal structure.")
 class Goal:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
     level: GoalLevel = strawberry.field(description="Level (målnivå).")
     title: str = strawberry.field(description="Title (rubrik).")
     description: str | None = strawberry.field(description="Description (beskrivning).")
@@ -234,10 +263,10 @@ class Goal:
 
 @strawberry.federation.type(keys=["id"], description="A medarbetarmål: an employee's goal. Personal data.")
 class EmployeeGoal:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="Id of the medarbetarmål in vsm.")
     employee_ref: str = strawberry.field(description="Pseudonymous employee reference from the HR system.")
     title: str = strawberry.field(description="The goal as the employee and manager wrote it.")
-    state: GoalState
+    state: GoalState = strawberry.field(description="State; a medarbetarmål from the HR system is ADOPTED (antaget).")
     source_system: str = strawberry.field(description="The HR system the goal came from (källsystem).")
     external_id: str = strawberry.field(description="The goal's id in that system.")
     unit_id: strawberry.Private[uuid.UUID]
@@ -280,14 +309,14 @@ class EmployeeGoal:
 
 @strawberry.type(description="A medarbetarmål in a page.")
 class EmployeeGoalEdge:
-    cursor: str
-    node: EmployeeGoal
+    cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after`.")
+    node: EmployeeGoal = strawberry.field(description="The medarbetarmål.")
 
 
 @strawberry.type(description="A page of medarbetarmål (Relay connection).")
 class EmployeeGoalConnection:
-    edges: list[EmployeeGoalEdge]
-    page_info: PageInfo
+    edges: list[EmployeeGoalEdge] = strawberry.field(description="The medarbetarmål of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
     total_count: int = strawberry.field(description="Number of medarbetarmål matching the filter.")
 
 
@@ -322,20 +351,22 @@ async def employee_goal_page(
 
 @strawberry.type(description="Relay page information.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last item of this page, for `after`; null for an empty page."
+    )
 
 
 @strawberry.type(description="A goal in a page of goals.")
 class GoalEdge:
-    cursor: str
-    node: Goal
+    cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after`.")
+    node: Goal = strawberry.field(description="The goal (mål).")
 
 
 @strawberry.type(description="A page of goals (Relay connection).")
 class GoalConnection:
-    edges: list[GoalEdge]
-    page_info: PageInfo
+    edges: list[GoalEdge] = strawberry.field(description="The goals of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
     total_count: int = strawberry.field(description="Number of goals matching the filter, across all pages.")
 
 
@@ -343,20 +374,22 @@ class GoalConnection:
 class RowError:
     index: int = strawberry.field(description="Position of the row in the batch, from 0.")
     field: str | None = strawberry.field(description="The input field at fault.")
-    message: str
+    message: str = strawberry.field(description="What is wrong, for a person to read (felmeddelande).")
 
 
 @strawberry.type(description="Outcome of a batch of medarbetarmål; a batch with any error changes nothing.")
 class UpsertEmployeeGoalsResult:
-    created: int
-    updated: int
-    unchanged: int
-    errors: list[RowError]
+    created: int = strawberry.field(description="Medarbetarmål new to vsm (matched by source system and external id).")
+    updated: int = strawberry.field(description="Medarbetarmål already in vsm that changed.")
+    unchanged: int = strawberry.field(description="Medarbetarmål already in vsm, unchanged.")
+    errors: list[RowError] = strawberry.field(
+        description="What is wrong with each invalid row; when not empty, nothing was changed."
+    )
 
 
 @strawberry.type(description="One read of an employee's medarbetarmål (loggpost).")
 class AccessLogEntry:
-    accessed_at: datetime
+    accessed_at: datetime = strawberry.field(description="When they were read (åtkomsttidpunkt).")
     actor: str = strawberry.field(description="Who read them.")
     purpose: str = strawberry.field(description="Why (ändamål).")
     operation: str = strawberry.field(description="read or export.")
@@ -365,49 +398,67 @@ class AccessLogEntry:
 
 @strawberry.type(description="Everything vsm holds about one employee reference (registerutdrag, GDPR art. 15).")
 class EmployeeDataExport:
-    employee_ref: str
-    employee_goals: list[EmployeeGoal]
-    access_log: list[AccessLogEntry]
+    employee_ref: str = strawberry.field(description="The pseudonymous employee reference the export is about.")
+    employee_goals: list[EmployeeGoal] = strawberry.field(description="Every medarbetarmål held for the employee.")
+    access_log: list[AccessLogEntry] = strawberry.field(
+        description="Every logged read of the employee's medarbetarmål (åtkomstlogg), oldest first, "
+        "this export included."
+    )
 
 
-@strawberry.input(description="A decision (beslut).")
+@strawberry.input(description="A decision (beslut): body, date, paragraph (§) and diary number (diarienummer).")
 class DecisionInput:
-    body_id: strawberry.ID = strawberry.field(description="The deciding body (beslutande organ).")
-    date: date = strawberry.field(description="Date of the decision.")
-    paragraph: str | None = None
-    diary_number: str | None = None
+    body_id: strawberry.ID = strawberry.field(description="The body that decided (beslutande organ).")
+    date: date = strawberry.field(description="Date of the decision (beslutsdatum).")
+    paragraph: str | None = strawberry.field(
+        default=None, description='Paragraph in the minutes (paragraf), e.g. "§ 112".'
+    )
+    diary_number: str | None = strawberry.field(
+        default=None, description='Diary number (diarienummer), e.g. "KS 2026/00123".'
+    )
 
 
 @strawberry.input(description="A change to a goal; a DRAFT changes in place, an adopted goal needs a decision.")
 class ReviseGoalInput:
-    title: str | None = None
-    description: str | None = None
-    valid_to: date | None = None
-    decision: DecisionInput | None = None
+    title: str | None = strawberry.field(default=None, description="New title (rubrik); null keeps it.")
+    description: str | None = strawberry.field(
+        default=None, description="New description (beskrivning); null keeps it."
+    )
+    valid_to: date | None = strawberry.field(
+        default=None, description="New last day the goal applies (giltig till); null keeps it."
+    )
+    decision: DecisionInput | None = strawberry.field(
+        default=None,
+        description="The decision (beslut) behind the revision; required for an adopted goal, not allowed for a draft.",
+    )
 
 
 @strawberry.input(description="A medarbetarmål from the HR system.")
 class EmployeeGoalInput:
     external_id: str = strawberry.field(description="The goal's id in the HR system.")
     employee_ref: str = strawberry.field(description="Pseudonymous employee reference; never a name or personnummer.")
-    unit_id: strawberry.ID
-    operational_goal_id: strawberry.ID
-    title: str
+    unit_id: strawberry.ID = strawberry.field(description="The unit (enhet) or förvaltning where the employee works.")
+    operational_goal_id: strawberry.ID = strawberry.field(
+        description="The adopted verksamhetsmål the goal contributes to."
+    )
+    title: str = strawberry.field(description="The goal as the employee and manager wrote it.")
 
 
 @strawberry.input(description="A new organisation.")
 class OrganizationInput:
     code: str = strawberry.field(description="Unique code, e.g. BUN.")
-    name: str
-    kind: OrganizationKind
-    parent_id: strawberry.ID | None = None
+    name: str = strawberry.field(description="Name (namn).")
+    kind: OrganizationKind = strawberry.field(description="Kind of organisation (organisationstyp).")
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The organisation above this one (överordnad organisation)."
+    )
 
 
 @strawberry.input(description="A new goal; it starts as a DRAFT (utkast).")
 class CreateGoalInput:
-    level: GoalLevel
-    title: str
-    description: str | None = None
+    level: GoalLevel = strawberry.field(description="Level (målnivå).")
+    title: str = strawberry.field(description="Title (rubrik).")
+    description: str | None = strawberry.field(default=None, description="Description (beskrivning).")
     parent_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Goals one level up that this goal serves."
     )
@@ -417,5 +468,5 @@ class CreateGoalInput:
     theme_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Vision themes (OVERARCHING only)."
     )
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: date | None = strawberry.field(default=None, description="First day the goal applies (giltig från).")
+    valid_to: date | None = strawberry.field(default=None, description="Last day the goal applies (giltig till).")

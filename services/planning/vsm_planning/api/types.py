@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from vsm_common.graphql import parse_id
+from vsm_common.graphql import describe_enum_values, parse_id
 
 from .. import service
 from ..domain import model, rules
@@ -60,6 +60,77 @@ strawberry.enum(
     PlanState,
     name="PlanState",
     description="State of a verksamhetsplan: utkast, inlämnad, antagen, återremitterad.",
+)
+describe_enum_values(
+    CycleKind,
+    {
+        "MANDATE_PERIOD": "The long-term part (långsiktig del), every 4 years per mandate period (mandatperiod).",
+        "ANNUAL": "The annual part (årlig del), per budget year (budgetår).",
+    },
+)
+describe_enum_values(
+    PhaseKind,
+    {
+        "STRATEGIC_ANALYSIS": "Strategic analysis (strategisk analys): omvärldsanalys, invärldsanalys and basfakta.",
+        "GOAL_REVIEW": "Review of the overarching goals (översyn av de övergripande målen).",
+        "CONDITIONS_ANALYSIS": "Analysis of planning conditions (analys av planeringsförutsättningar), "
+        "led by KS with nämnder and bolag.",
+        "DIRECTIVE": "KF's planning directive or owner directive including budget "
+        "(planeringsdirektiv/ägardirektiv inklusive budget).",
+        "TAX_RATE": "KF's decision on the tax rate (beslut om skattesats).",
+        "OPERATIONAL_PLANNING": "Operational planning for 3 years including internal budget "
+        "(verksamhetsplanering inklusive internbudget).",
+        "COMPILATION": "Compilation of the verksamhetsplaner (sammanställning), reported to KS and KF.",
+        "FOLLOW_UP": "Follow-up, analysis and actions (uppföljning, analys och åtgärder).",
+    },
+)
+describe_enum_values(
+    PhaseState,
+    {
+        "NOT_STARTED": "Not started (ej påbörjad).",
+        "OPEN": "Open, in progress (pågår).",
+        "DONE": "Done (avslutad).",
+    },
+)
+describe_enum_values(
+    AnalysisSectionKind,
+    {
+        "EXTERNAL_ANALYSIS": "External analysis (omvärldsanalys).",
+        "INTERNAL_ANALYSIS": "Internal analysis (invärldsanalys).",
+        "BASE_FACTS": "Base facts (basfakta).",
+    },
+)
+describe_enum_values(
+    DirectiveKind,
+    {
+        "PLANNING_DIRECTIVE": "Planning directive (planeringsdirektiv), to nämnder.",
+        "OWNER_DIRECTIVE": "Owner directive (ägardirektiv), to kommunala bolag.",
+    },
+)
+describe_enum_values(
+    DirectiveState,
+    {
+        "DRAFT": "Draft (utkast): not yet adopted.",
+        "ADOPTED": "Adopted by KF (antaget): the revision in force.",
+        "SUPERSEDED": "Superseded (ersatt) by a later adopted revision.",
+    },
+)
+describe_enum_values(
+    AssignmentState,
+    {
+        "NOT_STARTED": "Not started (ej påbörjat).",
+        "IN_PROGRESS": "In progress (pågår).",
+        "DONE": "Done (genomfört).",
+    },
+)
+describe_enum_values(
+    PlanState,
+    {
+        "DRAFT": "Draft (utkast), being written by the nämnd or bolag.",
+        "SUBMITTED": "Submitted (inlämnad), with an internbudget that adds up to the frame.",
+        "ADOPTED": "Adopted (antagen) by the nämnd or bolag with its own decision.",
+        "RETURNED": "Returned for rework (återremitterad), with a reason; it can be changed again.",
+    },
 )
 
 
@@ -586,9 +657,13 @@ class Compilation:
 @strawberry.input(description="A decision (beslut): body, date, paragraph (§) and diary number (diarienummer).")
 class DecisionInput:
     body_id: strawberry.ID = strawberry.field(description="The body that decided (beslutande organ).")
-    date: date = strawberry.field(description="Date of the decision.")
-    paragraph: str | None = strawberry.field(default=None, description='Paragraph, e.g. "§ 112".')
-    diary_number: str | None = strawberry.field(default=None, description='Diary number, e.g. "KS 2026/00123".')
+    date: date = strawberry.field(description="Date of the decision (beslutsdatum).")
+    paragraph: str | None = strawberry.field(
+        default=None, description='Paragraph in the minutes (paragraf), e.g. "§ 112".'
+    )
+    diary_number: str | None = strawberry.field(
+        default=None, description='Diary number (diarienummer), e.g. "KS 2026/00123".'
+    )
 
     def to_domain(self, field: str = "decision") -> model.Decision:
         return model.Decision(parse_id(self.body_id, f"{field}.bodyId"), self.date, self.paragraph, self.diary_number)
