@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from strawberry.fastapi import GraphQLRouter
 
+from .auth import AuthConfigError, AuthSettings, BearerAuthMiddleware, TokenVerifier
 from .definition import ServiceDefinition
 from .guard import GatewaySecretMiddleware
 from .health import health_router
@@ -36,6 +37,10 @@ def tune_gc(gen0_threshold: int) -> None:
 def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
     if not settings.gateway_secret:
         raise SystemExit("VSM_GATEWAY_SECRET must be set: subgraphs only answer the gateway")
+    try:
+        verifier = TokenVerifier(AuthSettings.from_env(settings.profile))
+    except AuthConfigError as err:
+        raise SystemExit(f"vsm-{definition.name}: {err}") from None
     setup_telemetry(f"vsm-{definition.name}", settings.otlp_endpoint)
     runtime = Runtime(definition, settings)
 
@@ -65,6 +70,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             context_getter=context_getter,
         )
     )
+    # Added last, runs first: the gateway secret (did it come through the gateway?), then the token (who?).
+    app.add_middleware(BearerAuthMiddleware, verifier=verifier)
     app.add_middleware(GatewaySecretMiddleware, secret=settings.gateway_secret)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health")
     return app

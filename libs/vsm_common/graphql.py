@@ -89,7 +89,15 @@ class OperationSpan(SchemaExtension):
 def standard_extensions() -> list[object]:
     # Factories, not instances: strawberry builds extensions per request; the parse and validation
     # caches themselves live at module level, shared by every request.
-    return [OperationSpan, DomainErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)]
+    from .authz import Authorization  # authz imports strawberry extensions too; keep import order simple
+
+    return [
+        OperationSpan,
+        DomainErrors,
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        Authorization,
+    ]
 
 
 def encode_cursor(position: int) -> str:

@@ -9,8 +9,9 @@
 //   OTEL_EXPORTER_OTLP_ENDPOINT  when set, spans are exported with OTLP/HTTP to <endpoint>/v1/traces
 //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  full traces URL, used as is (overrides the above)
 //   OTEL_SERVICE_NAME            service.name of the spans (default vsm-gateway)
-//   VSM_JWKS_PATH / VSM_JWKS_URL authentication (JWT, RS256) on; VSM_JWT_ISSUER, VSM_JWT_AUDIENCE,
-//                                VSM_JWT_CLOCK_TOLERANCE_SECONDS               (src/auth.ts)
+//   VSM_JWKS_PATH / VSM_JWKS_URL where the token keys are (one is required); VSM_JWT_ISSUER,
+//                                VSM_JWT_AUDIENCE, VSM_JWT_CLOCK_TOLERANCE_SECONDS (src/auth.ts)
+//   VSM_ACCESS_POLICY_PATH       the access policy (default libs/vsm_common/policy/access.json, src/authz.ts)
 //   VSM_GATEWAY_MAX_TOKENS / _MAX_DEPTH / _MAX_ALIASES / _MAX_COST / _COST_LIST_SIZE / _MAX_BATCH,
 //   VSM_GATEWAY_REPORT_COST      limits checked before execution                (src/limits.ts)
 //   VSM_PERSISTED_DOCUMENTS_PATH, VSM_PERSISTED_ONLY  trusted documents            (src/persisted.ts)
@@ -20,13 +21,13 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { authPlugins, authSettings, verifiedSubject } from './src/auth.ts';
+import { authPlugins, authSettings } from './src/auth.ts';
+import { AccessPolicy, policyPath, useAuthorization } from './src/authz.ts';
 import { configError, env } from './src/env.ts';
 import { batchingOption, limitPlugins, limitSettings } from './src/limits.ts';
 import { persistedDocumentsOption, persistedSettings } from './src/persisted.ts';
 
 const SECRET_HEADER = 'x-vsm-gateway-secret';
-const ACTOR_HEADER = 'x-vsm-actor';
 
 // ---------------------------------------------------------------- settings
 const profile = env('VSM_PROFILE') ?? 'development';
@@ -66,12 +67,13 @@ const auth = authSettings(isProduction);
 const limits = limitSettings();
 const persisted = persistedSettings();
 const persistedDocuments = persistedDocumentsOption(persisted);
-if (isProduction && !auth.enabled) {
-  console.warn(
-    '[vsm-gateway] WARNING: production profile without authentication ' +
-      '(set VSM_JWKS_URL, VSM_JWT_ISSUER, VSM_JWT_AUDIENCE)',
+if (!auth.enabled) {
+  configError(
+    'authentication is not configured: set VSM_JWKS_URL (production: the identity provider\'s JWKS, with ' +
+      'VSM_JWT_ISSUER and VSM_JWT_AUDIENCE) or VSM_JWKS_PATH (development: make run sets it)',
   );
 }
+const accessPolicy = AccessPolicy.load(policyPath());
 
 // The gateway closes its server at once on SIGTERM/SIGINT (gracefulShutdownTimeout 0)
 // and exits with status 0 within about 0.1 s. Should anything ever keep the event loop
@@ -233,18 +235,13 @@ export const gatewayConfig = defineConfig({
   // Trusted documents: VSM_PERSISTED_DOCUMENTS_PATH, and VSM_PERSISTED_ONLY=true to allow nothing else.
   ...(persistedDocuments ? { persistedDocuments } : {}),
 
-  // The client's Authorization header goes to every subgraph (when authentication is on it has
-  // been verified here; the subgraphs verify it again). `x-vsm-actor` names the caller in the
-  // goals service's access log of medarbetarmål: with authentication on it is the token's `sub`
-  // and a client-sent value is ignored; without it, it is the caller's own unverified claim.
+  // The verified Authorization header goes to every subgraph, which verifies it again and takes
+  // the caller (its roles, and the `sub` of the medarbetarmål access log) from it; nothing else
+  // the client sends is forwarded.
   propagateHeaders: {
-    fromClientToSubgraphs: ({ request, context }) => {
-      const headers: Record<string, string> = {};
+    fromClientToSubgraphs: ({ request }) => {
       const authorization = request.headers.get('authorization');
-      if (authorization) headers.authorization = authorization;
-      const actor = auth.enabled ? verifiedSubject(context) : request.headers.get(ACTOR_HEADER);
-      if (actor) headers[ACTOR_HEADER] = actor.slice(0, 200);
-      return headers;
+      return authorization ? { authorization } : {};
     },
   },
 
@@ -261,10 +258,12 @@ export const gatewayConfig = defineConfig({
     : undefined,
 
   // Order matters: authentication first (a request without a valid token goes no further),
-  // then the limits (parse, validate, before execute), then what touches subgraph requests.
+  // then the limits (parse, validate, before execute) and the access policy (before execute),
+  // then what touches subgraph requests.
   plugins: () => [
     ...authPlugins(auth),
     ...limitPlugins(limits),
+    useAuthorization(accessPolicy),
     useSubgraphSecret(gatewaySecret),
     useStripErrorInternals(),
   ],

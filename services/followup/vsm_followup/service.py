@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
-from vsm_common.errors import Conflict, DomainError, NotFound
+from vsm_common.errors import Conflict, DomainError, Forbidden, NotFound
 from vsm_common.runtime import Runtime
 
 from .adapters import repository as repo
@@ -55,6 +55,26 @@ async def _goal(conn: asyncpg.Connection, goal_id: uuid.UUID, field: str = "goal
 async def _organization(conn: asyncpg.Connection, org_id: uuid.UUID, field: str) -> None:
     if not await repo.count_known_organizations(conn, [org_id]):
         raise NotFound(f"follow-up does not know organisation {org_id}", field=field, rule="organization.exists")
+
+
+async def _acting_organization(
+    conn: asyncpg.Connection, goal: ProjectedGoal, acting_for: str | None, field: str
+) -> uuid.UUID | None:
+    """The organisation of ``goal`` that ``acting_for`` (a committee's code) speaks for; None when unscoped.
+
+    A committee follows up the goals it owns (OPERATIONAL) or that are addressed to it (CONCRETE).
+    """
+    if acting_for is None:
+        return None
+    orgs = await repo.projected_organizations(conn, goal.organization_ids)
+    for org in orgs.values():
+        if org.code == acting_for:
+            return org.id
+    raise Forbidden(
+        f"{field}: the goal is neither owned by nor addressed to {acting_for}, the organisation of this token",
+        field=field,
+        rule="access.own_organization",
+    )
 
 
 async def _indicator(conn: asyncpg.Connection, indicator_id: uuid.UUID, field: str = "indicatorId") -> Indicator:
@@ -200,17 +220,28 @@ async def assess_goal(
     status: AssessmentStatus,
     analysis: str | None,
     assessed_by: uuid.UUID | None = None,
+    *,
+    acting_for: str | None = None,
 ) -> Fulfilment:
     """Record the goal's own assessment in an open period, with the status its indicators suggest."""
     async with rt.unit_of_work() as uow:
         conn = uow.conn
+        goal = await _goal(conn, goal_id)
+        own = await _acting_organization(conn, goal, acting_for, "goalId")
         period = await repo.lock_period(conn, period_id, exclusive=False)  # closing waits for us, and we for it
         if period is None:
             raise NotFound(f"no reporting period {period_id}", field="periodId", rule="period.exists")
         periods.check_open(period)
-        goal = await _goal(conn, goal_id)
         assessments.check_goal_in_force(goal.retired_on, period)
-        if assessed_by is not None:
+        if own is not None and assessed_by is not None and assessed_by != own:
+            raise Forbidden(
+                f"assessedById: a committee token for {acting_for} assesses in its own name only",
+                field="assessedById",
+                rule="access.own_organization",
+            )
+        if own is not None:
+            assessed_by = own
+        elif assessed_by is not None:
             await _organization(conn, assessed_by, "assessedById")
         elif len(goal.organization_ids) == 1:
             assessed_by = goal.organization_ids[0]  # the owning nämnd assesses its own goal
@@ -246,12 +277,15 @@ async def add_action(
     owner_id: uuid.UUID,
     due_on: date | None,
     action_id: uuid.UUID | None = None,
+    *,
+    acting_for: str | None = None,
 ) -> Action:
     title = actions.check_title(title)
     if due_on is not None:
         indicators.check_year(due_on.year, "input.dueOn")
     async with rt.unit_of_work() as uow:
         goal = await _goal(uow.conn, goal_id)
+        await _acting_organization(uow.conn, goal, acting_for, "goalId")
         if goal.state == "RETIRED":
             raise Conflict("a retired goal gets no new actions", field="goalId", rule="goal.retired")
         await _organization(uow.conn, owner_id, "input.ownerId")
@@ -262,11 +296,14 @@ async def add_action(
     return action
 
 
-async def set_action_state(rt: Runtime, action_id: uuid.UUID, state: ActionState) -> Action:
+async def set_action_state(
+    rt: Runtime, action_id: uuid.UUID, state: ActionState, *, acting_for: str | None = None
+) -> Action:
     async with rt.unit_of_work() as uow:
         current = await repo.lock_action(uow.conn, action_id)
         if current is None:
             raise NotFound(f"no action {action_id}", field="id", rule="action.exists")
+        await _acting_organization(uow.conn, await _goal(uow.conn, current.goal_id), acting_for, "id")
         if not actions.check_transition(current.state, state):
             return current
         updated = await repo.set_action_state(uow.conn, action_id, state)

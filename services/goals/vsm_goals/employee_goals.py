@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from vsm_common.errors import DomainError
+import asyncpg
+
+from vsm_common.auth import Principal
+from vsm_common.errors import DomainError, Forbidden
 from vsm_common.runtime import Runtime
 
 from .adapters import employee_goals as repo
@@ -88,11 +91,79 @@ async def upsert_employee_goals(rt: Runtime, source_system: str, rows: Sequence[
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Whose medarbetarmål a caller may see: everyone's (the HR system), one unit's (its manager), or their own."""
+
+    everyone: bool = False
+    unit_code: str | None = None
+    employee_ref: str | None = None
+
+    @classmethod
+    def of(cls, principal: Principal) -> Scope:
+        if principal.has("hr-system"):
+            return cls(everyone=True)
+        if principal.has("manager") and principal.organization:
+            return cls(unit_code=principal.organization)
+        if principal.has("employee"):
+            return cls(employee_ref=principal.subject)
+        return cls()  # nobody's: the access policy refuses these roles before they get here
+
+    async def unit_id(self, conn: asyncpg.Connection) -> uuid.UUID:
+        unit = await goals_repo.organization_by_code(conn, self.unit_code or "")
+        if unit is None:
+            raise Forbidden(
+                f"the token's unit {self.unit_code!r} (vsm_org) is not a registered organisation",
+                field="vsm_org",
+                rule="access.unknown_unit",
+            )
+        return unit.id
+
+    async def narrow(
+        self, conn: asyncpg.Connection, employee_ref: str | None, unit_id: uuid.UUID | None
+    ) -> tuple[str | None, uuid.UUID | None]:
+        """The filters a read runs with: the caller's own, refusing a filter that asks for someone else's."""
+        if self.everyone:
+            return employee_ref, unit_id
+        if self.employee_ref is not None:
+            if employee_ref is not None and employee_ref != self.employee_ref:
+                raise Forbidden(
+                    "an employee may read only their own medarbetarmål",
+                    field="employeeRef",
+                    rule="access.own_employee_goals",
+                )
+            return self.employee_ref, unit_id
+        if self.unit_code is not None:
+            own = await self.unit_id(conn)
+            if unit_id is not None and unit_id != own:
+                raise Forbidden(
+                    "a manager may read only the medarbetarmål of their own unit",
+                    field="unitId",
+                    rule="access.own_unit",
+                )
+            return employee_ref, own
+        raise Forbidden("medarbetarmål are not readable with this role", rule="access.employee_goals")
+
+    async def admitted(
+        self, conn: asyncpg.Connection, goals: dict[uuid.UUID, EmployeeGoal]
+    ) -> dict[uuid.UUID, EmployeeGoal]:
+        """Of ``goals`` (looked up by id), those the caller may see."""
+        if self.everyone:
+            return goals
+        if self.employee_ref is not None:
+            return {k: g for k, g in goals.items() if g.employee_ref == self.employee_ref}
+        if self.unit_code is not None and goals:
+            own = await self.unit_id(conn)
+            return {k: g for k, g in goals.items() if g.unit_id == own}
+        return {}
+
+
+@dataclass(frozen=True)
 class Reader:
-    """Who reads medarbetarmål and why, for the access log."""
+    """Who reads medarbetarmål (the token's subject), why (for the access log), and whose they may see."""
 
     actor: str
     purpose: str
+    scope: Scope
 
 
 async def read_page(
@@ -107,6 +178,7 @@ async def read_page(
 ) -> tuple[list[tuple[int, EmployeeGoal]], int]:
     """A page of medarbetarmål; the read and the access-log rows commit together."""
     async with rt.unit_of_work() as uow:
+        employee_ref, unit_id = await reader.scope.narrow(uow.conn, employee_ref, unit_id)
         rows, total = await repo.page(
             uow.conn,
             employee_ref=employee_ref,
@@ -140,6 +212,12 @@ async def export_employee(rt: Runtime, reader: Reader, employee_ref: str) -> Emp
     """Everything held about one employee reference (registerutdrag); the export is itself logged."""
     if not employee_ref.strip():
         raise DomainError("employeeRef must not be empty", field="employeeRef", rule="employee_goal.employee_ref")
+    if not (reader.scope.everyone or reader.scope.employee_ref == employee_ref):
+        raise Forbidden(
+            "a registerutdrag is made by the HR system, or by the employee for themselves",
+            field="employeeRef",
+            rule="access.export",
+        )
     async with rt.unit_of_work() as uow:
         goals = await repo.by_employee(uow.conn, employee_ref)
         await repo.log_access(uow.conn, reader.actor, reader.purpose, "export", {employee_ref: len(goals)})

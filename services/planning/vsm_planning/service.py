@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from vsm_common.authz import require_own_organization
 from vsm_common.errors import Conflict, NotFound
 from vsm_common.runtime import Runtime
 from vsm_common.uow import UnitOfWork
@@ -65,10 +66,15 @@ async def _directive(conn: asyncpg.Connection, directive_id: uuid.UUID, field: s
     return cycle, directive
 
 
-async def _plan(conn: asyncpg.Connection, plan_id: uuid.UUID, field: str) -> tuple[PlanningCycle, OperationalPlan]:
+async def _plan(
+    conn: asyncpg.Connection, plan_id: uuid.UUID, field: str, acting_for: str | None = None
+) -> tuple[PlanningCycle, OperationalPlan]:
     found = (await repo.plans_by_ids(conn, [plan_id])).get(plan_id)
     if found is None:
         raise NotFound(f"no verksamhetsplan {plan_id}", field=field, rule="plan.exists")
+    if acting_for is not None:
+        org = (await repo.known_organizations(conn, [found.organization_id]))[found.organization_id]
+        require_own_organization(acting_for, org.code, field)
     cycle = await _cycle(conn, found.cycle_id, field, share=True)
     plan = await repo.lock_plan(conn, plan_id)
     assert plan is not None
@@ -361,15 +367,21 @@ async def adopt_directive(rt: Runtime, directive_id: uuid.UUID, decision: Decisi
 
 # ---------------------------------------------------------------- verksamhetsplaner
 async def create_operational_plan(
-    rt: Runtime, cycle_id: uuid.UUID, organization_id: uuid.UUID, plan_id: uuid.UUID | None = None
+    rt: Runtime,
+    cycle_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    plan_id: uuid.UUID | None = None,
+    *,
+    acting_for: str | None = None,
 ) -> OperationalPlan:
     async with rt.unit_of_work() as uow:
-        cycle = await _cycle(uow.conn, cycle_id, "cycleId", share=True)
-        rules.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan", "cycleId")
-        rules.require_phase(cycle, "createOperationalPlan", rules.PLAN_PHASES, "cycleId")
         [org] = rules.known_organizations(
             [organization_id], await repo.known_organizations(uow.conn, [organization_id]), "organizationId"
         )
+        require_own_organization(acting_for, org.code, "organizationId")
+        cycle = await _cycle(uow.conn, cycle_id, "cycleId", share=True)
+        rules.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan", "cycleId")
+        rules.require_phase(cycle, "createOperationalPlan", rules.PLAN_PHASES, "cycleId")
         rules.check_plan_organization(org, await repo.receives_adopted_directive(uow.conn, cycle.id, org.id))
         plan = OperationalPlan(
             id=plan_id or uuid.uuid4(),
@@ -386,10 +398,12 @@ async def create_operational_plan(
     return plan
 
 
-async def add_plan_goals(rt: Runtime, plan_id: uuid.UUID, goal_ids: Sequence[uuid.UUID]) -> OperationalPlan:
+async def add_plan_goals(
+    rt: Runtime, plan_id: uuid.UUID, goal_ids: Sequence[uuid.UUID], *, acting_for: str | None = None
+) -> OperationalPlan:
     ids = list(dict.fromkeys(goal_ids))
     async with rt.unit_of_work() as uow:
-        cycle, plan = await _plan(uow.conn, plan_id, "planId")
+        cycle, plan = await _plan(uow.conn, plan_id, "planId", acting_for)
         rules.require_phase(cycle, "addPlanGoals", rules.PLAN_PHASES, "planId")
         rules.check_plan_editable(plan)
         goals = rules.known_goals(ids, await repo.known_goals(uow.conn, ids), "goalIds")
@@ -401,9 +415,11 @@ async def add_plan_goals(rt: Runtime, plan_id: uuid.UUID, goal_ids: Sequence[uui
     return plan
 
 
-async def set_internal_budget(rt: Runtime, plan_id: uuid.UUID, lines: Sequence[rules.LineInput]) -> OperationalPlan:
+async def set_internal_budget(
+    rt: Runtime, plan_id: uuid.UUID, lines: Sequence[rules.LineInput], *, acting_for: str | None = None
+) -> OperationalPlan:
     async with rt.unit_of_work() as uow:
-        cycle, plan = await _plan(uow.conn, plan_id, "planId")
+        cycle, plan = await _plan(uow.conn, plan_id, "planId", acting_for)
         rules.require_phase(cycle, "setInternalBudget", rules.PLAN_PHASES, "planId")
         rules.check_plan_editable(plan)
         checked = rules.check_budget_lines(lines, plan.years)
@@ -421,9 +437,9 @@ async def _balances(conn: asyncpg.Connection, plan: OperationalPlan) -> tuple[Ye
     return rules.balance(plan.years, lines, frames)
 
 
-async def submit_plan(rt: Runtime, plan_id: uuid.UUID) -> OperationalPlan:
+async def submit_plan(rt: Runtime, plan_id: uuid.UUID, *, acting_for: str | None = None) -> OperationalPlan:
     async with rt.unit_of_work() as uow:
-        cycle, plan = await _plan(uow.conn, plan_id, "id")
+        cycle, plan = await _plan(uow.conn, plan_id, "id", acting_for)
         rules.require_phase(cycle, "submitPlan", rules.PLAN_PHASES, "id")
         goal_ids = (await repo.goal_ids_of_plans(uow.conn, [plan.id])).get(plan.id, [])
         rules.check_submit(plan, len(goal_ids), await _balances(uow.conn, plan))
@@ -444,11 +460,13 @@ async def return_plan(rt: Runtime, plan_id: uuid.UUID, reason: str) -> Operation
     return plan
 
 
-async def adopt_plan(rt: Runtime, plan_id: uuid.UUID, decision: Decision) -> OperationalPlan:
+async def adopt_plan(
+    rt: Runtime, plan_id: uuid.UUID, decision: Decision, *, acting_for: str | None = None
+) -> OperationalPlan:
     """The nämnd or bolag adopts its own plan; the goals service then adopts its verksamhetsmål."""
     decision = rules.check_decision(decision)
     async with rt.unit_of_work() as uow:
-        cycle, plan = await _plan(uow.conn, plan_id, "id")
+        cycle, plan = await _plan(uow.conn, plan_id, "id", acting_for)
         if plan.state is PlanState.ADOPTED and plan.adopted == decision:
             return plan
         rules.require_phase(cycle, "adoptPlan", rules.PLAN_PHASES, "id")

@@ -7,6 +7,7 @@ import asyncio
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
+from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
 from ..adapters import repository as repo
@@ -16,9 +17,10 @@ from .loaders import Loaders
 
 
 class FollowupContext(BaseContext):
-    def __init__(self, runtime: Runtime, settings: FollowupSettings) -> None:
+    def __init__(self, runtime: Runtime, settings: FollowupSettings, principal: Principal) -> None:
         super().__init__()
         self.runtime = runtime
+        self.principal = principal
         self.settings = settings
         self.loaders = Loaders(runtime.pool, settings)
         self._default_period: asyncio.Task[ReportingPeriod | None] | None = None
@@ -35,4 +37,4 @@ class FollowupContext(BaseContext):
 
 
 async def make_context(runtime: Runtime, request: Request) -> FollowupContext:
-    return FollowupContext(runtime, get_settings())
+    return FollowupContext(runtime, get_settings(), principal_of(request))

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types.arguments import StrawberryArgumentAnnotation
 
+from vsm_common.authz import acting_organization
 from vsm_common.graphql import parse_id, standard_extensions
 
 from .. import service
@@ -188,6 +189,7 @@ class Mutation:
             status,
             analysis,
             parse_id(assessed_by_id, "assessedById") if assessed_by_id else None,
+            acting_for=acting_organization(info.context.principal, "assessGoal"),
         )
         return Fulfilment(f=f)
 
@@ -204,6 +206,7 @@ class Mutation:
             input.title,
             parse_id(input.owner_id, "input.ownerId"),
             input.due_on,
+            acting_for=acting_organization(info.context.principal, "addAction"),
         )
         return Action.from_domain(a)
 
@@ -214,7 +217,10 @@ class Mutation:
         id: Annotated[ID, _arg("The action.")],
         state: Annotated[ActionState, _arg("Its new state.")],
     ) -> Action:
-        return Action.from_domain(await service.set_action_state(info.context.runtime, parse_id(id, "id"), state))
+        acting_for = acting_organization(info.context.principal, "setActionState")
+        return Action.from_domain(
+            await service.set_action_state(info.context.runtime, parse_id(id, "id"), state, acting_for=acting_for)
+        )
 
 
 schema = strawberry.federation.Schema(

@@ -5,23 +5,26 @@ from __future__ import annotations
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
+from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
-from ..employee_goals import Reader
+from ..employee_goals import Reader, Scope
 from .loaders import Loaders
-
-ACTOR_HEADER = "x-vsm-actor"
 
 
 class GoalsContext(BaseContext):
-    def __init__(self, runtime: Runtime, actor: str) -> None:
+    def __init__(self, runtime: Runtime, principal: Principal) -> None:
         super().__init__()
         self.runtime = runtime
-        self.actor = actor
-        self.loaders = Loaders(runtime, Reader(actor, "federated read"))
+        self.principal = principal
+        # The access log of medarbetarmål names the verified subject of the token, never a header.
+        self.actor = principal.subject[:200]
+        self.employee_goal_scope = Scope.of(principal)
+        self.loaders = Loaders(runtime, self.reader("federated read"))
+
+    def reader(self, purpose: str | None) -> Reader:
+        return Reader(self.actor, (purpose or "not stated").strip()[:500], self.employee_goal_scope)
 
 
 async def make_context(runtime: Runtime, request: Request) -> GoalsContext:
-    # Until the gateway verifies identities (JWT), the actor is what the caller says it is; the
-    # access log records it verbatim so the log is complete, not yet trustworthy.
-    return GoalsContext(runtime, request.headers.get(ACTOR_HEADER, "anonymous")[:200])
+    return GoalsContext(runtime, principal_of(request))

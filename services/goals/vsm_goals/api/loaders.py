@@ -44,7 +44,7 @@ class Loaders:
         async def load_employee_goals(keys: list[K]) -> list[EmployeeGoal | None]:
             # Federated reads (_entities) of medarbetarmål are logged like any other read.
             async with runtime.unit_of_work() as uow:
-                found = await eg_repo.by_ids(uow.conn, keys)
+                found = await reader.scope.admitted(uow.conn, await eg_repo.by_ids(uow.conn, keys))
                 counts: dict[str, int] = {}
                 for g in found.values():
                     counts[g.employee_ref] = counts.get(g.employee_ref, 0) + 1

@@ -156,7 +156,7 @@ class Query:
     ) -> EmployeeDataExport:
         export = await employee_goals.export_employee(
             info.context.runtime,
-            employee_goals.Reader(info.context.actor, (purpose or "registerutdrag").strip()[:500]),
+            info.context.reader(purpose or "registerutdrag"),
             employee_ref,
         )
         return EmployeeDataExport(

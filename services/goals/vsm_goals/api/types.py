@@ -333,7 +333,7 @@ async def employee_goal_page(
     limit = check_page_size(first)
     rows, total = await employee_goals.read_page(
         info.context.runtime,
-        employee_goals.Reader(info.context.actor, (purpose or "not stated").strip()[:500]),
+        info.context.reader(purpose),
         employee_ref=employee_ref,
         unit_id=unit_id,
         operational_goal_id=operational_goal_id,

@@ -5,17 +5,19 @@ from __future__ import annotations
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
+from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
 from .loaders import Loaders
 
 
 class PlanningContext(BaseContext):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, principal: Principal) -> None:
         super().__init__()
         self.runtime = runtime
+        self.principal = principal
         self.loaders = Loaders(runtime.pool)
 
 
 async def make_context(runtime: Runtime, request: Request) -> PlanningContext:
-    return PlanningContext(runtime)
+    return PlanningContext(runtime, principal_of(request))

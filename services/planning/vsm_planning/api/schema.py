@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from vsm_common.authz import acting_organization
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 
 from .. import service
@@ -273,7 +274,10 @@ class Mutation:
         self, info: PInfo, cycle_id: CycleId, organization_id: OrganizationId
     ) -> OperationalPlan:
         p = await service.create_operational_plan(
-            info.context.runtime, parse_id(cycle_id, "cycleId"), parse_id(organization_id, "organizationId")
+            info.context.runtime,
+            parse_id(cycle_id, "cycleId"),
+            parse_id(organization_id, "organizationId"),
+            acting_for=acting_organization(info.context.principal, "createOperationalPlan"),
         )
         return OperationalPlan.from_domain(p)
 
@@ -283,7 +287,10 @@ class Mutation:
     )
     async def add_plan_goals(self, info: PInfo, plan_id: PlanId, goal_ids: GoalIds) -> OperationalPlan:
         p = await service.add_plan_goals(
-            info.context.runtime, parse_id(plan_id, "planId"), parse_ids(goal_ids, "goalIds")
+            info.context.runtime,
+            parse_id(plan_id, "planId"),
+            parse_ids(goal_ids, "goalIds"),
+            acting_for=acting_organization(info.context.principal, "addPlanGoals"),
         )
         return OperationalPlan.from_domain(p)
 
@@ -298,6 +305,7 @@ class Mutation:
             info.context.runtime,
             parse_id(plan_id, "planId"),
             [rules.LineInput(ln.activity, ln.year, ln.amount) for ln in lines],
+            acting_for=acting_organization(info.context.principal, "setInternalBudget"),
         )
         return OperationalPlan.from_domain(p)
 
@@ -305,7 +313,11 @@ class Mutation:
         description="Submit the plan (lämna in); refused unless the internbudget adds up to the frame in every year."
     )
     async def submit_plan(self, info: PInfo, id: PlanId) -> OperationalPlan:
-        p = await service.submit_plan(info.context.runtime, parse_id(id, "id"))
+        p = await service.submit_plan(
+            info.context.runtime,
+            parse_id(id, "id"),
+            acting_for=acting_organization(info.context.principal, "submitPlan"),
+        )
         return OperationalPlan.from_domain(p)
 
     @strawberry.mutation(description="Return a submitted plan for rework (återremittera), with a reason.")
@@ -320,7 +332,12 @@ class Mutation:
         "the plan's verksamhetsmål. Repeating the same adoption is harmless."
     )
     async def adopt_plan(self, info: PInfo, id: PlanId, decision: Decision) -> OperationalPlan:
-        p = await service.adopt_plan(info.context.runtime, parse_id(id, "id"), decision.to_domain())
+        p = await service.adopt_plan(
+            info.context.runtime,
+            parse_id(id, "id"),
+            decision.to_domain(),
+            acting_for=acting_organization(info.context.principal, "adoptPlan"),
+        )
         return OperationalPlan.from_domain(p)
 
 

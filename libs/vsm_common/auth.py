@@ -1,0 +1,268 @@
+"""Who is calling: the subgraphs verify the bearer token the gateway forwards, again.
+
+The gateway verifies every token before it plans a query; a subgraph does not take its word
+for it. The gateway secret proves a request came through the gateway, the token proves who
+asked: both are required on ``/graphql``, so a request that bypassed the gateway, or one the
+gateway forwarded without a valid token, is refused before GraphQL sees it.
+
+Keys come from a JWKS file (``VSM_JWKS_PATH``, the development issuer's) or the identity
+provider's JWKS endpoint (``VSM_JWKS_URL``); tokens must be RS256, from ``VSM_JWT_ISSUER`` for
+``VSM_JWT_AUDIENCE``, with ``sub`` and ``exp``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+DEV_ISSUER = "http://127.0.0.1:4000/dev-issuer"  # tools/vsm_dev/identity.py
+DEFAULT_AUDIENCE = "vsm"
+ALGORITHMS = ["RS256"]
+STATE_KEY = "vsm_principal"
+
+
+class Unauthenticated(Exception):
+    """The request carries no token, or one that does not verify; the reason is logged, not told."""
+
+
+class AuthConfigError(ValueError):
+    """Authentication is configured wrongly; the service refuses to start."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller: the token's subject, its vsm roles and, for committee and manager, its organisation.
+
+    ``organization`` is an organisation code (``vsm_org``): the nämnd a committee token speaks for,
+    or the unit (enhet) a manager leads.
+    """
+
+    subject: str
+    roles: frozenset[str]
+    organization: str | None = None
+
+    def has(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    jwks_path: str | None
+    jwks_url: str | None
+    issuer: str
+    audience: str
+    leeway_seconds: int = 30
+
+    @classmethod
+    def from_env(cls, profile: str, env: Mapping[str, str] = os.environ) -> AuthSettings:
+        path = env.get("VSM_JWKS_PATH") or None
+        url = env.get("VSM_JWKS_URL") or None
+        if path and url:
+            raise AuthConfigError("set VSM_JWKS_PATH or VSM_JWKS_URL, not both")
+        if not path and not url:
+            raise AuthConfigError(
+                "authentication is not configured: set VSM_JWKS_URL (production: the identity provider's JWKS) "
+                "or VSM_JWKS_PATH (development: make run sets it); subgraphs never run without it"
+            )
+        issuer = env.get("VSM_JWT_ISSUER") or None
+        if profile == "production" and not issuer:
+            raise AuthConfigError(
+                "VSM_JWT_ISSUER is not set (the `iss` every token must carry; required in production)"
+            )
+        leeway = env.get("VSM_JWT_CLOCK_TOLERANCE_SECONDS") or "30"
+        if not leeway.isdigit():
+            raise AuthConfigError(f"VSM_JWT_CLOCK_TOLERANCE_SECONDS must be a whole number >= 0, got {leeway!r}")
+        return cls(path, url, issuer or DEV_ISSUER, env.get("VSM_JWT_AUDIENCE") or DEFAULT_AUDIENCE, int(leeway))
+
+
+class _FileKeys:
+    """Keys of a JWKS file, re-read when a token names an unknown kid and the file changed (rotation)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = Path(path)
+        self._mtime = -1.0
+        self._keys: dict[str | None, Any] = {}
+        self._load()
+        if not self._keys:
+            raise AuthConfigError(f"VSM_JWKS_PATH={path}: no RS256 signing key in the file")
+
+    def _load(self) -> None:
+        try:
+            mtime = self._path.stat().st_mtime
+        except FileNotFoundError:
+            raise AuthConfigError(f"VSM_JWKS_PATH={self._path}: file not found") from None
+        if mtime == self._mtime:
+            return
+        try:
+            document = json.loads(self._path.read_text())
+        except ValueError as err:
+            raise AuthConfigError(f"VSM_JWKS_PATH={self._path}: not JSON ({err})") from None
+        keys: dict[str | None, Any] = {}
+        for jwk in document.get("keys", []) if isinstance(document, dict) else []:
+            if jwk.get("kty") != "RSA" or jwk.get("use", "sig") != "sig" or jwk.get("alg", "RS256") != "RS256":
+                continue
+            try:
+                keys[jwk.get("kid")] = jwt.PyJWK(jwk, "RS256").key
+            except jwt.PyJWTError:
+                continue
+        self._keys, self._mtime = keys, mtime
+
+    def key(self, kid: str | None) -> Any:
+        found = self._pick(kid)
+        if found is None:
+            try:
+                self._load()
+            except AuthConfigError:
+                log.warning("JWKS file %s unreadable; keeping the keys loaded before", self._path)
+            found = self._pick(kid)
+        if found is None:
+            raise Unauthenticated(f"no key with kid {kid!r}")
+        return found
+
+    def _pick(self, kid: str | None) -> Any:
+        if kid is not None:
+            return self._keys.get(kid)
+        return next(iter(self._keys.values())) if len(self._keys) == 1 else None
+
+
+class _RemoteKeys:
+    """Keys of the identity provider's JWKS endpoint, cached (PyJWKClient refetches on an unknown kid)."""
+
+    def __init__(self, url: str) -> None:
+        self._client = jwt.PyJWKClient(url, cache_keys=True, lifespan=600, timeout=5)
+
+    def key(self, kid: str | None) -> Any:
+        try:
+            if kid is None:
+                keys = self._client.get_signing_keys()
+                if len(keys) != 1:
+                    raise Unauthenticated("token names no kid and the JWKS holds several keys")
+                return keys[0].key
+            return self._client.get_signing_key(kid).key
+        except jwt.PyJWKClientConnectionError:
+            raise  # the endpoint is down: a server error, not the caller's fault
+        except jwt.PyJWKClientError as err:
+            raise Unauthenticated(str(err)) from None
+
+
+class TokenVerifier:
+    """Verifies bearer tokens; verified tokens are remembered until they expire (at most 4,096)."""
+
+    def __init__(self, settings: AuthSettings, cache_size: int = 4096) -> None:
+        self._settings = settings
+        self._keys: _FileKeys | _RemoteKeys = (
+            _FileKeys(settings.jwks_path) if settings.jwks_path else _RemoteKeys(settings.jwks_url or "")
+        )
+        self._cache: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def verify(self, token: str) -> Principal:
+        now = time.time()
+        with self._lock:
+            hit = self._cache.get(token)
+            if hit is not None and hit[0] > now:
+                self._cache.move_to_end(token)
+                return hit[1]
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") not in ALGORITHMS:
+                raise Unauthenticated(f"algorithm {header.get('alg')!r} is not accepted")
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._keys.key(header.get("kid")),
+                algorithms=ALGORITHMS,
+                issuer=self._settings.issuer,
+                audience=self._settings.audience,
+                leeway=self._settings.leeway_seconds,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+        except jwt.PyJWTError as err:
+            raise Unauthenticated(str(err)) from None
+        principal = _principal(claims)
+        with self._lock:
+            self._cache[token] = (float(claims["exp"]) + self._settings.leeway_seconds, principal)
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return principal
+
+
+def _principal(claims: Mapping[str, Any]) -> Principal:
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub.strip():
+        raise Unauthenticated("sub is empty")
+    roles = claims.get("vsm_roles", [])
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise Unauthenticated("vsm_roles is not a list of strings")
+    org = claims.get("vsm_org")
+    if org is not None and not isinstance(org, str):
+        raise Unauthenticated("vsm_org is not a string")
+    return Principal(subject=sub, roles=frozenset(roles), organization=org or None)
+
+
+def bearer_token(headers: Mapping[bytes, bytes]) -> str | None:
+    value = headers.get(b"authorization", b"").decode("latin-1").strip()
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+class BearerAuthMiddleware:
+    """Refuses ``/graphql`` requests without a verified bearer token (401); stores the caller in the request state."""
+
+    def __init__(self, app: ASGIApp, verifier: TokenVerifier, protected_prefix: str = "/graphql") -> None:
+        self._app = app
+        self._verifier = verifier
+        self._prefix = protected_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self._prefix):
+            token = bearer_token(dict(scope["headers"]))
+            try:
+                if token is None:
+                    raise Unauthenticated("no bearer token")
+                principal = self._verifier.verify(token)
+            except Unauthenticated as err:
+                log.info("refused a request: %s", err)  # the reason, never the token
+                await _unauthenticated(send)
+                return
+            scope.setdefault("state", {})[STATE_KEY] = principal
+        await self._app(scope, receive, send)
+
+
+async def _unauthenticated(send: Send) -> None:
+    body = b'{"errors":[{"message":"Unauthenticated","extensions":{"code":"UNAUTHENTICATED"}}]}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"www-authenticate", b'Bearer realm="vsm"'),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def principal_of(request: Any) -> Principal:
+    """The verified caller of a request that passed :class:`BearerAuthMiddleware`."""
+    principal = request.scope.get("state", {}).get(STATE_KEY)
+    if not isinstance(principal, Principal):
+        raise Unauthenticated("request did not pass authentication")
+    return principal

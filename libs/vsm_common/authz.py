@@ -1,0 +1,224 @@
+"""What a caller may read and write: the access policy, checked on the whole operation before it runs.
+
+The policy (``policy/access.json``) is the same file the gateway enforces (services/gateway/src/authz.ts);
+the subgraph checks it again because a subgraph must not trust that the gateway did. The check
+walks every field of the document, fragments, aliases and ``_entities`` selections included, so
+a forbidden field cannot be reached by another path. Row scoping (an employee's own medarbetarmål,
+a committee's own plans) is the services' business on top of this.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from graphql import (
+    SKIP,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    get_named_type,
+    is_leaf_type,
+    visit,
+)
+from graphql.execution import ExecutionResult as GraphQLExecutionResult
+from strawberry.extensions import SchemaExtension
+
+from .auth import Principal
+from .errors import Forbidden
+
+POLICY_PATH = Path(__file__).parent / "policy" / "access.json"
+ROOT_TYPES = ("Query", "Mutation")
+FEDERATION_FIELDS = frozenset({"_entities", "_service"})  # subgraph-only; the types inside are checked
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    read_all: bool
+    read_public: bool
+    read_types: frozenset[str]
+    queries: frozenset[str] | None  # None: every query field whose type is readable
+    mutations: frozenset[str]
+
+
+class AccessPolicy:
+    """The roles of ``access.json`` and the fields each may read or write."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.personal_types = frozenset(document["personalTypes"])
+        self.organization_scoped = frozenset(
+            name for name, rule in document["roles"].items() if rule.get("scopedToOrganization")
+        )
+        self.roles: dict[str, RoleRule] = {}
+        for name, rule in document["roles"].items():
+            read = rule["read"]
+            self.roles[name] = RoleRule(
+                read_all=read == "all",
+                read_public=read == "public",
+                read_types=frozenset(read) if isinstance(read, list) else frozenset(),
+                queries=frozenset(rule["queries"]) if "queries" in rule else None,
+                mutations=frozenset(rule.get("mutations", [])),
+            )
+
+    @classmethod
+    def load(cls, path: Path = POLICY_PATH) -> AccessPolicy:
+        return cls(json.loads(path.read_text()))
+
+    def _rules(self, roles: Iterable[str]) -> Iterator[RoleRule]:
+        return (self.roles[role] for role in roles if role in self.roles)
+
+    def may_read_type(self, roles: Iterable[str], type_name: str) -> bool:
+        for rule in self._rules(roles):
+            if rule.read_all or type_name in rule.read_types:
+                return True
+            if rule.read_public and type_name not in self.personal_types:
+                return True
+        return False
+
+    def may_use(self, roles: frozenset[str], parent: str, field: str, result_type: str | None) -> bool:
+        """May a caller with ``roles`` select ``parent.field`` (``result_type``: its named type, None for leaves)?"""
+        if field.startswith("__"):
+            return True  # __typename; introspection is governed by the profile, not by roles
+        if parent == "Mutation":
+            if not any(field in rule.mutations for rule in self._rules(roles)):
+                return False
+            return result_type is None or self.may_read_type(roles, result_type)
+        if parent == "Query":
+            if field in FEDERATION_FIELDS:
+                return True
+            allowed = any(rule.queries is None or field in rule.queries for rule in self._rules(roles))
+            if not allowed:
+                return False
+        elif not self.may_read_type(roles, parent):
+            return False
+        return result_type is None or self.may_read_type(roles, result_type)
+
+
+class _FieldAccessVisitor(Visitor):
+    def __init__(self, policy: AccessPolicy, roles: frozenset[str], type_info: TypeInfo) -> None:
+        super().__init__()
+        self.policy, self.roles, self.type_info = policy, roles, type_info
+        self.refused: dict[str, FieldNode] = {}
+
+    def enter_field(self, node: FieldNode, *_: object) -> bool | None:
+        parent = self.type_info.get_parent_type()
+        field_def = self.type_info.get_field_def()
+        if parent is None or field_def is None:
+            return None  # an unknown field: validation reports it
+        named = get_named_type(field_def.type)
+        result = None if is_leaf_type(named) else named.name
+        if not self.policy.may_use(self.roles, parent.name, node.name.value, result):
+            self.refused.setdefault(f"{parent.name}.{node.name.value}", node)
+            return SKIP  # what lies below a refused field is refused with it; one error says so
+        return None
+
+
+def refused_fields(
+    schema: GraphQLSchema, document: DocumentNode, policy: AccessPolicy, roles: frozenset[str]
+) -> dict[str, FieldNode]:
+    """Every field coordinate of ``document`` the roles may not use (empty: allowed)."""
+    type_info = TypeInfo(schema)
+    visitor = _FieldAccessVisitor(policy, roles, type_info)
+    visit(document, TypeInfoVisitor(type_info, visitor))
+    return visitor.refused
+
+
+def forbidden_errors(refused: dict[str, FieldNode], roles: frozenset[str]) -> list[GraphQLError]:
+    who = ", ".join(sorted(roles)) or "no role"
+    return [
+        GraphQLError(
+            f"{coordinate}: not allowed for {who}",
+            nodes=[node],
+            extensions={"code": "FORBIDDEN", "rule": "access.field", "field": coordinate},
+        )
+        for coordinate, node in refused.items()
+    ]
+
+
+_policy = AccessPolicy.load()
+_decisions: OrderedDict[tuple[str, frozenset[str]], dict[str, FieldNode]] = OrderedDict()
+_decisions_lock = Lock()
+_DECISIONS_MAX = 512
+
+
+def _refusals(
+    schema: GraphQLSchema, query: str | None, document: DocumentNode, roles: frozenset[str]
+) -> dict[str, FieldNode]:
+    # The same query text parses to the same document, so the decision is remembered per text and
+    # role set: clients repeat a handful of operations, and the walk would otherwise run per request.
+    if query is None:
+        return refused_fields(schema, document, _policy, roles)
+    key = (query, roles)
+    with _decisions_lock:
+        hit = _decisions.get(key)
+        if hit is not None:
+            _decisions.move_to_end(key)
+            return hit
+    refused = refused_fields(schema, document, _policy, roles)
+    with _decisions_lock:
+        _decisions[key] = refused
+        if len(_decisions) > _DECISIONS_MAX:
+            _decisions.popitem(last=False)
+    return refused
+
+
+class Authorization(SchemaExtension):
+    """Refuses, before any resolver runs, an operation that selects a field the caller's roles may not use."""
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        principal: Principal | None = getattr(ec.context, "principal", None)
+        roles = principal.roles if principal is not None else frozenset()
+        if ec.graphql_document is not None:
+            refused = _refusals(ec.schema._schema, ec.query, ec.graphql_document, roles)
+            if refused:
+                ec.result = GraphQLExecutionResult(data=None, errors=forbidden_errors(refused, roles))
+        yield
+
+
+def policy() -> AccessPolicy:
+    return _policy
+
+
+def acting_organization(principal: Principal, mutation: str) -> str | None:
+    """For whom ``principal`` may run ``mutation``: None for any organisation, else one organisation code.
+
+    A role that may run the mutation unscoped (the planner) wins; a role scoped to an organisation
+    (a committee) may act only for the organisation its token names (``vsm_org``).
+    """
+    scoped = False
+    for role in principal.roles:
+        rule = _policy.roles.get(role)
+        if rule is None or mutation not in rule.mutations:
+            continue
+        if role not in _policy.organization_scoped:
+            return None
+        scoped = True
+    if not scoped:
+        raise Forbidden(
+            f"{mutation}: not allowed for {', '.join(sorted(principal.roles)) or 'no role'}", rule="access.field"
+        )
+    if not principal.organization:
+        raise Forbidden(
+            f"{mutation}: the token names no organisation (vsm_org)", field="vsm_org", rule="access.organization"
+        )
+    return principal.organization
+
+
+def require_own_organization(acting_for: str | None, code: str, field: str) -> None:
+    """Refuse acting for another organisation than the token's (no-op when ``acting_for`` is None)."""
+    if acting_for is not None and acting_for != code:
+        raise Forbidden(
+            f"{field}: this token acts for {acting_for} and may not act for {code}",
+            field=field,
+            rule="access.own_organization",
+        )

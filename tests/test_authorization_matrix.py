@@ -1,0 +1,384 @@
+"""Who may do what: the role × operation matrix, at the gateway and again in every subgraph.
+
+The policy is libs/vsm_common/policy/access.json; ``test_the_policy_says_what_the_issue_says`` pins
+its content to the rules the planning office asked for, and the other tests check that the gateway
+and the subgraphs enforce exactly it: every mutation for every role, the reads of each kind of data,
+medarbetarmål through every path (root field, nested, alias, fragment, ``_entities``), and the rows
+an employee, a manager and a committee are limited to.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from graphql import (
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLNonNull,
+    build_client_schema,
+    get_introspection_query,
+    is_enum_type,
+    is_input_object_type,
+    is_list_type,
+    is_non_null_type,
+)
+
+from tests.support import client, gql
+from vsm_common.demo import demo_id
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[1]
+POLICY = json.loads((ROOT / "libs" / "vsm_common" / "policy" / "access.json").read_text())
+ROLES = sorted(POLICY["roles"])
+ORG_OF = {"committee": "BUN", "manager": "BUF-CENTRUM"}  # demo organisations (services/goals/vsm_goals/seed.py)
+
+
+def role_client(stack: Stack, role: str, *, sub: str | None = None) -> httpx.AsyncClient:
+    return client(stack, role, sub=sub, org=ORG_OF.get(role))
+
+
+def codes(body: dict[str, Any]) -> set[str]:
+    return {e.get("extensions", {}).get("code", "") for e in body.get("errors") or []}
+
+
+def forbidden(body: dict[str, Any]) -> bool:
+    return "FORBIDDEN" in codes(body)
+
+
+# ====================================================================== the policy itself
+def test_the_policy_says_what_the_issue_says() -> None:
+    roles = POLICY["roles"]
+    assert set(roles) == {"planner", "committee", "employee", "manager", "hr-system", "budget-system", "reader", "ops"}
+    writes = {name: set(rule["mutations"]) for name, rule in roles.items()}
+    # planner: goals, directives, plans, periods
+    assert {"createGoal", "adoptGoal", "createDirective", "setBudgetFrames", "createOperationalPlan"} <= writes[
+        "planner"
+    ]
+    assert {"definePeriods", "closePeriod"} <= writes["planner"]
+    assert not {"upsertEmployeeGoals", "assessGoal", "addAction"} & writes["planner"]
+    # committee: its own plans, assessments and actions, nothing else
+    assert writes["committee"] == {
+        "createOperationalPlan",
+        "addPlanGoals",
+        "setInternalBudget",
+        "submitPlan",
+        "adoptPlan",
+        "assessGoal",
+        "addAction",
+        "setActionState",
+    }
+    assert roles["committee"].get("scopedToOrganization") is True
+    assert writes["hr-system"] == {"upsertEmployeeGoals"}
+    for reader in ("employee", "manager", "budget-system", "reader", "ops"):
+        assert writes[reader] == set(), reader
+    personal = set(POLICY["personalTypes"])
+    assert {"EmployeeGoal", "EmployeeGoalConnection", "EmployeeDataExport", "AccessLogEntry"} <= personal
+    for name in ("planner", "committee", "reader", "ops"):
+        assert roles[name]["read"] == "public", name
+    assert roles["budget-system"]["queries"] == ["directives", "directive"]
+    assert not personal & set(roles["budget-system"]["read"])
+
+
+# ====================================================================== every mutation × role
+def dummy(type_: GraphQLInputType) -> Any:
+    """A syntactically valid argument that no rule accepts, so an allowed call changes nothing."""
+    if is_non_null_type(type_):
+        assert isinstance(type_, GraphQLNonNull)
+        return dummy(type_.of_type)
+    if is_list_type(type_):
+        return []
+    if is_input_object_type(type_):
+        assert isinstance(type_, GraphQLInputObjectType)
+        return {name: dummy(f.type) for name, f in type_.fields.items() if is_non_null_type(f.type)}
+    if is_enum_type(type_):
+        return next(iter(type_.values))  # type: ignore[attr-defined]
+    return {"ID": str(uuid.uuid4()), "Int": -1, "Float": -1.0, "Boolean": False, "Decimal": "-1"}.get(
+        type_.name,  # type: ignore[attr-defined]
+        "",  # String, Date, ...: empty is refused by every rule that reads it
+    )
+
+
+@pytest.fixture(scope="module")
+async def mutations(stack: Stack) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every mutation of the supergraph, as (name, document, variables) with arguments no rule accepts."""
+    async with role_client(stack, "reader") as http:
+        body = await gql(http, stack.config.gateway_url, get_introspection_query())
+    schema = build_client_schema(body["data"])
+    assert schema.mutation_type is not None
+    found = []
+    for name, field in schema.mutation_type.fields.items():
+        params = ", ".join(f"${a}: {arg.type}" for a, arg in field.args.items())
+        args = ", ".join(f"{a}: ${a}" for a in field.args)
+        document = (
+            f"mutation{f'({params})' if params else ''} {{ {name}{f'({args})' if args else ''} {{ __typename }} }}"
+        )
+        variables = {a: dummy(arg.type) for a, arg in field.args.items()}
+        found.append((name, document, variables))
+    assert len(found) >= 35  # goals 8, planning 17, follow-up 10
+    return found
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_each_mutation_is_allowed_exactly_for_the_roles_that_may_write_it(
+    stack: Stack, mutations: list[tuple[str, str, dict[str, Any]]], role: str
+) -> None:
+    allowed = set(POLICY["roles"][role]["mutations"])
+    wrong: list[str] = []
+    async with role_client(stack, role) as http:
+        for name, document, variables in mutations:
+            body = await gql(http, stack.config.gateway_url, document, variables)
+            assert body.get("errors"), f"{role} {name}: the dummy arguments were accepted: {body}"
+            if (name in allowed) == forbidden(body):
+                wrong.append(f"{name}: {'refused' if name in allowed else 'let through'} {body['errors'][:1]}")
+            if name not in allowed:
+                assert body.get("data") is None, f"{role} {name} ran: {body}"
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+# ====================================================================== reads × role
+READS = {
+    "vision": "{ vision { id title } }",
+    "goals": "{ goals(first: 2) { edges { node { id title fulfilment { status } } } } }",
+    "directives": "{ directives { id taxRate budgetFrames { year amount organization { code } } } }",
+    "directive goals": "{ directives { concreteGoals { id } } }",
+    "organizations": "{ organizations { code } }",
+    "plans": "{ operationalPlans { id } }",
+    "periods": "{ periods { id } }",
+    "employeeGoals": "{ employeeGoals(first: 3) { totalCount edges { node { employeeRef title } } } }",
+    "nested employeeGoals": "{ goals(first: 1) { edges { node { employeeGoals { totalCount } } } } }",
+    "aliased employeeGoals": "{ mine: employeeGoals(first: 1) { totalCount } }",
+    "employeeGoals in a fragment": (
+        "query { goals(first: 1) { edges { node { ...G } } } } fragment G on Goal { employeeGoals { totalCount } }"
+    ),
+    "employeeGoals in an inline fragment": (
+        "{ goals(first: 1) { edges { node { ... on Goal { employeeGoals { totalCount } } } } } }"
+    ),
+}
+PUBLIC = {"vision", "goals", "directives", "directive goals", "organizations", "plans", "periods"}
+PERSONAL = set(READS) - PUBLIC
+MAY_READ = {
+    "planner": PUBLIC,
+    "committee": PUBLIC,
+    "reader": PUBLIC,
+    "ops": PUBLIC,
+    "employee": PUBLIC | PERSONAL,
+    "manager": PUBLIC | PERSONAL,
+    "hr-system": PUBLIC | PERSONAL,
+    "budget-system": {"directives"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_each_role_reads_what_it_may_and_nothing_else(stack: Stack, role: str) -> None:
+    wrong: list[str] = []
+    async with role_client(stack, role) as http:
+        for name, query in READS.items():
+            body = await gql(http, stack.config.gateway_url, query)
+            if name in MAY_READ[role]:
+                if body.get("errors"):
+                    wrong.append(f"{name}: refused {body['errors'][:1]}")
+            elif not forbidden(body) or body.get("data") is not None:
+                wrong.append(f"{name}: let through {str(body)[:200]}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+async def test_a_refusal_names_the_field_and_happens_at_the_gateway(stack: Stack) -> None:
+    async with role_client(stack, "budget-system") as http:
+        resp = await http.post(stack.config.gateway_url, json={"query": READS["directive goals"]})
+    assert resp.status_code == 403
+    [error] = resp.json()["errors"]
+    assert error["extensions"] == {"code": "FORBIDDEN", "rule": "access.field", "field": "Directive.concreteGoals"}
+    assert "budget-system" in error["message"]
+
+
+# ====================================================================== the subgraphs check again
+async def subgraph(stack: Stack, name: str, query: str, variables: dict[str, Any] | None = None, **headers: str) -> Any:
+    async with httpx.AsyncClient(timeout=30) as http:
+        resp = await http.post(
+            f"{stack.config.service_url(name)}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"x-vsm-gateway-secret": stack.gateway_secret, **headers},
+        )
+    return resp
+
+
+@pytest.mark.parametrize(
+    ("service", "role", "query"),
+    [
+        ("goals", "reader", READS["employeeGoals"]),
+        ("goals", "committee", READS["aliased employeeGoals"]),
+        ("goals", "budget-system", "{ organizations { code } }"),
+        ("goals", "committee", 'mutation { createGoal(input: {level: OPERATIONAL, title: "x"}) { id } }'),
+        ("goals", "planner", 'mutation { upsertEmployeeGoals(sourceSystem: "x", goals: []) { created } }'),
+        ("planning", "budget-system", "{ operationalPlans { id } }"),
+        ("planning", "reader", "mutation { openCycle(kind: ANNUAL, startYear: 2031) { id } }"),
+        ("followup", "budget-system", "{ periods { id } }"),
+        ("followup", "planner", 'mutation { setActionState(id: "x", state: DONE) { id } }'),
+    ],
+)
+async def test_a_subgraph_refuses_what_the_gateway_would(stack: Stack, service: str, role: str, query: str) -> None:
+    resp = await subgraph(stack, service, query, **stack.auth_headers(role, org=ORG_OF.get(role)))
+    body = resp.json()
+    assert forbidden(body), body
+    assert body.get("data") is None
+
+
+async def test_entities_of_medarbetarmal_are_refused_to_roles_without_personal_data(stack: Stack) -> None:
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on EmployeeGoal { employeeRef title } } }"
+    reps = {"r": [{"__typename": "EmployeeGoal", "id": str(uuid.uuid4())}]}
+    for role in ("reader", "committee", "budget-system", "planner"):
+        body = (await subgraph(stack, "goals", query, reps, **stack.auth_headers(role, org=ORG_OF.get(role)))).json()
+        assert forbidden(body), (role, body)
+        assert body.get("data") is None
+
+
+async def test_a_subgraph_refuses_requests_that_bypass_the_gateway_or_carry_no_valid_token(stack: Stack) -> None:
+    query = "{ vision { id } }"
+    token = stack.token("reader")
+    head, payload, signature = token.split(".")
+    tampered = ".".join([head, payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB"), signature])
+    for service in ("goals", "planning", "followup"):
+        url = f"{stack.config.service_url(service)}/graphql"
+        async with httpx.AsyncClient(timeout=30) as http:
+            no_secret = await http.post(url, json={"query": query}, headers={"authorization": f"Bearer {token}"})
+        assert no_secret.status_code == 403, service
+        assert (await subgraph(stack, service, query)).status_code == 401, service
+        for bad in (tampered, "not-a-jwt", stack.token("reader", ttl=1).rsplit(".", 1)[0] + ".x"):
+            resp = await subgraph(stack, service, query, authorization=f"Bearer {bad}")
+            assert resp.status_code == 401, (service, bad[:20])
+            assert resp.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert (await subgraph(stack, service, query, authorization=f"Bearer {token}")).status_code == 200
+
+
+# ====================================================================== rows: whose medarbetarmål
+UPSERT = """mutation($g: [EmployeeGoalInput!]!) {
+  upsertEmployeeGoals(sourceSystem: "matrix", goals: $g) { created updated unchanged errors { index message } } }"""
+MINE = "query($ref: String, $unit: ID) { employeeGoals(employeeRef: $ref, unitId: $unit, first: 100) { edges { node { id employeeRef unit { code } } } } }"  # noqa: E501
+NESTED = "query($id: ID!) { goal(id: $id) { employeeGoals(first: 100) { edges { node { employeeRef } } } } }"
+EXPORT = 'query($ref: String!) { employeeDataExport(employeeRef: $ref, purpose: "test") { employeeGoals { id } accessLog { actor operation } } }'  # noqa: E501
+
+
+@pytest.fixture(scope="module")
+async def people(stack: Stack) -> AsyncIterator[dict[str, Any]]:
+    """Two employees in two units, with medarbetarmål on one adopted verksamhetsmål."""
+    suffix = uuid.uuid4().hex[:8]
+    a, b = f"emp-a-{suffix}", f"emp-b-{suffix}"
+    async with role_client(stack, "hr-system") as hr:
+        found = await gql(
+            hr,
+            stack.config.gateway_url,
+            "{ goals(level: OPERATIONAL, state: ADOPTED, first: 1) { edges { node { id } } }"
+            ' c: organization(code: "BUF-CENTRUM") { id } s: organization(code: "SOCF-HEMTJ") { id } }',
+        )
+        data = found["data"]
+        goal = data["goals"]["edges"][0]["node"]["id"]
+        rows = [
+            {
+                "externalId": f"{a}-1",
+                "employeeRef": a,
+                "unitId": data["c"]["id"],
+                "operationalGoalId": goal,
+                "title": "A",
+            },
+            {
+                "externalId": f"{b}-1",
+                "employeeRef": b,
+                "unitId": data["s"]["id"],
+                "operationalGoalId": goal,
+                "title": "B",
+            },
+        ]
+        body = await gql(hr, stack.config.gateway_url, UPSERT, {"g": rows})
+        assert body["data"]["upsertEmployeeGoals"]["created"] == 2, body
+        ids = await gql(hr, stack.config.gateway_url, MINE, {"ref": b})
+        b_id = ids["data"]["employeeGoals"]["edges"][0]["node"]["id"]
+    yield {"a": a, "b": b, "goal": goal, "centrum": data["c"]["id"], "hemtj": data["s"]["id"], "b_id": b_id}
+
+
+async def test_an_employee_sees_only_their_own_medarbetarmal(stack: Stack, people: dict[str, Any]) -> None:
+    url = stack.config.gateway_url
+    async with client(stack, "employee", sub=people["a"]) as http:
+        mine = await gql(http, url, MINE)
+        assert {e["node"]["employeeRef"] for e in mine["data"]["employeeGoals"]["edges"]} == {people["a"]}
+        nested = await gql(http, url, NESTED, {"id": people["goal"]})
+        assert {e["node"]["employeeRef"] for e in nested["data"]["goal"]["employeeGoals"]["edges"]} == {people["a"]}
+        other = await gql(http, url, MINE, {"ref": people["b"]})
+        assert forbidden(other) and other["errors"][0]["extensions"]["field"] == "employeeRef"
+        assert (await gql(http, url, EXPORT, {"ref": people["a"]}))["data"]["employeeDataExport"]["employeeGoals"]
+        assert forbidden(await gql(http, url, EXPORT, {"ref": people["b"]}))
+    # _entities straight at the goals subgraph: another employee's goal resolves to nothing.
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on EmployeeGoal { employeeRef } } }"
+    reps = {"r": [{"__typename": "EmployeeGoal", "id": people["b_id"]}]}
+    as_a = await subgraph(stack, "goals", query, reps, **stack.auth_headers("employee", sub=people["a"]))
+    assert as_a.json()["data"]["_entities"] == [None]
+    as_b = await subgraph(stack, "goals", query, reps, **stack.auth_headers("employee", sub=people["b"]))
+    assert as_b.json()["data"]["_entities"] == [{"employeeRef": people["b"]}]
+
+
+async def test_a_manager_sees_the_medarbetarmal_of_their_unit_only(stack: Stack, people: dict[str, Any]) -> None:
+    url = stack.config.gateway_url
+    async with role_client(stack, "manager") as http:  # BUF-CENTRUM
+        unit = await gql(http, url, MINE)
+        edges = unit["data"]["employeeGoals"]["edges"]
+        assert {e["node"]["unit"]["code"] for e in edges} == {"BUF-CENTRUM"}
+        assert people["a"] in {e["node"]["employeeRef"] for e in edges}
+        nested = await gql(http, url, NESTED, {"id": people["goal"]})
+        refs = {e["node"]["employeeRef"] for e in nested["data"]["goal"]["employeeGoals"]["edges"]}
+        assert people["a"] in refs and people["b"] not in refs
+        other = await gql(http, url, MINE, {"unit": people["hemtj"]})
+        assert forbidden(other) and other["errors"][0]["extensions"]["field"] == "unitId"
+        assert forbidden(await gql(http, url, EXPORT, {"ref": people["a"]}))
+
+
+async def test_the_hr_system_sees_all_and_the_access_log_names_the_verified_subject(
+    stack: Stack, people: dict[str, Any]
+) -> None:
+    url = stack.config.gateway_url
+    async with client(stack, "employee", sub=people["a"]) as own:
+        assert not (await gql(own, url, MINE)).get("errors")
+    async with role_client(stack, "hr-system") as http:
+        both = await gql(http, url, NESTED, {"id": people["goal"]})
+        refs = {e["node"]["employeeRef"] for e in both["data"]["goal"]["employeeGoals"]["edges"]}
+        assert {people["a"], people["b"]} <= refs
+        # A client-sent actor header is ignored: the log names the token's subject.
+        export = await http.post(
+            url, json={"query": EXPORT, "variables": {"ref": people["a"]}}, headers={"x-vsm-actor": "someone-else"}
+        )
+    actors = {e["actor"] for e in export.json()["data"]["employeeDataExport"]["accessLog"]}
+    assert "hr-system" in actors and people["a"] in actors  # the HR system's reads and the employee's own
+    assert "someone-else" not in actors
+
+
+# ====================================================================== rows: whose plans, assessments, actions
+ADD_ACTION = """mutation($g: ID!, $o: ID!) {
+  addAction(goalId: $g, input: {title: "Åtgärd", ownerId: $o}) { id } }"""
+
+
+async def test_a_committee_follows_up_only_its_own_goals(stack: Stack) -> None:
+    url = stack.config.gateway_url
+    bun_goal, sn_goal = str(demo_id("goal", "V1")), str(demo_id("goal", "V3"))  # owned by BUN and SN
+    bun, sn = str(demo_id("org", "BUN")), str(demo_id("org", "SN"))
+    async with client(stack, "committee", org="BUN") as bun_http, client(stack, "committee", org="SN") as sn_http:
+        own = await gql(bun_http, url, ADD_ACTION, {"g": bun_goal, "o": bun})
+        assert not own.get("errors"), own
+        action = own["data"]["addAction"]["id"]
+        other = await gql(bun_http, url, ADD_ACTION, {"g": sn_goal, "o": sn})
+        assert forbidden(other) and other["errors"][0]["extensions"]["rule"] == "access.own_organization"
+        state = "mutation($id: ID!) { setActionState(id: $id, state: IN_PROGRESS) { id } }"
+        assert forbidden(await gql(sn_http, url, state, {"id": action}))
+        assess = "mutation($g: ID!, $p: ID!) { assessGoal(goalId: $g, periodId: $p, status: ACHIEVED) { status } }"
+        refused = await gql(bun_http, url, assess, {"g": sn_goal, "p": str(uuid.uuid4())})
+        assert forbidden(refused) and refused["errors"][0]["extensions"]["field"] == "goalId"
+        plan = "mutation($c: ID!, $o: ID!) { createOperationalPlan(cycleId: $c, organizationId: $o) { id } }"
+        refused = await gql(bun_http, url, plan, {"c": str(uuid.uuid4()), "o": sn})
+        assert forbidden(refused) and refused["errors"][0]["extensions"]["field"] == "organizationId"
+        allowed = await gql(bun_http, url, plan, {"c": str(uuid.uuid4()), "o": bun})
+        assert not forbidden(allowed), allowed  # refused for the unknown cycle, not for who asks
