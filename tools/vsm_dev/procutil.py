@@ -43,13 +43,24 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+_handed_out: set[int] = set()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port that was free a moment ago (racy by nature; good enough for tests)."""
+    """A port that was free a moment ago and not handed out before by this process.
+
+    Racy against other processes by nature; within one process the kernel may offer a port it
+    just offered again (nothing is listening yet), which once gave the OTLP sink and a service
+    the same port, hence the memory.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    while True:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.bind((host, 0))
+            port: int = sock.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def require_free_ports(host: str, ports: Sequence[int], what: str) -> None:

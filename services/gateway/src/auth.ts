@@ -270,9 +270,3 @@ export function authPlugins(settings: AuthSettings): GatewayPlugin[] {
     useBearerChallenge(),
   ];
 }
-
-/** The caller as the subgraphs' access logs name it: the verified `sub` when authentication is on. */
-export function verifiedSubject(context: unknown): string | undefined {
-  const sub = (context as { jwt?: VerifiedToken } | undefined)?.jwt?.payload?.sub;
-  return typeof sub === 'string' ? sub : undefined;
-}
