@@ -1,12 +1,12 @@
 // Authentication at the gateway: RS256 JWT bearer tokens, verified with Hive Gateway's JWT
 // plugin (`useJWT`, from @graphql-mesh/plugin-jwt-auth / @graphql-yoga/plugin-jwt).
 //
-// ON when VSM_JWKS_PATH (a local JWKS file: the dev issuer's <data dir>/identity/jwks.json) or
-// VSM_JWKS_URL (the identity provider's JWKS endpoint, production) is set; OFF otherwise.
-// When ON, every GraphQL request without a valid token is answered with HTTP 401 before it is
+// Required: keys from VSM_JWKS_PATH (a local JWKS file: the dev issuer's <data dir>/identity/jwks.json)
+// or VSM_JWKS_URL (the identity provider's JWKS endpoint, production); the gateway does not start
+// without one. Every GraphQL request without a valid token is answered with HTTP 401 before it is
 // parsed, so no subgraph is called. /healthcheck, /readiness and (in development) the GraphiQL
 // page itself stay open. The verified token goes on to the subgraphs unchanged in the
-// `authorization` header (they verify it again); `x-vsm-actor` is then the token's `sub`.
+// `authorization` header; they verify it again and take the caller from it.
 import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import {
