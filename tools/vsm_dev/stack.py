@@ -366,6 +366,12 @@ class Stack:
             ("PostgreSQL", _redact(self.database_url or "")),
             ("Kafka", self.kafka_bootstrap or ""),
             ("traces", str(cfg.spans_path) if self._sink else (self.otlp_endpoint or "off")),
+            (
+                "tokens",
+                "make -s token ROLE=planner  (send as 'Authorization: Bearer <token>')"
+                if self.issuer
+                else "from VSM_JWKS_URL's provider",
+            ),
             ("logs", str(cfg.data_dir / "logs")),
             ("data", str(cfg.data_dir)),
         ]
