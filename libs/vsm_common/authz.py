@@ -26,6 +26,7 @@ from graphql import (
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
+    VisitorAction,
     get_named_type,
     is_leaf_type,
     visit,
@@ -109,7 +110,7 @@ class _FieldAccessVisitor(Visitor):
         self.policy, self.roles, self.type_info = policy, roles, type_info
         self.refused: dict[str, FieldNode] = {}
 
-    def enter_field(self, node: FieldNode, *_: object) -> bool | None:
+    def enter_field(self, node: FieldNode, *_: object) -> VisitorAction:
         parent = self.type_info.get_parent_type()
         field_def = self.type_info.get_field_def()
         if parent is None or field_def is None:

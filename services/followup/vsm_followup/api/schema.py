@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types.arguments import StrawberryArgumentAnnotation
 
 from vsm_common.authz import acting_organization
+from vsm_common.execution import FastLeafExecutor
 from vsm_common.graphql import parse_id, standard_extensions
 
 from .. import service
@@ -240,4 +241,5 @@ schema = strawberry.federation.Schema(
     ],
     federation_version="2.9",
     extensions=standard_extensions(),  # type: ignore[arg-type]
+    execution_context_class=FastLeafExecutor,
 )

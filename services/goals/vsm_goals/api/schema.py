@@ -8,6 +8,7 @@ from typing import Annotated
 
 import strawberry
 
+from vsm_common.execution import FastLeafExecutor
 from vsm_common.graphql import (
     check_page_size,
     decode_cursor,
@@ -297,4 +298,5 @@ schema = strawberry.federation.Schema(
     types=[Organization, Goal, Vision, EmployeeGoal],
     federation_version="2.9",
     extensions=standard_extensions(),  # type: ignore[arg-type]
+    execution_context_class=FastLeafExecutor,
 )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from vsm_common.authz import acting_organization
+from vsm_common.execution import FastLeafExecutor
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 
 from .. import service
@@ -348,4 +349,5 @@ schema = strawberry.federation.Schema(
     federation_version="2.9",
     scalar_overrides={Decimal: ExactDecimal},
     extensions=standard_extensions(),  # type: ignore[arg-type]
+    execution_context_class=FastLeafExecutor,
 )

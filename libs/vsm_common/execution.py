@@ -1,0 +1,112 @@
+"""A cheaper way to resolve plain scalar fields: read the attribute, serialise it, move on.
+
+graphql-core resolves every field the same way: a ``Path``, a ``GraphQLResolveInfo``, the resolver
+call, ``complete_value``: about 5 µs per field here, and most fields of our lists are plain
+attributes of a row (``id``, ``title``, ``state``). For a field whose strawberry resolver is the
+default one (no resolver, no permission, no extension) and whose type is a scalar or an enum,
+:class:`FastLeafExecutor` reads the attribute and serialises it directly. Anything unusual (a
+``None``, a value the scalar refuses, middleware) goes the standard way, so errors and nulls are
+exactly graphql-core's.
+
+Measured with 200 rows × 5 scalar fields: 5.6 → 2.6 ms per request (bench/README.md, scenario 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLField, GraphQLObjectType, get_named_type, is_leaf_type
+from graphql.execution.executor import gather_with_cancel
+from graphql.execution.incremental.incremental_executor import IncrementalExecutor
+from graphql.pyutils import Path, Undefined
+
+_MISSING: Any = object()
+LeafPlan = tuple[str, Callable[[Any], Any]]  # python attribute name, serialiser
+
+# (id of the parent type, field name) -> how to resolve it quickly, or None. Schemas live as long
+# as the process, so their types' ids are stable keys.
+_plans: dict[tuple[int, str], LeafPlan | None] = {}
+
+
+def _leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
+    resolve = field_def.resolve
+    if resolve is None or not getattr(resolve, "_is_default", False) or field_def.args:
+        return None  # a resolver of our own, or arguments: the standard path
+    definition = (field_def.extensions or {}).get("strawberry-definition")
+    named = get_named_type(field_def.type)
+    if definition is None or not is_leaf_type(named):
+        return None
+    return definition.python_name, named.serialize
+
+
+class FastLeafExecutor(IncrementalExecutor):
+    """graphql-core's executor with a short path for plain scalar and enum fields (see the module)."""
+
+    def __init__(self, *args: Any, operation_extensions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.operation_extensions = operation_extensions  # strawberry passes it to every executor
+        manager = self.middleware_manager
+        # Middleware (a strawberry extension with a resolve hook) must see every field.
+        self._plain = manager is None or getattr(manager, "_middleware_resolvers", None) is None
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        if not self._plain:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        type_key = id(parent_type)
+        try:
+            for response_name, field_details_list in grouped_field_set.items():
+                name = field_details_list[0].node.name.value
+                plan = _plans.get((type_key, name), _MISSING)
+                if plan is _MISSING:
+                    field_def = self.schema.get_field(parent_type, name)
+                    plan = _leaf_plan(field_def) if field_def is not None else None
+                    _plans[(type_key, name)] = plan
+                if plan is not None:
+                    value = getattr(source_value, plan[0], None)
+                    if value is not None:
+                        try:
+                            serialized = plan[1](value)
+                        except Exception:  # noqa: BLE001 - the standard path raises it again, located
+                            serialized = None
+                        if serialized is not None and serialized is not Undefined:
+                            results[response_name] = serialized
+                            continue
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, parent_type.name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            if len(awaitable_fields) == 1:
+                field = awaitable_fields[0]
+                results[field] = await results[field]
+            else:
+                awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+                results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
