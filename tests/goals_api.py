@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.support import data_of, gql
+from tests.support import client, data_of, gql
+
+if TYPE_CHECKING:
+    from vsm_dev.stack import Stack
 
 GOAL_FIELDS = "id level title state revision: revisions { number } adopted { date body { code } } reviewDue"
 
@@ -15,6 +20,15 @@ class GoalsApi:
     def __init__(self, client: httpx.AsyncClient, url: str) -> None:
         self.client = client
         self.url = url
+
+    @classmethod
+    @asynccontextmanager
+    async def as_role(
+        cls, stack: Stack, role: str = "planner", *, sub: str | None = None, org: str | None = None, timeout: float = 30
+    ) -> AsyncIterator[GoalsApi]:
+        """The API through the stack's gateway, calling as ``role`` (a development token)."""
+        async with client(stack, role, sub=sub, org=org, timeout=timeout) as http:
+            yield cls(http, stack.config.gateway_url)
 
     async def data(self, query: str, **variables: Any) -> Any:
         return await data_of(self.client, self.url, query, variables)

@@ -7,11 +7,10 @@ the event takes effect exactly once.
 from __future__ import annotations
 
 import asyncpg
-import httpx
 import pytest
 
 from tests.kafka_offsets import lag, wait_caught_up
-from tests.support import data_of, eventually
+from tests.support import client, data_of, eventually
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -26,9 +25,9 @@ async def test_crash_between_store_and_offset_commit_applies_event_once(stack: S
     await wait_caught_up(stack.kafka_bootstrap, GROUP, TOPIC)
     stack.stop_service("followup")
 
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with client(stack, "planner", timeout=10) as planner:
         data = await data_of(
-            client,
+            planner,
             stack.config.gateway_url,
             'mutation { createGoal(input: {level: OVERARCHING, title: "Kraschtest"}) { id } }',
         )

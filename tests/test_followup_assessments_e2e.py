@@ -13,7 +13,7 @@ import jsonschema
 import orjson
 import pytest
 
-from tests.support import data_of, eventually, gql
+from tests.support import client, data_of, eventually, gql
 from vsm_common.demo import demo_id
 from vsm_dev.stack import Stack
 
@@ -29,32 +29,36 @@ ASSESS = """mutation($g: ID!, $p: ID!, $s: AssessmentStatus!, $a: String) {
     assessment { status suggestedStatus analysis assessedBy { id code } } } }"""
 
 
-async def call(client: httpx.AsyncClient, stack: Stack, query: str, **variables: Any) -> Any:
-    return await data_of(client, stack.config.gateway_url, query, variables)
+async def call(http: httpx.AsyncClient, stack: Stack, query: str, **variables: Any) -> Any:
+    return await data_of(http, stack.config.gateway_url, query, variables)
 
 
-async def refused(client: httpx.AsyncClient, stack: Stack, query: str, **variables: Any) -> dict[str, Any]:
-    body = await gql(client, stack.config.gateway_url, query, variables)
+async def refused(http: httpx.AsyncClient, stack: Stack, query: str, **variables: Any) -> dict[str, Any]:
+    body = await gql(http, stack.config.gateway_url, query, variables)
     assert body.get("errors"), body
     error: dict[str, Any] = body["errors"][0]
     return error
 
 
 async def test_periods_are_defined_per_year_once(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=20) as client:
-        usual = (await call(client, stack, PERIODS, year=YEAR, kinds=["TERTIAL", "INTERIM", "ANNUAL"]))["definePeriods"]
+    async with client(stack, "planner", timeout=20) as planner:
+        usual = (await call(planner, stack, PERIODS, year=YEAR, kinds=["TERTIAL", "INTERIM", "ANNUAL"]))[
+            "definePeriods"
+        ]
         assert [(p["kind"], p["label"], p["startsOn"], p["endsOn"], p["closed"]) for p in usual] == [
             ("TERTIAL", f"T1 {YEAR}", f"{YEAR}-01-01", f"{YEAR}-04-30", False),
             ("INTERIM", f"Delår {YEAR}", f"{YEAR}-01-01", f"{YEAR}-08-31", False),
             ("ANNUAL", f"Helår {YEAR}", f"{YEAR}-01-01", f"{YEAR}-12-31", False),
         ]
-        again = (await call(client, stack, PERIODS, year=YEAR, kinds=["ANNUAL", "TERTIAL", "INTERIM"]))["definePeriods"]
+        again = (await call(planner, stack, PERIODS, year=YEAR, kinds=["ANNUAL", "TERTIAL", "INTERIM"]))[
+            "definePeriods"
+        ]
         assert [p["id"] for p in again] == [p["id"] for p in usual]
-        months = (await call(client, stack, PERIODS, year=YEAR, kinds=["MONTH"]))["definePeriods"]
+        months = (await call(planner, stack, PERIODS, year=YEAR, kinds=["MONTH"]))["definePeriods"]
         assert [p["label"] for p in months][:3] == [f"Januari {YEAR}", f"Februari {YEAR}", f"Mars {YEAR}"]
-        listed = (await call(client, stack, "query($y: Int) { periods(year: $y) { label } }", y=YEAR))["periods"]
+        listed = (await call(planner, stack, "query($y: Int) { periods(year: $y) { label } }", y=YEAR))["periods"]
         assert len(listed) == 15 and listed[3]["label"] == f"T1 {YEAR}"
-        error = await refused(client, stack, PERIODS, year=YEAR, kinds=[])
+        error = await refused(planner, stack, PERIODS, year=YEAR, kinds=[])
         assert error["extensions"]["rule"] == "period.kinds_required"
     assert stack.database_url
     conn = await asyncpg.connect(stack.database_url)
@@ -71,9 +75,10 @@ async def test_periods_are_defined_per_year_once(stack: Stack) -> None:
 async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(stack: Stack) -> None:
     bun = str(demo_id("org", "BUN"))
     tag = uuid.uuid4().hex[:6]
-    async with httpx.AsyncClient(timeout=20) as client:
+    # The planning office makes the goal, periods and indicator; BUN, which owns the goal, assesses it.
+    async with client(stack, "planner", timeout=20) as planner, client(stack, "committee", org="BUN") as committee:
         created = await call(
-            client,
+            planner,
             stack,
             "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id } }",
             i={"level": "OPERATIONAL", "title": f"Elevnärvaro {tag}", "organizationIds": [bun]},
@@ -81,7 +86,7 @@ async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(sta
         goal = created["createGoal"]["id"]
         periods = {
             p["label"].split(" ")[0]: p["id"]
-            for p in (await call(client, stack, PERIODS, year=YEAR + 1, kinds=["TERTIAL", "INTERIM", "ANNUAL"]))[
+            for p in (await call(planner, stack, PERIODS, year=YEAR + 1, kinds=["TERTIAL", "INTERIM", "ANNUAL"]))[
                 "definePeriods"
             ]
         }
@@ -90,7 +95,7 @@ async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(sta
         # The goal reaches followup through Kafka; until then assessing it is refused by name.
         async def known() -> bool:
             body = await gql(
-                client, stack.config.gateway_url, ASSESS, {"g": goal, "p": t1, "s": "PARTLY_ACHIEVED", "a": None}
+                committee, stack.config.gateway_url, ASSESS, {"g": goal, "p": t1, "s": "PARTLY_ACHIEVED", "a": None}
             )
             rule = body["errors"][0]["extensions"]["rule"]
             assert rule in ("goal.exists", "assessment.analysis_required"), body
@@ -98,41 +103,41 @@ async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(sta
 
         await eventually(known, what="followup to learn the goal")
         for status in ("PARTLY_ACHIEVED", "NOT_ACHIEVED", "NOT_ASSESSED"):
-            error = await refused(client, stack, ASSESS, g=goal, p=t1, s=status, a="   ")
+            error = await refused(committee, stack, ASSESS, g=goal, p=t1, s=status, a="   ")
             assert (error["extensions"]["rule"], error["extensions"]["field"]) == (
                 "assessment.analysis_required",
                 "analysis",
             )
-        error = await refused(client, stack, ASSESS, g=str(uuid.uuid4()), p=t1, s="ACHIEVED")
+        error = await refused(committee, stack, ASSESS, g=str(uuid.uuid4()), p=t1, s="ACHIEVED")
         assert (error["extensions"]["code"], error["extensions"]["rule"]) == ("NOT_FOUND", "goal.exists")
-        error = await refused(client, stack, ASSESS, g=goal, p=str(uuid.uuid4()), s="ACHIEVED")
+        error = await refused(committee, stack, ASSESS, g=goal, p=str(uuid.uuid4()), s="ACHIEVED")
         assert error["extensions"]["rule"] == "period.exists"
 
         # An indicator at 75 of a target of 90 (83 %) suggests PARTLY_ACHIEVED; the person decides.
         ind = (
             await call(
-                client,
+                planner,
                 stack,
                 """mutation($i: IndicatorInput!) { defineIndicator(input: $i) { id } }""",
                 i={"name": f"Närvaro {tag}", "unit": "%", "direction": "HIGHER_IS_BETTER", "source": "OWN"},
             )
         )["defineIndicator"]["id"]
         await call(
-            client,
+            planner,
             stack,
             "mutation($i: ID!, $g: ID!) { linkIndicator(indicatorId: $i, goalId: $g) { id } }",
             i=ind,
             g=goal,
         )
         await call(
-            client,
+            planner,
             stack,
             "mutation($i: ID!, $y: Int!) { setTarget(indicatorId: $i, year: $y, value: 90) { id } }",
             i=ind,
             y=YEAR + 1,
         )
         await call(
-            client,
+            planner,
             stack,
             "mutation($i: ID!, $m: MeasurementInput!) { recordMeasurement(indicatorId: $i, input: $m) { id } }",
             i=ind,
@@ -140,7 +145,7 @@ async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(sta
         )
         outlook = (
             await call(
-                client,
+                planner,
                 stack,
                 """query($g: ID!, $p: ID!) { goal(id: $g) { fulfilment(periodId: $p) { status suggestedStatus
                     indicators { target actual share status actualPeriod { label } indicator { name } } } } }""",
@@ -158,7 +163,7 @@ async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(sta
         )
         assert o["share"] == pytest.approx(0.8333, abs=1e-4)
 
-        first = (await call(client, stack, ASSESS, g=goal, p=t1, s="NOT_ACHIEVED", a="Närvaron sjönk under våren."))[
+        first = (await call(committee, stack, ASSESS, g=goal, p=t1, s="NOT_ACHIEVED", a="Närvaron sjönk under våren."))[
             "assessGoal"
         ]
         assert (first["status"], first["basis"]) == ("NOT_ACHIEVED", "ASSESSED")
@@ -169,20 +174,20 @@ async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(sta
             "assessedBy": {"id": bun, "code": "BUN"},
         }
         # While the period is open the assessment may change.
-        second = (await call(client, stack, ASSESS, g=goal, p=t1, s="ACHIEVED"))["assessGoal"]
+        second = (await call(committee, stack, ASSESS, g=goal, p=t1, s="ACHIEVED"))["assessGoal"]
         assert second["status"] == "ACHIEVED" and second["assessment"]["analysis"] is None
 
-        closed = (await call(client, stack, "mutation($id: ID!) { closePeriod(id: $id) { closed label } }", id=t1))[
+        closed = (await call(planner, stack, "mutation($id: ID!) { closePeriod(id: $id) { closed label } }", id=t1))[
             "closePeriod"
         ]
         assert closed == {"closed": True, "label": f"T1 {YEAR + 1}"}
-        error = await refused(client, stack, ASSESS, g=goal, p=t1, s="NOT_ACHIEVED", a="För sent.")
+        error = await refused(committee, stack, ASSESS, g=goal, p=t1, s="NOT_ACHIEVED", a="För sent.")
         assert (error["extensions"]["code"], error["extensions"]["rule"]) == ("CONFLICT", "period.closed")
-        again = await call(client, stack, "mutation($id: ID!) { closePeriod(id: $id) { closed } }", id=t1)
+        again = await call(planner, stack, "mutation($id: ID!) { closePeriod(id: $id) { closed } }", id=t1)
         assert again["closePeriod"]["closed"] is True
         history = (
             await call(
-                client,
+                planner,
                 stack,
                 "query($g: ID!) { goal(id: $g) { assessments { status analysis period { label closed } } } }",
                 g=goal,
@@ -192,7 +197,7 @@ async def test_assessment_rules_suggestion_and_the_freeze_of_a_closed_period(sta
             {"status": "ACHIEVED", "analysis": None, "period": {"label": f"T1 {YEAR + 1}", "closed": True}}
         ]
         # Other periods stay open for assessment.
-        delar = (await call(client, stack, ASSESS, g=goal, p=periods["Delår"], s="ACHIEVED"))["assessGoal"]
+        delar = (await call(committee, stack, ASSESS, g=goal, p=periods["Delår"], s="ACHIEVED"))["assessGoal"]
         assert delar["status"] == "ACHIEVED"
 
     assert stack.database_url

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import data_of, gql
+from tests.support import client, data_of, gql
 from vsm_common.demo import demo_id
 from vsm_dev.stack import ROOT, Stack
 
@@ -48,8 +48,8 @@ async def run_cli(stack: Stack, *args: str) -> tuple[int, str, str]:
 class Kolada:
     """Two test indicators on KPIs of their own; fixtures are rewritten to them."""
 
-    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
-        self.client, self.url = client, url
+    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
+        self.client, self.url = http, url
         self.pop_kpi, self.sick_kpi = fresh_kpi(), fresh_kpi()
         self.ids: dict[str, str] = {}
 
@@ -91,8 +91,8 @@ class Kolada:
 
 
 async def test_kolada_import_handles_every_edge_case(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=20) as client:
-        k = Kolada(client, stack.config.gateway_url)
+    async with client(stack, "planner", timeout=20) as planner:  # the planning office: indicators, Kolada
+        k = Kolada(planner, stack.config.gateway_url)
         await k.define()
 
         first = (await k.data(IMPORT, d=k.document("kolada_first.json")))["importKolada"]
@@ -151,8 +151,8 @@ async def test_kolada_import_handles_every_edge_case(stack: Stack) -> None:
 
 
 async def test_indicator_rules_and_relations(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=20) as client:
-        k = Kolada(client, stack.config.gateway_url)
+    async with client(stack, "planner", timeout=20) as planner:  # the planning office: indicators, Kolada
+        k = Kolada(planner, stack.config.gateway_url)
         await k.define()
         taken = await k.error(
             DEFINE,
@@ -218,8 +218,8 @@ async def test_indicator_rules_and_relations(stack: Stack) -> None:
 
 
 async def test_command_line_import_reads_saved_responses(stack: Stack, tmp_path: Path) -> None:
-    async with httpx.AsyncClient(timeout=20) as client:
-        k = Kolada(client, stack.config.gateway_url)
+    async with client(stack, "planner", timeout=20) as planner:  # the planning office: indicators, Kolada
+        k = Kolada(planner, stack.config.gateway_url)
         await k.define()
         saved = tmp_path / "kolada.json"
         saved.write_text(k.document("kolada_first.json"))

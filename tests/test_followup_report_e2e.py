@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.support import data_of, eventually, gql
+from tests.support import client, data_of, eventually, gql
 from vsm_common.demo import demo_id
 from vsm_dev.stack import Stack
 
@@ -31,8 +31,8 @@ ACTION = "id title state dueOn overdue owner { code } goal { id title }"
 
 
 class Api:
-    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
-        self.client, self.url = client, url
+    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
+        self.client, self.url = http, url
 
     async def data(self, query: str, **variables: Any) -> Any:
         return await data_of(self.client, self.url, query, variables)
@@ -64,8 +64,8 @@ def title(key: str) -> str:
 
 
 async def test_demo_follow_up_gives_a_mixed_picture(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=20) as client:
-        api = Api(client, stack.config.gateway_url)
+    async with client(stack, "reader", timeout=20) as reader:
+        api = Api(reader, stack.config.gateway_url)
         periods = await api.periods(YEAR)
         assert {k: p["closed"] for k, p in periods.items()} == {"T1": True, "Delår": False, "Helår": False}
         delar = periods["Delår"]["id"]
@@ -155,8 +155,9 @@ async def test_demo_follow_up_gives_a_mixed_picture(stack: Stack) -> None:
 async def test_report_html_escapes_what_people_wrote(stack: Stack) -> None:
     bun = str(demo_id("org", "BUN"))
     tag = uuid.uuid4().hex[:6]
-    async with httpx.AsyncClient(timeout=20) as client:
-        api = Api(client, stack.config.gateway_url)
+    # The planning office makes the goal and the period; BUN, which owns the goal, assesses it.
+    async with client(stack, "planner", timeout=20) as planner, client(stack, "committee", org="BUN") as committee:
+        api = Api(planner, stack.config.gateway_url)
         goal = (
             await api.data(
                 "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id } }",
@@ -169,7 +170,7 @@ async def test_report_html_escapes_what_people_wrote(stack: Stack) -> None:
 
         async def assessed() -> bool:
             body = await gql(
-                client,
+                committee,
                 api.url,
                 """mutation($g: ID!, $p: ID!) { assessGoal(goalId: $g, periodId: $p, status: NOT_ACHIEVED,
                     analysis: "Se <b>bilaga</b> & protokoll") { status } }""",
@@ -191,8 +192,10 @@ async def test_actions_move_through_their_states_and_fall_overdue(stack: Stack) 
     tag = uuid.uuid4().hex[:6]
     add = f"mutation($g: ID!, $i: ActionInput!) {{ addAction(goalId: $g, input: $i) {{ {ACTION} }} }}"
     move = f"mutation($id: ID!, $s: ActionState!) {{ setActionState(id: $id, state: $s) {{ {ACTION} }} }}"
-    async with httpx.AsyncClient(timeout=20) as client:
-        api = Api(client, stack.config.gateway_url)
+    # The planning office makes the goal; BUN, which owns it, adds and moves its actions.
+    async with client(stack, "planner", timeout=20) as planner, client(stack, "committee", org="BUN") as committee:
+        api = Api(planner, stack.config.gateway_url)
+        bun_api = Api(committee, stack.config.gateway_url)
         goal = (
             await api.data(
                 "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id } }",
@@ -202,8 +205,8 @@ async def test_actions_move_through_their_states_and_fall_overdue(stack: Stack) 
 
         async def added() -> dict[str, Any] | None:
             body = await gql(
-                client,
-                api.url,
+                committee,
+                bun_api.url,
                 add,
                 {"g": goal, "i": {"title": " Extra  lästid ", "ownerId": bun, "dueOn": "2020-01-31"}},
             )
@@ -223,31 +226,31 @@ async def test_actions_move_through_their_states_and_fall_overdue(stack: Stack) 
         }
         assert action["goal"] == {"id": goal, "title": f"Åtgärdsmål {tag}"}
         for state, overdue in [("IN_PROGRESS", True), ("DELAYED", True), ("IN_PROGRESS", True), ("DONE", False)]:
-            moved = (await api.data(move, id=action["id"], s=state))["setActionState"]
+            moved = (await bun_api.data(move, id=action["id"], s=state))["setActionState"]
             assert (moved["state"], moved["overdue"]) == (state, overdue)
-        assert (await api.data(move, id=action["id"], s="DONE"))["setActionState"]["state"] == "DONE"
-        error = await api.error(move, id=action["id"], s="IN_PROGRESS")
+        assert (await bun_api.data(move, id=action["id"], s="DONE"))["setActionState"]["state"] == "DONE"
+        error = await bun_api.error(move, id=action["id"], s="IN_PROGRESS")
         assert (error["extensions"]["code"], error["extensions"]["rule"], error["extensions"]["field"]) == (
             "CONFLICT",
             "action.transition",
             "state",
         )
-        later = (await api.data(add, g=goal, i={"title": "Utvärdera", "ownerId": bun, "dueOn": f"{YEAR + 1}-06-30"}))[
-            "addAction"
-        ]
+        later = (
+            await bun_api.data(add, g=goal, i={"title": "Utvärdera", "ownerId": bun, "dueOn": f"{YEAR + 1}-06-30"})
+        )["addAction"]
         assert later["overdue"] is False
-        cancelled = (await api.data(move, id=later["id"], s="CANCELLED"))["setActionState"]
+        cancelled = (await bun_api.data(move, id=later["id"], s="CANCELLED"))["setActionState"]
         assert cancelled["state"] == "CANCELLED"
         listed = (await api.data(f"query($g: ID!) {{ goal(id: $g) {{ actions {{ {ACTION} }} }} }}", g=goal))["goal"][
             "actions"
         ]
         assert [(a["title"], a["state"]) for a in listed] == [("Extra lästid", "DONE"), ("Utvärdera", "CANCELLED")]
 
-        blank = await api.error(add, g=goal, i={"title": "  ", "ownerId": bun})
+        blank = await bun_api.error(add, g=goal, i={"title": "  ", "ownerId": bun})
         assert (blank["extensions"]["rule"], blank["extensions"]["field"]) == ("title.required", "input.title")
-        nobody = await api.error(add, g=goal, i={"title": "x", "ownerId": str(uuid.uuid4())})
+        nobody = await bun_api.error(add, g=goal, i={"title": "x", "ownerId": str(uuid.uuid4())})
         assert (nobody["extensions"]["rule"], nobody["extensions"]["field"]) == ("organization.exists", "input.ownerId")
-        missing = await api.error(move, id=str(uuid.uuid4()), s="DONE")
+        missing = await bun_api.error(move, id=str(uuid.uuid4()), s="DONE")
         assert missing["extensions"]["rule"] == "action.exists"
 
 
@@ -258,8 +261,8 @@ async def test_demo_seed_runs_again_without_changing_anything(stack: Stack) -> N
     counts = """SELECT (SELECT count(*) FROM followup.outbox), (SELECT count(*) FROM followup.assessments),
                        (SELECT count(*) FROM followup.measurements), (SELECT count(*) FROM followup.actions),
                        (SELECT count(*) FROM followup.reporting_periods), (SELECT count(*) FROM followup.indicators)"""
-    async with httpx.AsyncClient(timeout=20) as client:
-        api = Api(client, stack.config.gateway_url)
+    async with client(stack, "planner", timeout=20) as planner:
+        api = Api(planner, stack.config.gateway_url)
         await api.data(set_target, i=sick, y=YEAR, v=5.5)  # a planner changed a demo target
         conn = await asyncpg.connect(stack.database_url)
         try:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import data_of, eventually, gql
+from tests.support import client, data_of, eventually, gql
 from vsm_common.demo import demo_id
 from vsm_dev.stack import Stack
 
@@ -32,8 +32,8 @@ RETIRE = """mutation($id: ID!, $d: DecisionInput!) { retireGoal(id: $id, decisio
 
 
 class Api:
-    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
-        self.client, self.url = client, url
+    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
+        self.client, self.url = http, url
 
     async def data(self, query: str, **variables: Any) -> Any:
         return await data_of(self.client, self.url, query, variables)
@@ -82,21 +82,24 @@ async def assess_when_known(api: Api, goal_id: str, period_id: str, status: str,
 
 async def test_deep_tree_rolls_up_with_an_explanation_and_an_override(stack: Stack) -> None:
     tag = uuid.uuid4().hex[:6]
-    async with httpx.AsyncClient(timeout=20) as client:
-        api = Api(client, stack.config.gateway_url)
+    bun = str(demo_id("org", "BUN"))
+    # The planning office builds the structure and the periods; BUN assesses the goals addressed to it.
+    async with client(stack, "planner", timeout=20) as planner, client(stack, "committee", org="BUN") as committee:
+        api = Api(planner, stack.config.gateway_url)
+        bun_api = Api(committee, stack.config.gateway_url)
         top = await api.goal("OVERARCHING", f"Trygg kommun {tag}")
         program = await api.goal("ACTION_PROGRAMME", f"Program {tag}", [top])
-        concrete = await api.goal("CONCRETE", f"Konkret {tag}", [program])
-        leaves = [await api.goal("OPERATIONAL", f"V{i} {tag}", [concrete]) for i in range(5)]
+        concrete = await api.goal("CONCRETE", f"Konkret {tag}", [program], organizationIds=[bun])
+        leaves = [await api.goal("OPERATIONAL", f"V{i} {tag}", [concrete], organizationIds=[bun]) for i in range(5)]
         # A goal linked afterwards (linkGoals) contributes like one created with its parent.
-        late = await api.goal("OPERATIONAL", f"Sen {tag}")
+        late = await api.goal("OPERATIONAL", f"Sen {tag}", organizationIds=[bun])
         await api.data(LINK, c=late, p=concrete)
         periods = await api.periods(2011)
         delar = periods["Delår"]["id"]
 
         statuses = ["ACHIEVED", "ACHIEVED", "NOT_ACHIEVED", "NOT_ACHIEVED", "PARTLY_ACHIEVED"]
         for leaf, status in zip(leaves, statuses, strict=True):
-            await assess_when_known(api, leaf, delar, status, None if status == "ACHIEVED" else "Analys.")
+            await assess_when_known(bun_api, leaf, delar, status, None if status == "ACHIEVED" else "Analys.")
         f = await wait_for_contributors(api, concrete, delar, 6)
         assert (f["status"], f["basis"], f["period"]["label"]) == ("NOT_ACHIEVED", "ROLLED_UP", "Delår 2011")
         assert f["explanation"].startswith(
@@ -108,9 +111,9 @@ async def test_deep_tree_rolls_up_with_an_explanation_and_an_override(stack: Sta
         assert top_f["contributors"][0]["contributors"][0]["status"] == "NOT_ACHIEVED"
 
         # Overriding the roll-up needs a reason, and then says so.
-        errors = await api.errors(ASSESS, g=concrete, p=delar, s="ACHIEVED", a=None)
+        errors = await bun_api.errors(ASSESS, g=concrete, p=delar, s="ACHIEVED", a=None)
         assert errors[0]["extensions"]["rule"] == "assessment.override_reason"
-        own = (await api.data(ASSESS, g=concrete, p=delar, s="PARTLY_ACHIEVED", a="Nämnden väger in nya siffror."))[
+        own = (await bun_api.data(ASSESS, g=concrete, p=delar, s="PARTLY_ACHIEVED", a="Nämnden väger in nya siffror."))[
             "assessGoal"
         ]
         assert (own["status"], own["basis"]) == ("PARTLY_ACHIEVED", "OVERRIDDEN")
@@ -131,8 +134,10 @@ async def test_retired_goal_drops_out_of_the_roll_up_from_its_retirement_date(st
     def decision(body: str, day: str) -> dict[str, Any]:
         return {"bodyId": body, "date": day, "paragraph": "§ 7", "diaryNumber": f"KS 2015/{tag}"}
 
-    async with httpx.AsyncClient(timeout=20) as client:
-        api = Api(client, stack.config.gateway_url)
+    # The planning office builds, adopts and retires; BUN assesses its own verksamhetsmål.
+    async with client(stack, "planner", timeout=20) as planner, client(stack, "committee", org="BUN") as committee:
+        api = Api(planner, stack.config.gateway_url)
+        bun_api = Api(committee, stack.config.gateway_url)
         top = await api.goal("OVERARCHING", f"Lärande {tag}")
         concrete = await api.goal(
             "CONCRETE",
@@ -148,9 +153,9 @@ async def test_retired_goal_drops_out_of_the_roll_up_from_its_retirement_date(st
             await api.data(ADOPT, id=goal_id, d=decision(body, "2015-01-10"))
         periods = await api.periods(2015)
         t1, delar, helar = periods["T1"]["id"], periods["Delår"]["id"], periods["Helår"]["id"]
-        await assess_when_known(api, kept, t1, "ACHIEVED")
-        await assess_when_known(api, dropped, t1, "NOT_ACHIEVED", "Läxhjälpen kom inte igång.")
-        await assess_when_known(api, kept, delar, "ACHIEVED")
+        await assess_when_known(bun_api, kept, t1, "ACHIEVED")
+        await assess_when_known(bun_api, dropped, t1, "NOT_ACHIEVED", "Läxhjälpen kom inte igång.")
+        await assess_when_known(bun_api, kept, delar, "ACHIEVED")
 
         retired = await api.data(RETIRE, id=dropped, d=decision(bun, "2015-06-15"))
         assert retired["retireGoal"]["state"] == "RETIRED"
@@ -168,5 +173,5 @@ async def test_retired_goal_drops_out_of_the_roll_up_from_its_retirement_date(st
         assert (await api.fulfilment(top, t1))["status"] == "NOT_ACHIEVED"
         assert (await api.fulfilment(top, delar))["status"] == "ACHIEVED"
         # A retired goal is not assessed in a period it is no longer in force at the end of.
-        errors = await api.errors(ASSESS, g=dropped, p=delar, s="NOT_ACHIEVED", a="Sent.")
+        errors = await bun_api.errors(ASSESS, g=dropped, p=delar, s="NOT_ACHIEVED", a="Sent.")
         assert errors[0]["extensions"]["rule"] == "goal.retired"

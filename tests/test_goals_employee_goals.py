@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
 from tests.goals_api import GoalsApi
@@ -21,8 +20,16 @@ UPSERT = """mutation($s: String!, $g: [EmployeeGoalInput!]!) {
 
 @pytest.fixture
 async def api(stack: Stack) -> AsyncIterator[GoalsApi]:
-    async with httpx.AsyncClient(timeout=120) as client:
-        yield GoalsApi(client, stack.config.gateway_url)
+    """The planning office: the goal structure the medarbetarmål hang on."""
+    async with GoalsApi.as_role(stack, "planner") as api:
+        yield api
+
+
+@pytest.fixture
+async def hr(stack: Stack) -> AsyncIterator[GoalsApi]:
+    """The HR system: upserts medarbetarmål (10,000 per call, hence the long timeout)."""
+    async with GoalsApi.as_role(stack, "hr-system", timeout=120) as api:
+        yield api
 
 
 @pytest.fixture
@@ -64,17 +71,17 @@ def batch(n: int, unit: str, goal: str, prefix: str) -> list[dict[str, Any]]:
     ]
 
 
-async def test_ten_thousand_in_one_call_idempotent(api: GoalsApi, db: asyncpg.Connection) -> None:
+async def test_ten_thousand_in_one_call_idempotent(api: GoalsApi, hr: GoalsApi, db: asyncpg.Connection) -> None:
     goal, _ = await adopted_operational_goal(api)
     unit = await api.org_id("BUF-CENTRUM")
     prefix = uuid.uuid4().hex[:8]
     rows = batch(10_000, unit, goal, prefix)
-    first = (await api.data(UPSERT, s="hr-test", g=rows))["upsertEmployeeGoals"]
+    first = (await hr.data(UPSERT, s="hr-test", g=rows))["upsertEmployeeGoals"]
     assert first == {"created": 10_000, "updated": 0, "unchanged": 0, "errors": []}
-    again = (await api.data(UPSERT, s="hr-test", g=rows))["upsertEmployeeGoals"]
+    again = (await hr.data(UPSERT, s="hr-test", g=rows))["upsertEmployeeGoals"]
     assert again == {"created": 0, "updated": 0, "unchanged": 10_000, "errors": []}
     rows[7]["title"] = "Nytt mål"
-    changed = (await api.data(UPSERT, s="hr-test", g=rows[:100]))["upsertEmployeeGoals"]
+    changed = (await hr.data(UPSERT, s="hr-test", g=rows[:100]))["upsertEmployeeGoals"]
     assert changed == {"created": 0, "updated": 1, "unchanged": 99, "errors": []}
     count = await db.fetchval("SELECT count(*) FROM goals.employee_goals WHERE external_id LIKE $1", f"{prefix}-%")
     assert count == 10_000
@@ -89,11 +96,11 @@ async def test_ten_thousand_in_one_call_idempotent(api: GoalsApi, db: asyncpg.Co
     for row in payloads:
         assert "Personligt mål" not in row["p"] and "Nytt mål" not in row["p"] and "emp-" not in row["p"]
 
-    too_many = await api.errors(UPSERT, s="hr-test", g=batch(10_001, unit, goal, prefix))
+    too_many = await hr.errors(UPSERT, s="hr-test", g=batch(10_001, unit, goal, prefix))
     assert too_many[0]["extensions"]["rule"] == "employee_goal.batch_size"
 
 
-async def test_a_bad_row_refuses_the_whole_batch(api: GoalsApi, db: asyncpg.Connection) -> None:
+async def test_a_bad_row_refuses_the_whole_batch(api: GoalsApi, hr: GoalsApi, db: asyncpg.Connection) -> None:
     goal, concrete = await adopted_operational_goal(api)
     unit = await api.org_id("BUF-CENTRUM")
     prefix = uuid.uuid4().hex[:8]
@@ -101,7 +108,7 @@ async def test_a_bad_row_refuses_the_whole_batch(api: GoalsApi, db: asyncpg.Conn
     rows[1]["unitId"] = str(uuid.uuid4())
     rows[2]["operationalGoalId"] = concrete
     rows[3]["title"] = ""
-    result = (await api.data(UPSERT, s="hr-test", g=rows))["upsertEmployeeGoals"]
+    result = (await hr.data(UPSERT, s="hr-test", g=rows))["upsertEmployeeGoals"]
     assert (result["created"], result["updated"], result["unchanged"]) == (0, 0, 0)
     assert [(e["index"], e["field"]) for e in result["errors"]] == [
         (1, "unitId"),
@@ -111,47 +118,53 @@ async def test_a_bad_row_refuses_the_whole_batch(api: GoalsApi, db: asyncpg.Conn
     assert await db.fetchval("SELECT count(*) FROM goals.employee_goals WHERE external_id LIKE $1", f"{prefix}-%") == 0
 
 
-async def test_reads_are_logged_and_an_employee_can_get_an_export(api: GoalsApi, db: asyncpg.Connection) -> None:
+async def test_reads_are_logged_and_an_employee_can_get_an_export(
+    stack: Stack, api: GoalsApi, hr: GoalsApi, db: asyncpg.Connection
+) -> None:
     goal, _ = await adopted_operational_goal(api)
     unit = await api.org_id("BUF-CENTRUM")
     prefix = uuid.uuid4().hex[:8]
-    await api.data(UPSERT, s="hr-test", g=batch(3, unit, goal, prefix))
+    await hr.data(UPSERT, s="hr-test", g=batch(3, unit, goal, prefix))
     ref = f"emp-{prefix}-1"
-    read = await api.client.post(
-        api.url,
-        json={
-            "query": 'query($r: String) { employeeGoals(employeeRef: $r, purpose: "utvecklingssamtal") '
-            "{ totalCount edges { node { title employeeRef operationalGoal { id } unit { code } } } } }",
-            "variables": {"r": ref},
-        },
-        headers={"x-vsm-actor": "manager-42"},
-    )
-    page = read.json()["data"]["employeeGoals"]
-    assert page["totalCount"] == 1
-    assert page["edges"][0]["node"]["operationalGoal"]["id"] == goal
-    assert page["edges"][0]["node"]["unit"]["code"] == "BUF-CENTRUM"
-    logged = await db.fetch(
-        "SELECT actor, purpose, operation, goal_count FROM goals.employee_goal_access_log WHERE employee_ref = $1", ref
-    )
-    assert [tuple(r) for r in logged] == [("manager-42", "utvecklingssamtal", "read", 1)]
-
-    export = (
-        await api.data(
-            "query($r: String!) { employeeDataExport(employeeRef: $r) { employeeRef employeeGoals { externalId } "
-            "accessLog { actor purpose operation } } }",
-            r=ref,
+    # The unit's manager reads, the employee exports their own data (sub = the pseudonymous employee ref);
+    # the access log names each token's subject.
+    async with (
+        GoalsApi.as_role(stack, "manager", sub="manager-42", org="BUF-CENTRUM") as manager,
+        GoalsApi.as_role(stack, "employee", sub=ref) as employee,
+    ):
+        page = (
+            await manager.data(
+                'query($r: String) { employeeGoals(employeeRef: $r, purpose: "utvecklingssamtal") '
+                "{ totalCount edges { node { title employeeRef operationalGoal { id } unit { code } } } } }",
+                r=ref,
+            )
+        )["employeeGoals"]
+        assert page["totalCount"] == 1
+        assert page["edges"][0]["node"]["operationalGoal"]["id"] == goal
+        assert page["edges"][0]["node"]["unit"]["code"] == "BUF-CENTRUM"
+        logged = await db.fetch(
+            "SELECT actor, purpose, operation, goal_count FROM goals.employee_goal_access_log WHERE employee_ref = $1",
+            ref,
         )
-    )["employeeDataExport"]
-    assert export["employeeGoals"] == [{"externalId": f"{prefix}-1"}]
-    assert [e["operation"] for e in export["accessLog"]] == ["read", "export"]
+        assert [tuple(r) for r in logged] == [("manager-42", "utvecklingssamtal", "read", 1)]
 
-    via_goal = (
-        await api.data(
-            "query($id: ID!) { goal(id: $id) { employeeGoals(first: 10) { totalCount } } }",
-            id=goal,
-        )
-    )["goal"]["employeeGoals"]
-    assert via_goal["totalCount"] == 3
+        export = (
+            await employee.data(
+                "query($r: String!) { employeeDataExport(employeeRef: $r) { employeeRef employeeGoals { externalId } "
+                "accessLog { actor purpose operation } } }",
+                r=ref,
+            )
+        )["employeeDataExport"]
+        assert export["employeeGoals"] == [{"externalId": f"{prefix}-1"}]
+        assert [(e["actor"], e["operation"]) for e in export["accessLog"]] == [("manager-42", "read"), (ref, "export")]
+
+        via_goal = (
+            await manager.data(
+                "query($id: ID!) { goal(id: $id) { employeeGoals(first: 10) { totalCount } } }",
+                id=goal,
+            )
+        )["goal"]["employeeGoals"]
+        assert via_goal["totalCount"] == 3  # all three are in the manager's unit
     assert (
         await db.fetchval(
             "SELECT count(*) FROM goals.employee_goal_access_log WHERE employee_ref LIKE $1", f"emp-{prefix}-%"
@@ -161,12 +174,12 @@ async def test_reads_are_logged_and_an_employee_can_get_an_export(api: GoalsApi,
 
 
 async def test_disposal_removes_old_goals_and_tells_other_services(
-    stack: Stack, api: GoalsApi, db: asyncpg.Connection
+    stack: Stack, api: GoalsApi, hr: GoalsApi, db: asyncpg.Connection
 ) -> None:
     goal, _ = await adopted_operational_goal(api)
     unit = await api.org_id("BUF-CENTRUM")
     prefix = uuid.uuid4().hex[:8]
-    await api.data(UPSERT, s="hr-test", g=batch(4, unit, goal, prefix))
+    await hr.data(UPSERT, s="hr-test", g=batch(4, unit, goal, prefix))
     old_ids = await db.fetch(
         "UPDATE goals.employee_goals SET updated_at = now() - interval '800 days' "
         "WHERE external_id IN ($1, $2) RETURNING id",

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
-import httpx
 import jsonschema
 import orjson
 import pytest
@@ -27,8 +26,8 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "services" / "goals" / "events"
 
 @pytest.fixture
 async def api(stack: Stack) -> AsyncIterator[GoalsApi]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield GoalsApi(client, stack.config.gateway_url)
+    async with GoalsApi.as_role(stack, "planner") as api:  # the planning office writes the goal structure
+        yield api
 
 
 async def send_planning_event(stack: Stack, event: CloudEvent) -> None:

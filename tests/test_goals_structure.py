@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
 from tests.goals_api import GoalsApi
@@ -16,8 +15,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 async def api(stack: Stack) -> AsyncIterator[GoalsApi]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield GoalsApi(client, stack.config.gateway_url)
+    async with GoalsApi.as_role(stack, "planner") as api:  # the planning office writes the goal structure
+        yield api
 
 
 def unique(title: str) -> str:

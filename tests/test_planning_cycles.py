@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
+from tests.support import client
 from tests.test_planning_support import (
     CYCLE_FIELDS,
     Api,
@@ -28,8 +28,8 @@ WRITE = """mutation($c: ID!, $s: AnalysisSectionKind!, $t: String!) {
 
 @pytest.fixture
 async def api(stack: Stack) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(client, stack)
+    async with client(stack, "planner") as http:  # the planning office opens and runs the cycles
+        yield Api(http, stack)
 
 
 async def test_mandate_period_holds_a_written_strategic_analysis_then_the_goal_review(api: Api) -> None:

@@ -6,11 +6,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-import httpx
 import orjson
 import pytest
 
-from tests.support import eventually
+from tests.support import client, eventually
 from tests.test_planning_support import Api, schema_errors
 from vsm_common.demo import demo_id
 from vsm_dev.stack import Stack
@@ -23,8 +22,8 @@ BOLAG = ["HEM", "HFAB"]
 
 @pytest.fixture
 async def api(stack: Stack) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(client, stack)
+    async with client(stack, "reader") as http:  # the demo data is only read
+        yield Api(http, stack)
 
 
 async def test_the_current_annual_cycle_is_in_operational_planning_with_its_tax_rate(api: Api) -> None:

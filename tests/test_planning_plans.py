@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
+from tests.support import client
 from tests.test_planning_support import Api, Scenario, decision, goal_state_projected, projected
 from vsm_dev.stack import Stack
 
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 async def api(stack: Stack) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(client, stack)
+    async with client(stack, "planner") as http:  # plans of several organisations, and returnPlan (KS)
+        yield Api(http, stack)
 
 
 def lines(year: int, *amounts: tuple[str, str, str, str]) -> list[dict[str, Any]]:

@@ -13,11 +13,10 @@ from datetime import date
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
 from tests.kafka_offsets import wait_caught_up
-from tests.support import eventually
+from tests.support import client, eventually
 from tests.test_planning_support import Api, projected
 from vsm_common.db import create_pool
 from vsm_common.events import CloudEvent
@@ -154,8 +153,8 @@ async def test_links_come_and_go_and_organisations_are_upserted(pool: asyncpg.Po
 
 async def test_goal_events_redelivered_through_kafka_apply_once_per_event(stack: Stack) -> None:
     assert stack.database_url and stack.kafka_bootstrap
-    async with httpx.AsyncClient(timeout=30) as client:
-        api = Api(client, stack)
+    async with client(stack, "planner") as planner:
+        api = Api(planner, stack)
         org = await api.org("BUN")
         goal_id = await api.goal("CONCRETE", f"Omspelat mål {uuid.uuid4().hex[:6]}", [org])
     await projected(stack, goal_ids=[goal_id])

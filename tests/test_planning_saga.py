@@ -13,13 +13,12 @@ from dataclasses import replace
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.kafka_offsets import wait_caught_up
-from tests.support import eventually
+from tests.support import client, eventually
 from tests.test_planning_support import Api, Scenario, decision, projected
 from vsm_common.events import CloudEvent
 from vsm_common.kafka import create_producer
@@ -36,8 +35,8 @@ GOAL = """query($g: ID!) { goal(id: $g) { id level state
 
 @pytest.fixture
 async def api(stack: Stack) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        yield Api(client, stack)
+    async with client(stack, "planner") as http:  # structure, directives and plans
+        yield Api(http, stack)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import eventually
+from tests.support import client, eventually
 from vsm_dev.otlp_sink import read_spans
 from vsm_dev.stack import Stack
 
@@ -21,9 +21,9 @@ QUERY = """query($n: Int) { goals(first: $n) { totalCount edges { node {
 } } } }"""
 
 
-async def statements_per_service(stack: Stack, client: httpx.AsyncClient, n: int) -> dict[str, int]:
+async def statements_per_service(stack: Stack, http: httpx.AsyncClient, n: int) -> dict[str, int]:
     trace_id = secrets.token_hex(16)
-    resp = await client.post(
+    resp = await http.post(
         stack.config.gateway_url,
         json={"query": QUERY, "variables": {"n": n}},
         headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
@@ -49,16 +49,17 @@ async def statements_per_service(stack: Stack, client: httpx.AsyncClient, n: int
 
 
 async def test_statement_count_is_independent_of_page_size(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with client(stack, "planner") as planner, client(stack, "reader") as reader:
         for i in range(30):  # enough goals that the larger page is three times the smaller
-            await client.post(
+            created = await planner.post(
                 stack.config.gateway_url,
                 json={"query": f'mutation {{ createGoal(input: {{level: OVERARCHING, title: "Mål {i}"}}) {{ id }} }}'},
             )
+            assert not created.json().get("errors"), created.text
         # The first ten goals (demo data) already hold every kind of relation (themes, parents,
         # children, recipients, plans), so a larger page only adds rows, not kinds of queries.
-        small = await statements_per_service(stack, client, 10)
-        large = await statements_per_service(stack, client, 1000)
+        small = await statements_per_service(stack, reader, 10)
+        large = await statements_per_service(stack, reader, 1000)
     print(f"SQL statements per service: 10 goals {small}, 1000 goals {large}")
     assert small["vsm-goals"] > 0
     for service in ("vsm-goals", "vsm-planning", "vsm-followup"):

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import data_of, eventually, gql
+from tests.support import client, data_of, eventually, gql
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -22,24 +22,24 @@ query($id: ID!) { goal(id: $id) { id title fulfilment { status basis explanation
 """
 
 
-async def create_goal(client: httpx.AsyncClient, url: str, **fields: Any) -> dict[str, Any]:
-    data = await data_of(client, url, CREATE, {"input": fields})
+async def create_goal(http: httpx.AsyncClient, url: str, **fields: Any) -> dict[str, Any]:
+    data = await data_of(http, url, CREATE, {"input": fields})
     goal: dict[str, Any] = data["createGoal"]
     return goal
 
 
 async def test_child_goal_reaches_followup_through_kafka(stack: Stack) -> None:
     url = stack.config.gateway_url
-    async with httpx.AsyncClient(timeout=10) as client:
-        parent = await create_goal(client, url, level="OVERARCHING", title=f"Trygg kommun {uuid.uuid4().hex[:6]}")
+    async with client(stack, "planner", timeout=10) as planner:
+        parent = await create_goal(planner, url, level="OVERARCHING", title=f"Trygg kommun {uuid.uuid4().hex[:6]}")
         child = await create_goal(
-            client, url, level="ACTION_PROGRAMME", title="Handlingsprogram trygghet", parentIds=[parent["id"]]
+            planner, url, level="ACTION_PROGRAMME", title="Handlingsprogram trygghet", parentIds=[parent["id"]]
         )
         assert child["state"] == "DRAFT"
         assert child["parents"] == [{"id": parent["id"]}]
 
         async def contributors() -> list[dict[str, Any]] | None:
-            data = await data_of(client, url, CONTRIBUTORS, {"id": parent["id"]})
+            data = await data_of(planner, url, CONTRIBUTORS, {"id": parent["id"]})
             found: list[dict[str, Any]] = data["goal"]["fulfilment"]["contributors"]
             return found or None
 
@@ -59,8 +59,8 @@ async def test_one_response_holds_fields_of_all_three_subgraphs(stack: Stack) ->
           fulfilment { status explanation }    # followup
       } } }
     }"""
-    async with httpx.AsyncClient(timeout=10) as client:
-        data = await data_of(client, stack.config.gateway_url, query)
+    async with client(stack, "reader", timeout=10) as reader:
+        data = await data_of(reader, stack.config.gateway_url, query)
     codes = {o["code"] for o in data["organizations"]}
     assert {"BUN", "SN", "KFN", "TFN"} <= codes
     # planning's demo data: a planeringsdirektiv to BUN, SN, KFN and TFN
@@ -75,9 +75,9 @@ async def test_one_response_holds_fields_of_all_three_subgraphs(stack: Stack) ->
 
 
 async def test_demo_vision_is_loaded(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with client(stack, "reader", timeout=10) as reader:
         data = await data_of(
-            client,
+            reader,
             stack.config.gateway_url,
             "{ vision { title horizonYear themes { name } values adopted { date body { code } } } }",
         )
@@ -91,16 +91,16 @@ async def test_demo_vision_is_loaded(stack: Stack) -> None:
 async def test_rule_violation_names_field_and_rule_and_writes_nothing(stack: Stack) -> None:
     url = stack.config.gateway_url
     count = "{ goals(level: OPERATIONAL) { totalCount } }"
-    async with httpx.AsyncClient(timeout=10) as client:
-        before = (await data_of(client, url, count))["goals"]["totalCount"]
-        top = await create_goal(client, url, level="OVERARCHING", title="Toppmål")
+    async with client(stack, "planner", timeout=10) as planner:
+        before = (await data_of(planner, url, count))["goals"]["totalCount"]
+        top = await create_goal(planner, url, level="OVERARCHING", title="Toppmål")
         body = await gql(
-            client,
+            planner,
             url,
             CREATE,
             {"input": {"level": "OPERATIONAL", "title": "Hoppar över nivåer", "parentIds": [top["id"]]}},
         )
-        after = (await data_of(client, url, count))["goals"]["totalCount"]
+        after = (await data_of(planner, url, count))["goals"]["totalCount"]
     [error] = body["errors"]
     assert error["extensions"]["rule"] == "goal.parent_level"
     assert error["extensions"]["field"] == "input.parentIds"
@@ -114,9 +114,9 @@ async def test_pagination_is_stable_and_counts(stack: Stack) -> None:
         totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
     seen: list[str] = []
     after = None
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with client(stack, "reader", timeout=10) as reader:
         while True:
-            data = (await data_of(client, url, page, {"after": after}))["goals"]
+            data = (await data_of(reader, url, page, {"after": after}))["goals"]
             seen += [e["node"]["id"] for e in data["edges"]]
             if not data["pageInfo"]["hasNextPage"]:
                 break
@@ -126,9 +126,10 @@ async def test_pagination_is_stable_and_counts(stack: Stack) -> None:
 
 
 async def test_subgraphs_refuse_requests_that_bypass_the_gateway(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=10) as client:
+    # A valid token does not open a subgraph: without the gateway's secret the request is refused.
+    async with client(stack, "reader", timeout=10) as reader:
         for svc in ("goals", "planning", "followup"):
-            resp = await client.post(f"{stack.config.service_url(svc)}/graphql", json={"query": "{ _service { sdl } }"})
+            resp = await reader.post(f"{stack.config.service_url(svc)}/graphql", json={"query": "{ _service { sdl } }"})
             assert resp.status_code == 403, svc
-            health = await client.get(f"{stack.config.service_url(svc)}/health/ready")
+            health = await reader.get(f"{stack.config.service_url(svc)}/health/ready")
             assert health.status_code == 200, svc

@@ -5,10 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.support import eventually
+from tests.support import client, eventually
 from vsm_dev.otlp_sink import read_spans
 from vsm_dev.stack import Stack
 
@@ -20,8 +19,8 @@ EVENT = "vsm.goals.goal.created.v1"
 async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
     trace_id = secrets.token_hex(16)
     traceparent = f"00-{trace_id}-{secrets.token_hex(8)}-01"
-    async with httpx.AsyncClient(timeout=10) as client:
-        resp = await client.post(
+    async with client(stack, "planner", timeout=10) as planner:
+        resp = await planner.post(
             stack.config.gateway_url,
             json={"query": 'mutation { createGoal(input: {level: OVERARCHING, title: "Spårat mål"}) { id } }'},
             headers={"traceparent": traceparent},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,19 +44,29 @@ class Op:
     selection: str = ""
 
 
-class GraphQL:
-    """Posts GraphQL documents to one endpoint; optional extra headers (the gateway secret)."""
+Auth = Callable[[], Mapping[str, str]]  # the Authorization header of one caller, asked for at each request
 
-    def __init__(self, client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None) -> None:
+
+class GraphQL:
+    """Posts GraphQL documents to one endpoint as one caller: ``auth`` gives the bearer token's header
+    (e.g. ``lambda: target.auth_headers("planner")``, renewed before it expires; None: no token, which
+    the stack refuses); optional extra headers (the gateway secret for a subgraph)."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None, *, auth: Auth | None
+    ) -> None:
         self.client = client
         self.url = url
         self.headers = dict(headers or {})
+        self.auth = auth
 
     async def post(
         self, query: str, variables: dict[str, Any] | None = None, traceparent: str | None = None
     ) -> tuple[dict[str, Any], float]:
         """The whole response body and the client-side latency in seconds."""
         headers = dict(self.headers)
+        if self.auth is not None:
+            headers.update(self.auth())
         if traceparent:
             headers["traceparent"] = traceparent
         headers["content-type"] = "application/json"

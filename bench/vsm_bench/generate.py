@@ -6,6 +6,11 @@ consumed. By default the mutations go straight to each subgraph (with the gatewa
 gateway would send them) because the gateway runs aliased mutations one subgraph request at a time;
 ``via="gateway"`` sends them through the gateway instead.
 
+Every request carries a development token of the role that may make it (access.json): the planning
+office (``planner``) builds the structure, directives, verksamhetsplaner and periods; each nämnd or
+bolag (``committee`` with its organisation code) assesses its own verksamhetsmål; the HR system
+(``hr-system``) upserts the medarbetarmål.
+
 Cross-service effects are asynchronous (a directive's adoption adopts its konkretiserade mål in the
 goals service; goal events build planning's and follow-up's projections), so the loader waits for
 the outboxes and consumer groups to catch up (:meth:`Observer.settle`) before a step that needs them.
@@ -13,22 +18,25 @@ the outboxes and consumer groups to catch up (:meth:`Observer.settle`) before a 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import httpx
 
-from .client import GraphQL, Op, run_batched
+from .client import GraphQL, Op, chunks, run_batched
 from .observe import Observer
 from .plan import GoalSpec, OrgSpec, Plan, assessment_for
 from .target import Target
 
 BATCH = 25  # mutations per request (aliases)
 CONCURRENCY = 4  # requests in flight
+ACTOR = "vsm-bench"  # the `sub` of the generator's planner and committee tokens
 
 
 @dataclass
@@ -66,7 +74,12 @@ class Capabilities:
 async def capabilities(target: Target, client: httpx.AsyncClient) -> Capabilities:
     caps = Capabilities()
     for name in target.service_urls:
-        api = GraphQL(client, target.subgraph_url(name), {"x-vsm-gateway-secret": target.gateway_secret})
+        api = GraphQL(
+            client,
+            target.subgraph_url(name),
+            {"x-vsm-gateway-secret": target.gateway_secret},
+            auth=target.auth("reader", sub=ACTOR),
+        )
         sdl = (await api.data("{ _service { sdl } }"))["_service"]["sdl"]
         block = re.search(r"type Mutation\s*\{(.*?)\n\}", sdl, re.S)
         caps.mutations[name] = set(re.findall(r"^\s+(\w+)\s*[(:]", block.group(1), re.M)) if block else set()
@@ -126,12 +139,29 @@ class Loader:
         self.caps = caps
         self.progress = progress
         self.out = Generated()
-        headers = {"x-vsm-gateway-secret": target.gateway_secret, "x-vsm-actor": "vsm-bench"}
-        if via == "gateway":
-            gw = GraphQL(client, target.gateway_url, {"x-vsm-actor": "vsm-bench"})
-            self.api = {name: gw for name in target.service_urls}
-        else:
-            self.api = {name: GraphQL(client, target.subgraph_url(name), headers) for name in target.service_urls}
+        self.client = client
+        self.via = via
+        self.codes = {o.key: o.code for o in (*plan.recipients, *plan.administrations, *plan.units)}
+        # The planning office: the goal structure, directives, verksamhetsplaner and periods.
+        self.api = {name: self.endpoint(name, target.auth("planner", sub=ACTOR)) for name in target.service_urls}
+        self.hr = self.endpoint("goals", target.auth("hr-system"))
+        self._committees: dict[tuple[str, str], GraphQL] = {}
+
+    def endpoint(self, service: str, auth: Callable[[], Mapping[str, str]]) -> GraphQL:
+        """Where mutations of ``service`` go (the subgraph with the gateway's secret, or the gateway), as ``auth``."""
+        if self.via == "gateway":
+            return GraphQL(self.client, self.t.gateway_url, auth=auth)
+        return GraphQL(
+            self.client, self.t.subgraph_url(service), {"x-vsm-gateway-secret": self.t.gateway_secret}, auth=auth
+        )
+
+    def committee(self, service: str, org_key: str) -> GraphQL:
+        """The nämnd or bolag ``org_key`` itself (a committee token with its code)."""
+        key = (service, org_key)
+        if key not in self._committees:
+            auth = self.t.auth("committee", sub=ACTOR, org=self.codes[org_key])
+            self._committees[key] = self.endpoint(service, auth)
+        return self._committees[key]
 
     # ------------------------------------------------------------------ helpers
     def id(self, key: str) -> str:
@@ -141,6 +171,20 @@ class Loader:
         self.out.mutations += len(ops)
         return await run_batched(
             self.api[service], "mutation", ops, batch_size=batch, concurrency=CONCURRENCY, what=what
+        )
+
+    async def run_per_committee(self, service: str, ops_by_org: Mapping[str, Sequence[Op]], what: str) -> None:
+        """Mutations each organisation makes itself: every group as its committee, the batches of all
+        groups sharing the usual concurrency."""
+        sem = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(api: GraphQL, part: Sequence[Op]) -> None:
+            async with sem:
+                await api.batch("mutation", part, what)
+
+        self.out.mutations += sum(len(ops) for ops in ops_by_org.values())
+        await asyncio.gather(
+            *(one(self.committee(service, org), part) for org, ops in ops_by_org.items() for part in chunks(ops, BATCH))
         )
 
     async def timed(self, name: str, coro: Any) -> Any:
@@ -455,7 +499,7 @@ class Loader:
         open_ids = {p["label"]: p["id"] for p in defined if not p["closed"]}
         self.out.periods.update({p["label"]: p["id"] for p in defined})
         labels = [f"T1 {year}", f"Delår {year}"] if year == plan.current_year else [f"Helår {year}"]
-        ops = []
+        by_owner: dict[str, list[Op]] = defaultdict(list)  # the owning nämnd or bolag assesses its goals
         for label in labels:
             if label not in open_ids:
                 continue
@@ -471,8 +515,8 @@ class Loader:
                 }
                 if analysis:
                     args["analysis"] = ("String", analysis)
-                ops.append(Op("assessGoal", args, "status"))
-        await self.run("followup", ops, "assessGoal")
+                by_owner[g.orgs[0]].append(Op("assessGoal", args, "status"))
+        await self.run_per_committee("followup", by_owner, "assessGoal")
         to_close = [f"T1 {year}"] if year == plan.current_year else list(open_ids)
         ops = [Op("closePeriod", {"id": ("ID!", open_ids[label])}, "id") for label in to_close if label in open_ids]
         await self.run("followup", ops, "closePeriod")
@@ -488,7 +532,7 @@ class Loader:
             }
             for e in self.plan.employee_goals
         ]
-        await upsert_employee_goals(self.api["goals"], "vsm-bench-hr", rows, 10_000)
+        await upsert_employee_goals(self.hr, "vsm-bench-hr", rows, 10_000)
         self.out.mutations += (len(rows) + 9_999) // 10_000
 
 

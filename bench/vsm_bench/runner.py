@@ -138,7 +138,7 @@ async def _run(
         httpx.AsyncClient(timeout=300, limits=limits) as client,
         Observer(target.database_url, target.kafka_bootstrap, target.topic_prefix) as observer,
     ):
-        api = GraphQL(client, target.gateway_url)
+        api = GraphQL(client, target.gateway_url, auth=target.auth("reader", sub="vsm-bench"))
         caps = await capabilities(target, client)
         marker = reuse_dir / "bench-generated.json" if reuse_dir else None
         gen: Generated | None = None

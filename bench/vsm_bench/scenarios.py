@@ -83,14 +83,23 @@ class Ctx:
     sampler: ResourceSampler | None = None
     progress: Any = print
 
-    @property
-    def gateway(self) -> GraphQL:
-        return GraphQL(self.client, self.target.gateway_url)
+    def gateway(self, role: str, org: str | None = None) -> GraphQL:
+        """The gateway, as ``role`` (``org``: a committee's or manager's organisation code)."""
+        return GraphQL(self.client, self.target.gateway_url, auth=self.target.auth(role, org=org))
 
-    def subgraph(self, name: str) -> GraphQL:
+    def subgraph(self, name: str, role: str, org: str | None = None) -> GraphQL:
+        """A subgraph directly, with the gateway's secret and a token as the gateway forwards it."""
         return GraphQL(
-            self.client, self.target.subgraph_url(name), {"x-vsm-gateway-secret": self.target.gateway_secret}
+            self.client,
+            self.target.subgraph_url(name),
+            {"x-vsm-gateway-secret": self.target.gateway_secret},
+            auth=self.target.auth(role, org=org),
         )
+
+    @property
+    def dashboard_committee(self) -> GraphQL:
+        """The dashboard's reader: the nämnd itself (a committee token with its code), through the gateway."""
+        return self.gateway("committee", self.plan.dashboard_org.code)
 
     @property
     def period_id(self) -> str | None:
@@ -112,7 +121,10 @@ async def committee_dashboard(ctx: Ctx) -> dict[str, Any]:
     variables = ctx.dashboard_vars()
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        api = GraphQL(client, ctx.target.gateway_url)
+        # The nämnd looks at its own goals: a committee token with its organisation code.
+        api = GraphQL(
+            client, ctx.target.gateway_url, auth=ctx.target.auth("committee", org=ctx.plan.dashboard_org.code)
+        )
         goals_seen: list[int] = []
 
         async def one() -> None:
@@ -233,15 +245,20 @@ async def direct_dashboard(ctx: Ctx, traceparent: str | None = None) -> tuple[fl
 
     Returns the total client-side seconds, resolved fields per subgraph and seconds per subgraph."""
     v = ctx.dashboard_vars()
+    org = ctx.plan.dashboard_org.code  # the same caller as the federated dashboard: the nämnd itself
     fields: dict[str, int] = {}
     secs: dict[str, float] = {}
-    body, secs["goals"] = await ctx.subgraph("goals").post(DASHBOARD_GOALS, {"org": v["org"]}, traceparent)
+    body, secs["goals"] = await ctx.subgraph("goals", "committee", org).post(
+        DASHBOARD_GOALS, {"org": v["org"]}, traceparent
+    )
     data = _check(body)
     fields["goals"] = count_fields(data)
     reps = [{"__typename": "Goal", "id": e["node"]["id"]} for e in data["goals"]["edges"]]
-    body, secs["planning"] = await ctx.subgraph("planning").post(DASHBOARD_PLANNING, {"r": reps}, traceparent)
+    body, secs["planning"] = await ctx.subgraph("planning", "committee", org).post(
+        DASHBOARD_PLANNING, {"r": reps}, traceparent
+    )
     fields["planning"] = count_fields(_check(body))
-    body, secs["followup"] = await ctx.subgraph("followup").post(
+    body, secs["followup"] = await ctx.subgraph("followup", "committee", org).post(
         DASHBOARD_FOLLOWUP, {"r": reps, "period": v["period"]}, traceparent
     )
     fields["followup"] = count_fields(_check(body))
@@ -253,13 +270,13 @@ async def where_the_time_goes(ctx: Ctx) -> dict[str, Any]:
     if ctx.spans.path is None:
         return {"skipped": "no span file (the stack exports to an external collector)"}
     for _ in range(3):
-        await ctx.gateway.post(DASHBOARD, ctx.dashboard_vars())
+        await ctx.dashboard_committee.post(DASHBOARD, ctx.dashboard_vars())
     ctx.spans.mark()
     traces_fed, traces_direct = [], []
     fields: dict[str, int] = {}
     for _ in range(n):
         tid, tp = new_traceparent()
-        _check((await ctx.gateway.post(DASHBOARD, ctx.dashboard_vars(), tp))[0])
+        _check((await ctx.dashboard_committee.post(DASHBOARD, ctx.dashboard_vars(), tp))[0])
         traces_fed.append(tid)
         tid, tp = new_traceparent()
         _, fields, _ = await direct_dashboard(ctx, tp)
@@ -293,10 +310,10 @@ async def gateway_overhead(ctx: Ctx) -> dict[str, Any]:
     fed, direct = [], []
     per_sub: dict[str, list[float]] = defaultdict(list)
     for _ in range(3):
-        await ctx.gateway.post(DASHBOARD, ctx.dashboard_vars())
+        await ctx.dashboard_committee.post(DASHBOARD, ctx.dashboard_vars())
         await direct_dashboard(ctx)
     for _ in range(n):
-        body, secs = await ctx.gateway.post(DASHBOARD, ctx.dashboard_vars())
+        body, secs = await ctx.dashboard_committee.post(DASHBOARD, ctx.dashboard_vars())
         _check(body)
         fed.append(secs)
         total, _, parts = await direct_dashboard(ctx)
@@ -320,6 +337,7 @@ async def event_propagation(ctx: Ctx) -> dict[str, Any]:
     n = ctx.plan.size.propagation_changes
     drafts = [ctx.gen.ids[d.key] for d in ctx.plan.drafts]
     revise = "mutation($id: ID!, $t: String!) { reviseGoal(id: $id, input: {title: $t}) { id } }"
+    planner = ctx.gateway("planner")  # the planning office edits the draft goals
     pool = ctx.observer.pool
     async with pool.acquire() as conn:
         db_start: datetime = await conn.fetchval("SELECT now()")
@@ -329,7 +347,7 @@ async def event_propagation(ctx: Ctx) -> dict[str, Any]:
     t0 = time.perf_counter()
     for i in range(n):
         tid, tp = new_traceparent()
-        body, _ = await ctx.gateway.post(revise, {"id": drafts[i % len(drafts)], "t": f"Utkast {run} ändring {i}"}, tp)
+        body, _ = await planner.post(revise, {"id": drafts[i % len(drafts)], "t": f"Utkast {run} ändring {i}"}, tp)
         _check(body)
         traces.append(tid)
     sent_s = time.perf_counter() - t0
@@ -439,7 +457,7 @@ async def hr_bulk(ctx: Ctx) -> dict[str, Any]:
                 "title": f"Mitt bidrag {i}",
             }
         )
-    api = ctx.gateway
+    api = ctx.gateway("hr-system")  # the HR system's bulk path
     via = "gateway"
     pool = ctx.observer.pool
     async with pool.acquire() as conn:
@@ -453,7 +471,9 @@ async def hr_bulk(ctx: Ctx) -> dict[str, Any]:
             raise
         via = "goals subgraph (the gateway refused the batch size)"
         t0 = time.perf_counter()
-        results = await upsert_employee_goals(ctx.subgraph("goals"), f"vsm-bench-hr-{run}", rows, size.hr_batch)
+        results = await upsert_employee_goals(
+            ctx.subgraph("goals", "hr-system"), f"vsm-bench-hr-{run}", rows, size.hr_batch
+        )
     t_stored = time.perf_counter() - t0
     created = sum(r["created"] for r in results)
     while True:
@@ -511,13 +531,14 @@ async def whole_rollup(ctx: Ctx) -> dict[str, Any]:
     n = ctx.plan.size.rollup_requests
     period = ctx.period_id
     goals_counted = 0
+    api = ctx.gateway("reader")  # a reader of the whole municipality's follow-up
 
     async def once() -> None:
         nonlocal goals_counted
         after = None
         count = 0
         while True:
-            body, _ = await ctx.gateway.post(ROLLUP, {"after": after, "period": period})
+            body, _ = await api.post(ROLLUP, {"after": after, "period": period})
             page = _check(body)["goals"]
             count += len(page["edges"])
             if not page["pageInfo"]["hasNextPage"]:
@@ -535,7 +556,7 @@ async def whole_rollup(ctx: Ctx) -> dict[str, Any]:
         traces, after = [], None
         while True:
             tid, tp = new_traceparent()
-            body, _ = await ctx.gateway.post(ROLLUP, {"after": after, "period": period}, tp)
+            body, _ = await api.post(ROLLUP, {"after": after, "period": period}, tp)
             traces.append(tid)
             page = _check(body)["goals"]
             if not page["pageInfo"]["hasNextPage"]:
@@ -563,11 +584,12 @@ async def queries_per_request(ctx: Ctx) -> dict[str, Any]:
     if ctx.spans.path is None:
         return {"skipped": "no span file (the stack exports to an external collector)"}
     out: dict[str, Any] = {}
+    api = ctx.gateway("reader")
     for n in ctx.plan.size.list_sizes:
-        await ctx.gateway.post(LIST_QUERY, {"n": n})
+        await api.post(LIST_QUERY, {"n": n})
         ctx.spans.mark()
         tid, tp = new_traceparent()
-        body, secs = await ctx.gateway.post(LIST_QUERY, {"n": n}, tp)
+        body, secs = await api.post(LIST_QUERY, {"n": n}, tp)
         data = _check(body)
         required = {f"vsm-{s}": "SERVER" for s in PY_SERVICES} | {"vsm-gateway": "SERVER"}
         found = (await ctx.spans.wait_for([tid], required))[tid]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,12 @@ for _p in ("libs", "tools", "services/goals", "services/planning", "services/fol
         sys.path.append(str(ROOT / _p))
 
 if TYPE_CHECKING:
+    from vsm_dev.identity import DevIssuer
     from vsm_dev.stack import Stack
 
 SERVICES = ("goals", "planning", "followup")
+TOKEN_TTL_SECONDS = 3600
+TOKEN_RENEW_SECONDS = 300  # a cached token this close to its expiry is replaced by a fresh one
 
 
 @dataclass
@@ -35,9 +39,38 @@ class Target:
     pids: dict[str, int] = field(default_factory=dict)  # process name -> pid (Python services, gateway, ...)
     topic_prefix: str = "vsm"
     owned: bool = False  # started by the harness
+    issuer: DevIssuer | None = None  # the stack's development identity provider: the harness mints its tokens
+    token_issuer: str | None = None  # `iss` and `aud` of the tokens (None: as the environment says)
+    token_audience: str | None = None
+    _tokens: dict[tuple[str, str | None, str | None], tuple[str, float]] = field(default_factory=dict, repr=False)
 
     def subgraph_url(self, name: str) -> str:
         return f"{self.service_urls[name]}/graphql"
+
+    def auth_headers(self, role: str, *, sub: str | None = None, org: str | None = None) -> dict[str, str]:
+        """``Authorization: Bearer`` with a development token for ``role`` (``org``: the committee's or
+        manager's organisation code), minted once and renewed before it expires."""
+        if self.issuer is None:
+            raise RuntimeError("no development issuer: the benchmark cannot mint tokens for this stack")
+        key = (role, sub, org)
+        cached = self._tokens.get(key)
+        now = time.time()
+        if cached is None or cached[1] - now < TOKEN_RENEW_SECONDS:
+            token = self.issuer.mint(
+                role,
+                sub=sub,
+                org=org,
+                ttl=TOKEN_TTL_SECONDS,
+                issuer=self.token_issuer,
+                audience=self.token_audience,
+            )
+            cached = (token, now + TOKEN_TTL_SECONDS)
+            self._tokens[key] = cached
+        return {"authorization": f"Bearer {cached[0]}"}
+
+    def auth(self, role: str, *, sub: str | None = None, org: str | None = None) -> Callable[[], dict[str, str]]:
+        """What :class:`~vsm_bench.client.GraphQL` asks at each request for the header of this caller."""
+        return lambda: self.auth_headers(role, sub=sub, org=org)
 
     @classmethod
     def from_stack(cls, stack: Stack, owned: bool = False) -> Target:
@@ -55,11 +88,14 @@ class Target:
             pids=pids,
             topic_prefix=cfg.topic_prefix,
             owned=owned,
+            issuer=stack.issuer,
         )
 
     @classmethod
     def attach(cls, gateway_url: str, env: dict[str, str] | None = None) -> Target:
-        """A stack someone else runs (``make run``): ports, secret and data folder as its environment says."""
+        """A stack someone else runs (``make run``): ports, secret and data folder as its environment says;
+        tokens are minted with the development issuer of that data folder."""
+        from vsm_dev.identity import DevIssuer, audience_from_env, issuer_from_env
         from vsm_dev.stack import StackConfig
 
         env = dict(os.environ if env is None else env)
@@ -70,6 +106,16 @@ class Target:
             raise SystemExit(
                 "no gateway secret: set VSM_GATEWAY_SECRET or point VSM_DATA_DIR at the stack's data folder"
             )
+        if env.get("VSM_JWKS_URL"):
+            raise SystemExit(
+                "the stack verifies tokens of an external identity provider (VSM_JWKS_URL); the benchmark "
+                "mints development tokens and needs a stack with the development issuer (make run)"
+            )
+        if not (cfg.data_dir / "identity" / "private.pem").exists():
+            # load_or_create would make a new key pair that the running stack does not know.
+            raise SystemExit(
+                f"no development issuer in {cfg.data_dir / 'identity'}: point VSM_DATA_DIR at the stack's data folder"
+            )
         target = cls(
             gateway_url=gateway_url,
             service_urls={name: cfg.service_url(name) for name in SERVICES},
@@ -78,6 +124,9 @@ class Target:
             kafka_bootstrap=cfg.kafka_bootstrap or f"{cfg.host}:{cfg.kafka_port}",
             spans_path=cfg.spans_path if cfg.spans_path.exists() else None,
             topic_prefix=cfg.topic_prefix,
+            issuer=DevIssuer.load_or_create(cfg.data_dir),
+            token_issuer=issuer_from_env(env),
+            token_audience=audience_from_env(env),
         )
         target.pids = _pids_by_port(
             {
