@@ -65,8 +65,22 @@ def _instrument_asyncpg() -> None:
 
 
 class _Request:
-    def __init__(self) -> None:
-        self.headers = {"x-vsm-actor": "vsm-bench-profile"}
+    """What a service's context reads of an HTTP request: the caller its auth middleware verified."""
+
+    def __init__(self, principal: Any) -> None:
+        from vsm_common.auth import STATE_KEY
+
+        self.headers: dict[str, str] = {}
+        self.scope = {"state": {STATE_KEY: principal}}
+
+
+def _caller(args: argparse.Namespace) -> Any:
+    """Who asks, as the benchmark's scenarios do: the nämnd itself for its dashboard, a reader for the roll-up."""
+    from vsm_common.auth import Principal
+
+    if args.scenario == "rollup":
+        return Principal("vsm-bench-profile", frozenset({"reader"}))
+    return Principal("vsm-bench-profile", frozenset({"committee"}), args.org_code)
 
 
 async def _runtime(service: str) -> Any:
@@ -84,10 +98,11 @@ async def profile(args: argparse.Namespace) -> None:
     _instrument_asyncpg()
     gc.callbacks.append(_gc_callback)
     runtimes = {s: await _runtime(s) for s in SERVICES}
+    caller = _caller(args)
 
     async def execute(service: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         rt = runtimes[service]
-        ctx = await rt.definition.context(rt, _Request())
+        ctx = await rt.definition.context(rt, _Request(caller))
         # A fresh copy each time, as a parsed HTTP body would be (federation pops `__typename` from it).
         variables = copy.deepcopy(variables)
         result = await rt.definition.schema.execute(query, variable_values=variables, context_value=ctx)
