@@ -52,6 +52,18 @@ test: setup lint typecheck
 unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
 
+# The committed supergraph, composed from each subgraph's SDL of the current code with the subgraph URLs of
+# `make run`. `make test` fails when it is stale or breaks clients (tests/test_supergraph_committed.py).
+SUPERGRAPH_OUT ?= $(GATEWAY)/supergraph.graphql
+
+supergraph: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
+	@set -e; sdl=$$(mktemp -d); trap 'rm -rf "$$sdl"' EXIT; \
+	for svc in goals planning followup; do $(PYTHON) -m vsm_$$svc sdl > "$$sdl/$$svc.graphql"; done; \
+	node $(GATEWAY)/compose.mjs --out "$(SUPERGRAPH_OUT)" \
+	    --subgraph "goals,http://127.0.0.1:4001/graphql,$$sdl/goals.graphql" \
+	    --subgraph "planning,http://127.0.0.1:4002/graphql,$$sdl/planning.graphql" \
+	    --subgraph "followup,http://127.0.0.1:4003/graphql,$$sdl/followup.graphql"
+
 # A development token of the dev issuer (key pair in $(VSM_DATA_DIR) or .data/identity/): only the
 # token is printed, so `curl -H "authorization: Bearer $$(make -s token ROLE=planner)" ...` works.
 # Setting up the venv (when needed) reports on stderr, so stdout stays the token alone.
