@@ -1,9 +1,12 @@
-"""Every type, field, enum value and input field of the public GraphQL API has a description.
+"""Every type, field, argument, enum value and input field of the public GraphQL API has a description.
 
 The SDL checked is the one ``python -m vsm_<service> sdl`` prints (``vsm_common.cli``): the schema of
 the service's ``wiring.definition``, as a string. No stack is needed. What Apollo Federation adds to a
 subgraph (``_Service``, ``_Entity``, ``_Any``, ``FieldSet``, ``link__*``, ``Query._entities``,
-``Query._service``) is not ours and is not checked; nor are the root types themselves (their fields are).
+``Query._service``) is not ours and is not checked.
+
+Composition keeps one description for a type several subgraphs define (the first subgraph's by name), so the
+root types and the entities every subgraph defines must read the same in each (``vsm_common.descriptions``).
 """
 
 from __future__ import annotations
@@ -60,18 +63,30 @@ def _members(node: ast.TypeDefinitionNode | ast.TypeExtensionNode) -> list[tuple
 
 
 def undescribed(sdl: str) -> list[str]:
-    """Every type, field, enum value and input field of ours without a description."""
+    """Every type (root types too), field, argument, enum value and input field of ours without a description."""
     missing: list[str] = []
     for node in _type_nodes(sdl):
         name = node.name.value
-        if isinstance(node, ast.TypeDefinitionNode) and name not in ROOT_TYPES and not _described(node):
+        if isinstance(node, ast.TypeDefinitionNode) and not _described(node):
             missing.append(f"{name} ({type(node).__name__.removesuffix('TypeDefinitionNode').lower()})")
-        missing += [f"{name}.{member}" for member, m in _members(node) if not _described(m)]
+        for member, m in _members(node):
+            if not _described(m):
+                missing.append(f"{name}.{member}")
+            arguments = getattr(m, "arguments", None) or ()
+            missing += [f"{name}.{member}({a.name.value})" for a in arguments if not _described(a)]
     return missing
 
 
+def test_an_undescribed_argument_or_root_type_is_found() -> None:
+    sdl = """
+        type Query { "One thing." thing("Its id." id: ID!, asOf: String): Thing }
+        "A thing." type Thing { "Its id." id: ID! }
+    """
+    assert undescribed(sdl) == ["Query (object)", "Query.thing(asOf)"]
+
+
 @pytest.mark.parametrize("service", SERVICES)
-def test_every_type_field_enum_value_and_input_field_has_a_description(service: str) -> None:
+def test_every_type_field_argument_enum_value_and_input_field_has_a_description(service: str) -> None:
     missing = undescribed(subgraph_sdl(service))
     assert not missing, f"{service}: {len(missing)} without a description:\n  " + "\n  ".join(missing)
 
@@ -100,5 +115,24 @@ def test_shared_value_types_have_the_same_descriptions_in_every_subgraph() -> No
         f"{key}: " + "; ".join(f"{service}={text!r}" for service, text in per.items())
         for key, per in sorted(seen.items())
         if key.split(".")[0] in shared_types and len(set(per.values())) > 1
+    ]
+    assert not differing, "described differently across subgraphs:\n  " + "\n  ".join(differing)
+
+
+def test_root_types_and_shared_entities_have_the_same_description_in_every_subgraph() -> None:
+    """The public type reads as its one description, so every subgraph that defines it gives the same one.
+
+    Fields of entities are left out: each subgraph describes the fields it resolves.
+    """
+    seen: dict[str, dict[str, str | None]] = {}  # type -> service -> description
+    for service in SERVICES:
+        for node in _type_nodes(subgraph_sdl(service)):
+            if isinstance(node, ast.TypeDefinitionNode) and (node.name.value in ROOT_TYPES or _is_entity(node)):
+                seen.setdefault(node.name.value, {})[service] = node.description.value if node.description else None
+    assert {"Query", "Mutation", "Goal", "Organization"} <= {name for name, per in seen.items() if len(per) > 1}
+    differing = [
+        f"{name}: " + "; ".join(f"{service}={text!r}" for service, text in per.items())
+        for name, per in sorted(seen.items())
+        if len(set(per.values())) > 1
     ]
     assert not differing, "described differently across subgraphs:\n  " + "\n  ".join(differing)

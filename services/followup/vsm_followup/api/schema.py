@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types.arguments import StrawberryArgumentAnnotation
 
+from vsm_common import descriptions
 from vsm_common.authz import acting_organization
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.graphql import parse_id, standard_extensions
@@ -40,7 +41,7 @@ def _arg(description: str) -> StrawberryArgumentAnnotation:
 ID = strawberry.ID
 
 
-@strawberry.type(description="Follow-up queries: periods and indicators (uppföljning).")
+@strawberry.type(description=descriptions.QUERY)
 class Query:
     @strawberry.field(description="Reporting periods (uppföljningsperioder) by end date, optionally of one year.")
     async def periods(
@@ -76,7 +77,7 @@ class Query:
         return Indicator.from_domain(i) if i else None
 
 
-@strawberry.type(description="Follow-up changes: periods, indicators, Kolada, assessments and actions.")
+@strawberry.type(description=descriptions.MUTATION)
 class Mutation:
     @strawberry.mutation(
         description="Define a year's reporting periods of the given kinds; TERTIAL + INTERIM + ANNUAL gives T1, "

@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from vsm_common import descriptions
 from vsm_common.errors import NotFound
 from vsm_common.graphql import describe_enum_values, parse_id
 
@@ -134,7 +135,7 @@ async def _period_or_fail(info: FInfo, period_id: strawberry.ID, field: str = "p
 
 
 # ---------------------------------------------------------------- entities owned by goals
-@strawberry.federation.type(keys=["id"], description="An organisation (organisation), as follow-up sees it.")
+@strawberry.federation.type(keys=["id"], description=descriptions.ORGANIZATION)
 class Organization:
     id: strawberry.ID = strawberry.field(description="The organisation's id (owned by the goals subgraph).")
 
@@ -161,7 +162,7 @@ class Organization:
         return cls(id=id)
 
 
-@strawberry.federation.type(keys=["id"], description="A goal (mål), as follow-up sees it.")
+@strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="The goal's id (owned by the goals subgraph).")
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
+from vsm_common import descriptions
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.graphql import (
     check_page_size,
@@ -23,12 +24,14 @@ from ..adapters import repository as repo
 from ..domain.model import Decision
 from .types import (
     AccessLogEntry,
+    After,
     CreateGoalInput,
     DecisionInput,
     EmployeeDataExport,
     EmployeeGoal,
     EmployeeGoalConnection,
     EmployeeGoalInput,
+    First,
     GInfo,
     Goal,
     GoalConnection,
@@ -47,7 +50,19 @@ from .types import (
 )
 
 
-@strawberry.type
+def _arg(description: str) -> Any:
+    return strawberry.argument(description=description)
+
+
+GoalId = Annotated[strawberry.ID, _arg("The goal (mål).")]
+ChildId = Annotated[strawberry.ID, _arg("The lower goal, the one that serves.")]
+ParentId = Annotated[strawberry.ID, _arg("The higher goal, the one served.")]
+OptOrganizationId = Annotated[strawberry.ID | None, _arg("Only goals of this organisation (owner or mottagare).")]
+EmployeeRef = Annotated[str, _arg("Pseudonymous employee reference from the HR system (never a name).")]
+OptEmployeeRef = Annotated[str | None, _arg("Only this employee (pseudonymous reference from the HR system).")]
+
+
+@strawberry.type(description=descriptions.QUERY)
 class Query:
     @strawberry.field(description="The vision in force (visionen).")
     async def vision(self, info: GInfo) -> Vision | None:
@@ -56,14 +71,19 @@ class Query:
         return Vision.from_domain(v) if v else None
 
     @strawberry.field(description="Organisations, optionally of one kind, ordered by code.")
-    async def organizations(self, info: GInfo, kind: OrganizationKind | None = None) -> list[Organization]:
+    async def organizations(
+        self, info: GInfo, kind: Annotated[OrganizationKind | None, _arg("Only organisations of this kind.")] = None
+    ) -> list[Organization]:
         async with info.context.runtime.pool.acquire() as conn:
             orgs = await repo.list_organizations(conn, kind)
         return [Organization.from_domain(o) for o in orgs]
 
     @strawberry.field(description="One organisation by id or by code.")
     async def organization(
-        self, info: GInfo, id: strawberry.ID | None = None, code: str | None = None
+        self,
+        info: GInfo,
+        id: Annotated[strawberry.ID | None, _arg("The organisation's id; wins over code.")] = None,
+        code: Annotated[str | None, _arg('Its code, e.g. "KS" or "BUN" (case does not matter).')] = None,
     ) -> Organization | None:
         if id is not None:
             org = await info.context.loaders.organization.load(parse_id(id, "id"))
@@ -77,7 +97,12 @@ class Query:
     @strawberry.field(
         description="One goal by id; with asOf, as it stood on that date judged by the decisions in force then."
     )
-    async def goal(self, info: GInfo, id: strawberry.ID, as_of: date | None = None) -> Goal | None:
+    async def goal(
+        self,
+        info: GInfo,
+        id: GoalId,
+        as_of: Annotated[date | None, _arg("The goal as it stood on this date; without it, as it is now.")] = None,
+    ) -> Goal | None:
         g = await info.context.loaders.at(as_of).goal.load(parse_id(id, "id"))
         return Goal.from_domain(g, as_of) if g else None
 
@@ -85,14 +110,14 @@ class Query:
     async def goals(
         self,
         info: GInfo,
-        level: GoalLevel | None = None,
-        organization_id: strawberry.ID | None = None,
-        state: GoalState | None = None,
+        level: Annotated[GoalLevel | None, _arg("Only goals of this level (målnivå).")] = None,
+        organization_id: OptOrganizationId = None,
+        state: Annotated[GoalState | None, _arg("Only goals in this state, e.g. ADOPTED.")] = None,
         as_of: Annotated[
             date | None, strawberry.argument(description="The structure as it stood on this date (what was in force).")
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size, at most 1000.")] = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
     ) -> GoalConnection:
         limit = check_page_size(first)
         after_seq = decode_cursor(after)
@@ -121,7 +146,9 @@ class Query:
     @strawberry.field(
         description="Adopted övergripande mål and handlingsprogram whose review (översyn) falls before a date."
     )
-    async def goals_due_for_review(self, info: GInfo, before: date) -> list[Goal]:
+    async def goals_due_for_review(
+        self, info: GInfo, before: Annotated[date, _arg("Review due strictly before this date.")]
+    ) -> list[Goal]:
         async with info.context.runtime.pool.acquire() as conn:
             found = await repo.goals_due_for_review(conn, before)
         return [Goal.from_domain(g) for g in found]
@@ -132,11 +159,11 @@ class Query:
     async def employee_goals(
         self,
         info: GInfo,
-        employee_ref: str | None = None,
-        unit_id: strawberry.ID | None = None,
-        operational_goal_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        employee_ref: OptEmployeeRef = None,
+        unit_id: Annotated[strawberry.ID | None, _arg("Only those of this unit (enhet).")] = None,
+        operational_goal_id: Annotated[strawberry.ID | None, _arg("Only those linked to this verksamhetsmål.")] = None,
+        first: First = None,
+        after: After = None,
         purpose: Annotated[
             str | None, strawberry.argument(description="Why the caller reads them (ändamål), for the access log.")
         ] = None,
@@ -153,7 +180,10 @@ class Query:
 
     @strawberry.field(description="Everything held about one employee reference (registerutdrag); logged.")
     async def employee_data_export(
-        self, info: GInfo, employee_ref: str, purpose: str | None = None
+        self,
+        info: GInfo,
+        employee_ref: EmployeeRef,
+        purpose: Annotated[str | None, _arg('Why (ändamål), for the access log; default "registerutdrag".')] = None,
     ) -> EmployeeDataExport:
         export = await employee_goals.export_employee(
             info.context.runtime,
@@ -185,10 +215,12 @@ def _decision(d: DecisionInput, field: str) -> Decision:
     )
 
 
-@strawberry.type
+@strawberry.type(description=descriptions.MUTATION)
 class Mutation:
     @strawberry.mutation(description="Register an organisation (KF, KS, nämnd, bolag, förvaltning, enhet).")
-    async def register_organization(self, info: GInfo, input: OrganizationInput) -> Organization:
+    async def register_organization(
+        self, info: GInfo, input: Annotated[OrganizationInput, _arg("The new organisation.")]
+    ) -> Organization:
         org = await service.register_organization(
             info.context.runtime,
             input.code,
@@ -199,7 +231,7 @@ class Mutation:
         return Organization.from_domain(org)
 
     @strawberry.mutation(description="Create a goal as a DRAFT (utkast), linked upward to the goals it serves.")
-    async def create_goal(self, info: GInfo, input: CreateGoalInput) -> Goal:
+    async def create_goal(self, info: GInfo, input: Annotated[CreateGoalInput, _arg("The new goal.")]) -> Goal:
         goal = await service.create_goal(
             info.context.runtime,
             service.NewGoal(
@@ -216,14 +248,14 @@ class Mutation:
         return Goal.from_domain(goal)
 
     @strawberry.mutation(description="Link a goal upward to a goal it serves.")
-    async def link_goals(self, info: GInfo, child_id: strawberry.ID, parent_id: strawberry.ID) -> Goal:
+    async def link_goals(self, info: GInfo, child_id: ChildId, parent_id: ParentId) -> Goal:
         g = await service.link_goals(
             info.context.runtime, parse_id(child_id, "childId"), parse_id(parent_id, "parentId")
         )
         return Goal.from_domain(g)
 
     @strawberry.mutation(description="Remove the link between a goal and a goal it served.")
-    async def unlink_goals(self, info: GInfo, child_id: strawberry.ID, parent_id: strawberry.ID) -> Goal:
+    async def unlink_goals(self, info: GInfo, child_id: ChildId, parent_id: ParentId) -> Goal:
         g = await service.unlink_goals(
             info.context.runtime, parse_id(child_id, "childId"), parse_id(parent_id, "parentId")
         )
@@ -232,7 +264,9 @@ class Mutation:
     @strawberry.mutation(
         description="Revise a goal: a draft in place, an adopted goal as a new revision with a decision."
     )
-    async def revise_goal(self, info: GInfo, id: strawberry.ID, input: ReviseGoalInput) -> Goal:
+    async def revise_goal(
+        self, info: GInfo, id: GoalId, input: Annotated[ReviseGoalInput, _arg("What changes, and by which decision.")]
+    ) -> Goal:
         g = await service.revise_goal(
             info.context.runtime,
             parse_id(id, "id"),
@@ -246,12 +280,16 @@ class Mutation:
         return Goal.from_domain(g)
 
     @strawberry.mutation(description="Adopt a draft goal by decision (antagande); it needs the links of its level.")
-    async def adopt_goal(self, info: GInfo, id: strawberry.ID, decision: DecisionInput) -> Goal:
+    async def adopt_goal(
+        self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (antagandebeslut).")]
+    ) -> Goal:
         g = await service.adopt_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
     @strawberry.mutation(description="Retire an adopted goal by decision (avveckling); it stays in the history.")
-    async def retire_goal(self, info: GInfo, id: strawberry.ID, decision: DecisionInput) -> Goal:
+    async def retire_goal(
+        self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (avvecklingsbeslut).")]
+    ) -> Goal:
         g = await service.retire_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
@@ -260,7 +298,10 @@ class Mutation:
         "(sourceSystem, externalId). A batch with any invalid row is refused whole."
     )
     async def upsert_employee_goals(
-        self, info: GInfo, source_system: str, goals: list[EmployeeGoalInput]
+        self,
+        info: GInfo,
+        source_system: Annotated[str, _arg('The HR system sending, e.g. "heroma"; with externalId the key.')],
+        goals: Annotated[list[EmployeeGoalInput], _arg("The medarbetarmål, at most 10,000.")],
     ) -> UpsertEmployeeGoalsResult:
         rows = []
         bad: list[RowError] = []

@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from vsm_common import descriptions
 from vsm_common.graphql import check_page_size, decode_cursor, describe_enum_values, encode_cursor
 
 from .. import employee_goals
@@ -60,8 +61,14 @@ describe_enum_values(
 
 GInfo = Info[GoalsContext, None]
 
+# Arguments of a Relay page.
+First = Annotated[int | None, strawberry.argument(description="Page size, at most 1000; default 50.")]
+After = Annotated[
+    str | None, strawberry.argument(description="Start after this cursor (endCursor of the previous page).")
+]
 
-@strawberry.federation.type(keys=["id"], description="An organisation of the municipality (organisation).")
+
+@strawberry.federation.type(keys=["id"], description=descriptions.ORGANIZATION)
 class Organization:
     id: strawberry.ID = strawberry.field(description="Id of the organisation.")
     code: str = strawberry.field(description='Stable, unique code, e.g. "KF", "KS", "BUN".')
@@ -168,7 +175,7 @@ class GoalRevision:
         )
 
 
-@strawberry.federation.type(keys=["id"], description="A goal (mål) at one level of the goal structure.")
+@strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
     level: GoalLevel = strawberry.field(description="Level (målnivå).")
@@ -243,8 +250,8 @@ class Goal:
     async def employee_goals(
         self,
         info: GInfo,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         purpose: Annotated[
             str | None, strawberry.argument(description="Why the caller reads them (ändamål), for the access log.")
         ] = None,

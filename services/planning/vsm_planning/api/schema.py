@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from vsm_common import descriptions
 from vsm_common.authz import acting_organization
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
@@ -56,7 +57,7 @@ GoalIds = Annotated[list[strawberry.ID], _arg("Goals (mål) by id.")]
 Decision = Annotated[DecisionInput, _arg("The decision (beslut).")]
 
 
-@strawberry.type
+@strawberry.type(description=descriptions.QUERY)
 class Query:
     @strawberry.field(description="Planning cycles, optionally of one kind, oldest first.")
     async def cycles(self, info: PInfo, kind: OptCycleKind = None) -> list[PlanningCycle]:
@@ -126,7 +127,7 @@ class Query:
         return Compilation.from_domain(found)
 
 
-@strawberry.type
+@strawberry.type(description=descriptions.MUTATION)
 class Mutation:
     # ------------------------------------------------------------ cycles
     @strawberry.mutation(

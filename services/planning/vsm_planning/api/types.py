@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from vsm_common import descriptions
 from vsm_common.graphql import describe_enum_values, parse_id
 
 from .. import service
@@ -139,7 +140,7 @@ def _id(value: uuid.UUID) -> strawberry.ID:
 
 
 # ---------------------------------------------------------------- entities of other subgraphs
-@strawberry.federation.type(keys=["id"], description="An organisation (organisation), as planning sees it.")
+@strawberry.federation.type(keys=["id"], description=descriptions.ORGANIZATION)
 class Organization:
     id: strawberry.ID = strawberry.field(description="Id of the organisation.")
 
@@ -195,7 +196,7 @@ class Organization:
         return cls(id=id)
 
 
-@strawberry.federation.type(keys=["id"], description="A goal (mål), as planning sees it.")
+@strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
 
