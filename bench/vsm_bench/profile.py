@@ -98,6 +98,11 @@ async def profile(args: argparse.Namespace) -> None:
     _instrument_asyncpg()
     gc.callbacks.append(_gc_callback)
     runtimes = {s: await _runtime(s) for s in SERVICES}
+    # As the services do at start-up (vsm_common.app.tune_gc), so the figures are theirs.
+    from vsm_common.app import tune_gc
+    from vsm_common.settings import ServiceSettings
+
+    tune_gc(ServiceSettings().gc_gen0_threshold)
     caller = _caller(args)
 
     async def execute(service: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:

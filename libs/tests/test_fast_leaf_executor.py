@@ -44,6 +44,9 @@ class Row:
     on: dt.date
     amount: Money
     count: int
+    years: list[int]
+    tags: list[str] | None
+    scores: list[int | None]
 
     @strawberry.field
     def shout(self) -> str:
@@ -64,6 +67,9 @@ def row(i: int, **overrides: Any) -> Row:
         "on": dt.date(2026, 1, 1) + dt.timedelta(days=i),
         "amount": Decimal(i) / 3,
         "count": i,
+        "years": [2026 + i, 2027 + i],
+        "tags": None if i % 2 else ["a", "b"],
+        "scores": [i, None],
     }
     values.update(overrides)
     return Row(**values)
@@ -93,7 +99,7 @@ def run(executor: type | None, query: str) -> dict[str, Any]:
 
 
 QUERIES = [
-    "{ rows { id title note colour on amount count } }",
+    "{ rows { id title note colour on amount count years tags scores } }",
     "{ rows { a: id b: title title __typename shout later } }",
     "{ rows { ...F } } fragment F on Row { id note colour }",
     "{ rows { id @skip(if: true) title @include(if: false) count } }",
@@ -117,12 +123,26 @@ def test_the_same_answer_as_graphql_core(query: str) -> None:
         {"amount": Decimal(-1)},  # the scalar refuses the value
         {"count": "many"},  # not an Int
         {"colour": "green"},  # not a member of the enum
+        {"years": [2026, "x"]},  # a list item that is not an Int
+        {"years": [2026, None]},  # null in a list of non-null items
+        {"years": "2026"},  # not a list at all
     ],
-    ids=["null", "scalar-refuses", "not-an-int", "not-an-enum"],
+    ids=["null", "scalar-refuses", "not-an-int", "not-an-enum", "bad-list-item", "null-list-item", "not-a-list"],
 )
 def test_the_same_errors_as_graphql_core(broken: dict[str, Any]) -> None:
     ROWS[:] = [row(0), row(1, **broken), row(2)]
-    for query in ("{ rows { id title amount count colour } }", "{ maybeRows { id title amount count colour } }"):
+    for query in (
+        "{ rows { id title amount count colour years } }",
+        "{ maybeRows { id title amount count colour years } }",
+    ):
         expected = run(None, query)
         assert expected["errors"], "the broken row must make graphql-core complain"
         assert run(FastLeafExecutor, query) == expected
+
+
+def test_only_plain_scalar_and_enum_fields_take_the_short_path() -> None:
+    schema = strawberry.Schema(query=Query, config=CONFIG)
+    fields = schema._schema.get_type("Row").fields  # type: ignore[union-attr]
+    short = {name for name, field in fields.items() if execution._leaf_plan(field) is not None}
+    # plain scalars and enums, and lists of non-null ones; not lists of nullable items, not resolvers
+    assert short == {"id", "title", "note", "colour", "on", "amount", "count", "years", "tags"}

@@ -14,15 +14,32 @@ Measured with 200 rows × 5 scalar fields: 5.6 → 2.6 ms per request (bench/REA
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLField, GraphQLObjectType, get_named_type, is_leaf_type
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+)
 from graphql.execution.executor import gather_with_cancel
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.pyutils import Path, Undefined
 
 _MISSING: Any = object()
-LeafPlan = tuple[str, Callable[[Any], Any]]  # python attribute name, serialiser
+
+
+@dataclass(frozen=True)
+class LeafPlan:
+    """How to resolve one plain field quickly: the attribute, the serialiser, and whether it is a list."""
+
+    attribute: str
+    serialize: Callable[[Any], Any]
+    is_list: bool = False  # a list of non-null scalars or enums ([Int!] or [Int!]!)
+
 
 # (id of the parent type, field name) -> how to resolve it quickly, or None. Schemas live as long
 # as the process, so their types' ids are stable keys.
@@ -34,10 +51,33 @@ def _leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
     if resolve is None or not getattr(resolve, "_is_default", False) or field_def.args:
         return None  # a resolver of our own, or arguments: the standard path
     definition = (field_def.extensions or {}).get("strawberry-definition")
-    named = get_named_type(field_def.type)
-    if definition is None or not is_leaf_type(named):
+    if definition is None:
         return None
-    return definition.python_name, named.serialize
+    type_ = get_nullable_type(field_def.type)
+    if is_leaf_type(type_):
+        return LeafPlan(definition.python_name, type_.serialize)
+    if is_list_type(type_) and is_non_null_type(type_.of_type):
+        item = get_nullable_type(type_.of_type)
+        if is_leaf_type(item):
+            return LeafPlan(definition.python_name, item.serialize, is_list=True)
+    return None  # an object, a list of objects or of nullable items: the standard path
+
+
+def _quick_value(plan: LeafPlan, source: Any) -> Any:
+    """The serialised value, or None when the standard path must decide (null, bad value, odd list)."""
+    value = getattr(source, plan.attribute, None)
+    if value is None:
+        return None
+    serialize = plan.serialize
+    try:
+        if not plan.is_list:
+            return serialize(value)
+        if not isinstance(value, list | tuple):
+            return None
+        out = [serialize(item) for item in value if item is not None]
+        return out if len(out) == len(value) and None not in out and Undefined not in out else None
+    except Exception:  # noqa: BLE001 - the standard path raises it again, located
+        return None
 
 
 class FastLeafExecutor(IncrementalExecutor):
@@ -73,15 +113,10 @@ class FastLeafExecutor(IncrementalExecutor):
                     plan = _leaf_plan(field_def) if field_def is not None else None
                     _plans[(type_key, name)] = plan
                 if plan is not None:
-                    value = getattr(source_value, plan[0], None)
-                    if value is not None:
-                        try:
-                            serialized = plan[1](value)
-                        except Exception:  # noqa: BLE001 - the standard path raises it again, located
-                            serialized = None
-                        if serialized is not None and serialized is not Undefined:
-                            results[response_name] = serialized
-                            continue
+                    quick = _quick_value(plan, source_value)
+                    if quick is not None and quick is not Undefined:
+                        results[response_name] = quick
+                        continue
                 result = self.execute_field(
                     parent_type,
                     source_value,
