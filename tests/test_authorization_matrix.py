@@ -29,7 +29,7 @@ from graphql import (
     is_non_null_type,
 )
 
-from tests.support import client, gql
+from tests.support import client, eventually, gql
 from vsm_common.demo import demo_id
 from vsm_dev.stack import Stack
 
@@ -364,10 +364,24 @@ ADD_ACTION = """mutation($g: ID!, $o: ID!) {
 
 async def test_a_committee_follows_up_only_its_own_goals(stack: Stack) -> None:
     url = stack.config.gateway_url
-    bun_goal, sn_goal = str(demo_id("goal", "V1")), str(demo_id("goal", "V3"))  # owned by BUN and SN
+    sn_goal = str(demo_id("goal", "V3"))  # owned by SN (demo data, only read here)
     bun, sn = str(demo_id("org", "BUN")), str(demo_id("org", "SN"))
+    async with client(stack, "planner") as planner:  # a goal of BUN's own, so the demo data stay as they are
+        created = await gql(
+            planner,
+            url,
+            "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id } }",
+            {"i": {"level": "OPERATIONAL", "title": f"Matris {uuid.uuid4().hex[:6]}", "organizationIds": [bun]}},
+        )
+        assert not created.get("errors"), created
+        bun_goal = created["data"]["createGoal"]["id"]
     async with client(stack, "committee", org="BUN") as bun_http, client(stack, "committee", org="SN") as sn_http:
-        own = await gql(bun_http, url, ADD_ACTION, {"g": bun_goal, "o": bun})
+
+        async def added() -> dict[str, Any] | None:  # follow-up learns of the goal through Kafka
+            body = await gql(bun_http, url, ADD_ACTION, {"g": bun_goal, "o": bun})
+            return None if "NOT_FOUND" in codes(body) else body
+
+        own = await eventually(added, what="follow-up to know the new goal")
         assert not own.get("errors"), own
         action = own["data"]["addAction"]["id"]
         other = await gql(bun_http, url, ADD_ACTION, {"g": sn_goal, "o": sn})

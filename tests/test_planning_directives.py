@@ -103,14 +103,15 @@ async def test_frames_are_exact_decimals_for_recipients_and_three_years(api: Api
     err = await api.error(FRAMES, d=d["id"], f=[{"organizationId": s.n1, "year": s.year, "amount": 125000000.5}])
     assert err["extensions"]["rule"] == "decimal.format"
     assert "string" in err["message"]
-    # In a query's text too: the gateway passes a number literal on as a JSON number, which has already
-    # lost the last digits (…76.54 arrives as …76.55), so only a string literal or an integer is taken.
+    # In a query's text too: a number literal is read into a machine number on its way through the gateway
+    # (…76.54 would arrive as …76.55), so the gateway takes only a string literal or an integer.
     literal = (
         f'mutation {{ setBudgetFrames(directiveId: "{d["id"]}", frames: [{{organizationId: "{s.n2}", '
         f'year: {s.year}, amount: AMOUNT}}]) {{ budgetFrames(organizationId: "{s.n2}") {{ year amount }} }} }}'
     )
-    err = await api.error(literal.replace("AMOUNT", "98765432109876.54"))
-    assert err["extensions"]["rule"] == "decimal.format"
+    for number in ("98765432109876.54", "-68232755476258945505718812639896797184", "1e400"):
+        err = await api.error(literal.replace("AMOUNT", number))
+        assert err["extensions"]["rule"] == "decimal.format", number
     data = await api.data(literal.replace("AMOUNT", '"98765432109876.54"'))
     assert {"year": s.year, "amount": "98765432109876.54"} in data["setBudgetFrames"]["budgetFrames"]
     data = await api.data(literal.replace("AMOUNT", "7"))

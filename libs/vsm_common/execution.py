@@ -26,8 +26,8 @@ from graphql import (
     is_non_null_type,
 )
 from graphql.execution.executor import gather_with_cancel
-from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.pyutils import Path, Undefined
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 _MISSING: Any = object()
 
@@ -80,12 +80,11 @@ def _quick_value(plan: LeafPlan, source: Any) -> Any:
         return None
 
 
-class FastLeafExecutor(IncrementalExecutor):
-    """graphql-core's executor with a short path for plain scalar and enum fields (see the module)."""
+class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
+    """strawberry's executor with a short path for plain scalar and enum fields (see the module)."""
 
-    def __init__(self, *args: Any, operation_extensions: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.operation_extensions = operation_extensions  # strawberry passes it to every executor
         manager = self.middleware_manager
         # Middleware (a strawberry extension with a resolve hook) must see every field.
         self._plain = manager is None or getattr(manager, "_middleware_resolvers", None) is None

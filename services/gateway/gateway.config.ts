@@ -27,6 +27,7 @@ import { authPlugins, authSettings } from './src/auth.ts';
 import { AccessPolicy, policyPath, useAuthorization } from './src/authz.ts';
 import { configError, env } from './src/env.ts';
 import { batchingOption, limitPlugins, limitSettings } from './src/limits.ts';
+import { useExactScalarLiterals } from './src/literals.ts';
 import { persistedDocumentsOption, persistedSettings } from './src/persisted.ts';
 
 const SECRET_HEADER = 'x-vsm-gateway-secret';
@@ -274,6 +275,7 @@ export const gatewayConfig = defineConfig({
   plugins: () => [
     ...authPlugins(auth),
     ...limitPlugins(limits),
+    useExactScalarLiterals(),
     useAuthorization(accessPolicy),
     useSubgraphSecret(gatewaySecret),
     useStripErrorInternals(),

@@ -10,6 +10,7 @@ from strawberry.types.arguments import StrawberryArgumentAnnotation
 from vsm_common import descriptions
 from vsm_common.authz import acting_organization
 from vsm_common.execution import FastLeafExecutor
+from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, standard_extensions
 
 from .. import service
@@ -193,7 +194,7 @@ class Mutation:
             parse_id(assessed_by_id, "assessedById") if assessed_by_id else None,
             acting_for=acting_organization(info.context.principal, "assessGoal"),
         )
-        return Fulfilment(f=f)
+        return Fulfilment.of(f)
 
     @strawberry.mutation(description="Add an action (åtgärd) to a goal; it starts NOT_STARTED.")
     async def add_action(
@@ -225,7 +226,7 @@ class Mutation:
         )
 
 
-schema = strawberry.federation.Schema(
+schema = BatchedEntitiesSchema(
     query=Query,
     mutation=Mutation,
     types=[

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from vsm_common import descriptions
 from vsm_common.errors import NotFound
+from vsm_common.federation import selected_arguments
 from vsm_common.graphql import describe_enum_values, parse_id
 
 from .. import report_html
@@ -126,6 +127,14 @@ def _key(value: strawberry.ID) -> uuid.UUID | None:
         return None
 
 
+async def _period_key(info: FInfo, period_id: strawberry.ID | None) -> uuid.UUID | None:
+    """The period a fulfilment is asked for: the given one (which must exist), else the latest open."""
+    if period_id is not None:
+        return (await _period_or_fail(info, period_id)).id
+    latest = await info.context.default_period()
+    return latest.id if latest else None
+
+
 async def _period_or_fail(info: FInfo, period_id: strawberry.ID, field: str = "periodId") -> model.ReportingPeriod:
     key = parse_id(period_id, field)
     found = await info.context.loaders.period.load(key)
@@ -165,6 +174,8 @@ class Organization:
 @strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="The goal's id (owned by the goals subgraph).")
+    # Filled by prefetch_entities: fulfilment per requested periodId (not part of the schema).
+    _prefetched: strawberry.Private[dict[strawberry.ID | None, Fulfilment] | None] = None
 
     @strawberry.field(description="Indicators (nyckeltal) linked to the goal.")
     async def indicators(self, info: FInfo) -> list[Indicator]:
@@ -182,20 +193,38 @@ class Goal:
         description="Fulfilment (måluppfyllelse) in a period: own assessment, or rolled up from the goals that "
         "serve it. By default the latest open period."
     )
-    async def fulfilment(
+    def fulfilment(
         self,
         info: FInfo,
         period_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="The reporting period; default the latest open.")
         ] = None,
     ) -> Fulfilment:
-        goal_id = parse_id(self.id, "id")
-        if period_id is not None:
-            pid: uuid.UUID | None = (await _period_or_fail(info, period_id)).id
-        else:
-            latest = await info.context.default_period()
-            pid = latest.id if latest else None
-        return Fulfilment(f=await info.context.loaders.fulfilment.load((goal_id, pid)))
+        # Synchronous when `_entities` prefetched it for this period (the dashboard, the roll-up);
+        # otherwise the coroutine, which graphql-core awaits like any async resolver's.
+        prefetched = self._prefetched.get(period_id) if self._prefetched else None
+        if prefetched is not None:
+            return prefetched
+        return self._fulfilment(info, period_id)  # type: ignore[return-value]
+
+    async def _fulfilment(self, info: FInfo, period_id: strawberry.ID | None) -> Fulfilment:
+        pid = await _period_key(info, period_id)
+        return Fulfilment.of(await info.context.loaders.fulfilment.load((parse_id(self.id, "id"), pid)))
+
+    @classmethod
+    async def prefetch_entities(cls, info: FInfo, goals: list[Goal]) -> None:
+        """One fulfilment load for every goal the gateway asks about (vsm_common.federation)."""
+        selections = selected_arguments(info, "Goal", "fulfilment")
+        if len({s.get("periodId") for s in selections}) != 1:
+            return  # not selected, or with different periods: each field resolves on its own
+        period_id = selections[0].get("periodId")
+        try:
+            pid = await _period_key(info, period_id)
+            found = await info.context.loaders.fulfilment.load_many([(parse_id(g.id, "id"), pid) for g in goals])
+        except Exception:  # noqa: BLE001 - the fields resolve one by one and report their own errors
+            return
+        for goal, f in zip(goals, found, strict=True):
+            goal._prefetched = {period_id: Fulfilment.of(f)}
 
     @strawberry.field(description="Actions (åtgärder) decided for the goal, by due date.")
     async def actions(self, info: FInfo) -> list[Action]:
@@ -425,6 +454,19 @@ class Assessment:
 @strawberry.type(description="Fulfilment of a goal in a period (måluppfyllelse), own or rolled up.")
 class Fulfilment:
     f: strawberry.Private[model.Fulfilment]
+    # Plain attributes, not resolvers: a roll-up answers thousands of these (vsm_common.execution).
+    status: AssessmentStatus = strawberry.field(description="The status (måluppfyllelse).")
+    basis: FulfilmentBasis = strawberry.field(
+        description="What the status rests on (grund): own assessment, roll-up or override."
+    )
+    explanation: str = strawberry.field(description="Why, in words a committee can read (motivering).")
+    rolled_up_status: AssessmentStatus | None = strawberry.field(
+        description="What the contributors give (sammanvägning), also when an own assessment overrides it."
+    )
+
+    @classmethod
+    def of(cls, f: model.Fulfilment) -> Fulfilment:
+        return cls(f=f, status=f.status, basis=f.basis, explanation=f.explanation, rolled_up_status=f.rolled_up_status)
 
     @strawberry.field(description="The goal this fulfilment is of (mål).")
     def goal(self) -> Goal:
@@ -437,29 +479,11 @@ class Fulfilment:
         p = await info.context.loaders.period.load(self.f.period_id)
         return ReportingPeriod.from_domain(p) if p else None
 
-    @strawberry.field(description="The status (måluppfyllelse).")
-    def status(self) -> AssessmentStatus:
-        return self.f.status
-
-    @strawberry.field(description="What the status rests on (grund): own assessment, roll-up or override.")
-    def basis(self) -> FulfilmentBasis:
-        return self.f.basis
-
-    @strawberry.field(description="Why, in words a committee can read (motivering).")
-    def explanation(self) -> str:
-        return self.f.explanation
-
-    @strawberry.field(
-        description="What the contributors give (sammanvägning), also when an own assessment overrides it."
-    )
-    def rolled_up_status(self) -> AssessmentStatus | None:
-        return self.f.rolled_up_status
-
     @strawberry.field(
         description="Fulfilment of the goals that serve this one, as follow-up knows them (bidragande mål)."
     )
     def contributors(self) -> list[Fulfilment]:
-        return [Fulfilment(f=c) for c in self.f.contributors]
+        return [Fulfilment.of(c) for c in self.f.contributors]
 
     @strawberry.field(description="The goal's own assessment in the period, with its analysis (bedömning).")
     async def assessment(self, info: FInfo) -> Assessment | None:
@@ -543,7 +567,7 @@ class FollowUpReport:
         "title (måluppfyllelse)."
     )
     def goals(self) -> list[Fulfilment]:
-        return [Fulfilment(f=f) for f in self.data.goals]
+        return [Fulfilment.of(f) for f in self.data.goals]
 
     @strawberry.field(description="The actions on these goals (åtgärder), by due date.")
     def actions(self) -> list[Action]:

@@ -10,6 +10,7 @@ import strawberry
 
 from vsm_common import descriptions
 from vsm_common.execution import FastLeafExecutor
+from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import (
     check_page_size,
     decode_cursor,
@@ -333,7 +334,7 @@ class Mutation:
         )
 
 
-schema = strawberry.federation.Schema(
+schema = BatchedEntitiesSchema(
     query=Query,
     mutation=Mutation,
     types=[Organization, Goal, Vision, EmployeeGoal],

@@ -11,6 +11,7 @@ import strawberry
 from vsm_common import descriptions
 from vsm_common.authz import acting_organization
 from vsm_common.execution import FastLeafExecutor
+from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 
 from .. import service
@@ -343,7 +344,7 @@ class Mutation:
         return OperationalPlan.from_domain(p)
 
 
-schema = strawberry.federation.Schema(
+schema = BatchedEntitiesSchema(
     query=Query,
     mutation=Mutation,
     types=[Organization, Goal, Directive, OperationalPlan, PlanningCycle],

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from vsm_common import descriptions
+from vsm_common.federation import selected_arguments
 from vsm_common.graphql import describe_enum_values, parse_id
 
 from .. import service
@@ -199,6 +200,8 @@ class Organization:
 @strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
+    # Filled by prefetch_entities (not part of the schema).
+    _prefetched_plans: strawberry.Private[list[OperationalPlan] | None] = None
 
     @classmethod
     def of(cls, goal_id: uuid.UUID) -> Goal:
@@ -217,13 +220,35 @@ class Goal:
         return Directive.from_domain(d) if d else None
 
     @strawberry.field(description="The verksamhetsplaner that hold this goal as a verksamhetsmål.")
-    async def plans(self, info: PInfo) -> list[OperationalPlan]:
+    def plans(self, info: PInfo) -> list[OperationalPlan]:
+        # Synchronous when `_entities` prefetched them (the committee dashboard); otherwise the
+        # coroutine, which graphql-core awaits like any async resolver's.
+        if self._prefetched_plans is not None:
+            return self._prefetched_plans
+        return self._plans(info)  # type: ignore[return-value]
+
+    async def _plans(self, info: PInfo) -> list[OperationalPlan]:
         try:
             key = uuid.UUID(self.id)
         except ValueError:
             return []
         found = await info.context.loaders.goal_plans.load(key)
         return [OperationalPlan.from_domain(p) for p in found]
+
+    @classmethod
+    async def prefetch_entities(cls, info: PInfo, goals: list[Goal]) -> None:
+        """One load of the plans of every goal the gateway asks about (vsm_common.federation)."""
+        if not selected_arguments(info, "Goal", "plans"):
+            return
+        keys: list[uuid.UUID] = []
+        for goal in goals:
+            try:
+                keys.append(uuid.UUID(goal.id))
+            except ValueError:
+                return  # resolved one by one (to an empty list)
+        found = await info.context.loaders.goal_plans.load_many(keys)
+        for goal, plans in zip(goals, found, strict=True):
+            goal._prefetched_plans = [OperationalPlan.from_domain(p) for p in plans]
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Goal:
