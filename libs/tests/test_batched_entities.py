@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types.info import Info
 
-from vsm_common.federation import Schema, selected_arguments
+from vsm_common.federation import Schema, is_selected, selected_arguments
 
 CALLS: list[dict[str, Any]] = []
 
@@ -78,3 +78,31 @@ def test_nothing_selected_means_nothing_prefetched() -> None:
     data = run("query($r: [_Any!]!) { _entities(representations: $r) { ... on Thing { id } } }", {"r": reps()})
     assert data["_entities"] == [{"id": "0"}, {"id": "1"}, {"id": "2"}]
     assert CALLS == [{"count": 3, "selections": []}]
+
+
+SEEN: list[bool] = []
+
+
+@strawberry.type
+class Edge:
+    node: Thing
+
+
+@strawberry.type
+class ListQuery:
+    @strawberry.field
+    def things(self, info: Info) -> list[Edge]:
+        SEEN.append(is_selected(info, ("node",), "label"))
+        return [Edge(node=Thing(id=strawberry.ID("1")))]
+
+
+def test_is_selected_looks_through_paths_and_fragments() -> None:
+    list_schema = strawberry.Schema(query=ListQuery)
+    for query, expected in [
+        ("{ things { node { label } } }", True),
+        ("{ things { ... on Edge { node { ...L } } } } fragment L on Thing { label }", True),
+        ("{ things { node { id } } }", False),
+    ]:
+        SEEN.clear()
+        assert not asyncio.run(list_schema.execute(query)).errors
+        assert SEEN == [expected], query

@@ -107,3 +107,27 @@ def _arguments(field_def: GraphQLField, node: FieldNode, variables: dict[str, An
         elif argument.default_value is not Undefined:
             values[name] = argument.default_value
     return values
+
+
+def _any_fields(selection_set: SelectionSetNode | None, fragments: dict[str, Any]) -> Iterator[FieldNode]:
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, InlineFragmentNode):
+            yield from _any_fields(selection.selection_set, fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                yield from _any_fields(fragment.selection_set, fragments)
+        elif isinstance(selection, FieldNode):
+            yield selection
+
+
+def is_selected(info: Info, path: tuple[str, ...], field_name: str) -> bool:
+    """Does the current field select ``field_name`` at ``path`` below it (e.g. ``("edges", "node")``)?
+
+    For lists that prefetch a relation of every row at once, as ``_entities`` does above.
+    """
+    raw = info._raw_info
+    nodes = list(raw.field_nodes)
+    for name in path:
+        nodes = [f for n in nodes for f in _any_fields(n.selection_set, raw.fragments) if f.name.value == name]
+    return any(f.name.value == field_name for n in nodes for f in _any_fields(n.selection_set, raw.fragments))

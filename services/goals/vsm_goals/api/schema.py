@@ -11,6 +11,7 @@ import strawberry
 from vsm_common import descriptions
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
+from vsm_common.federation import is_selected
 from vsm_common.graphql import (
     check_page_size,
     decode_cursor,
@@ -138,6 +139,8 @@ class Query:
         for _, g in page:
             structure.goal.prime(g.id, g)
         edges = [GoalEdge(cursor=encode_cursor(seq), node=Goal.from_domain(g, as_of)) for seq, g in page]
+        if edges and is_selected(info, ("edges", "node"), "parents"):
+            await Goal.prefetch_parents(info, [e.node for e in edges], as_of)
         return GoalConnection(
             edges=edges,
             page_info=PageInfo(has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None),

@@ -190,6 +190,8 @@ class Goal:
         "handlingsprogram yearly, counted from the latest decision."
     )
     as_of: strawberry.Private[date | None]
+    # Filled by prefetch_parents (not part of the schema).
+    _prefetched_parents: strawberry.Private[list[Goal] | None] = None
 
     @classmethod
     def from_domain(cls, g: model.Goal, as_of: date | None = None) -> Goal:
@@ -213,11 +215,28 @@ class Goal:
         return [VisionTheme.from_domain(t) for t in themes if t]
 
     @strawberry.field(description="The goals this goal serves, one level up (överordnade mål).")
-    async def parents(self, info: GInfo) -> list[Goal]:
+    def parents(self, info: GInfo) -> list[Goal]:
+        # Synchronous when the list this goal came in prefetched them (prefetch_parents); otherwise the
+        # coroutine, which graphql-core awaits like any async resolver's.
+        if self._prefetched_parents is not None:
+            return self._prefetched_parents
+        return self._parents(info)  # type: ignore[return-value]
+
+    async def _parents(self, info: GInfo) -> list[Goal]:
         structure = info.context.loaders.at(self.as_of)
         ids = await structure.parent_ids.load(uuid.UUID(self.id))
         goals = await structure.goal.load_many(ids)
         return [Goal.from_domain(g, self.as_of) for g in goals if g]
+
+    @classmethod
+    async def prefetch_parents(cls, info: GInfo, goals: list[Goal], as_of: date | None) -> None:
+        """The parents of every goal of a list, in one load each for the links and the goals."""
+        structure = info.context.loaders.at(as_of)
+        parent_ids = await structure.parent_ids.load_many([uuid.UUID(g.id) for g in goals])
+        wanted = list(dict.fromkeys(p for ids in parent_ids for p in ids))
+        found = {g.id: g for g in await structure.goal.load_many(wanted) if g}
+        for goal, ids in zip(goals, parent_ids, strict=True):
+            goal._prefetched_parents = [Goal.from_domain(found[p], as_of) for p in ids if p in found]
 
     @strawberry.field(description="The goals that serve this goal (underordnade mål), optionally of one level.")
     async def children(
