@@ -97,7 +97,7 @@ class ListQuery:
 
 
 def test_is_selected_looks_through_paths_and_fragments() -> None:
-    list_schema = strawberry.Schema(query=ListQuery)
+    list_schema = Schema(query=ListQuery, federation_version="2.9")
     for query, expected in [
         ("{ things { node { label } } }", True),
         ("{ things { ... on Edge { node { ...L } } } } fragment L on Thing { label }", True),
