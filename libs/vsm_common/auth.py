@@ -26,6 +26,8 @@ from typing import Any
 import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .guard import send_json
+
 log = logging.getLogger(__name__)
 
 DEV_ISSUER = "http://127.0.0.1:4000/dev-issuer"  # tools/vsm_dev/identity.py
@@ -245,19 +247,12 @@ class BearerAuthMiddleware:
 
 
 async def _unauthenticated(send: Send) -> None:
-    body = b'{"errors":[{"message":"Unauthenticated","extensions":{"code":"UNAUTHENTICATED"}}]}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Bearer realm="vsm"'),
-            ],
-        }
+    await send_json(
+        send,
+        401,
+        b'{"errors":[{"message":"Unauthenticated","extensions":{"code":"UNAUTHENTICATED"}}]}',
+        [(b"www-authenticate", b'Bearer realm="vsm"')],
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 def principal_of(request: Any) -> Principal:

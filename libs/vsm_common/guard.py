@@ -25,20 +25,27 @@ class GatewaySecretMiddleware:
         if scope["type"] == "http" and scope["path"].startswith(self._prefix):
             given = dict(scope["headers"]).get(SECRET_HEADER, b"")
             if not hmac.compare_digest(given, self._secret):
-                body = (
+                await send_json(
+                    send,
+                    403,
                     b'{"errors":[{"message":"requests must come through the vsm gateway",'
-                    b'"extensions":{"code":"FORBIDDEN"}}]}'
+                    b'"extensions":{"code":"FORBIDDEN"}}]}',
                 )
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 403,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
                 return
         await self._app(scope, receive, send)
+
+
+async def send_json(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """Answer a request from middleware, before it reaches the app: a JSON body with ``status``."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
