@@ -146,7 +146,7 @@ def forbidden_errors(refused: dict[str, FieldNode], roles: frozenset[str]) -> li
 
 
 _policy = AccessPolicy.load()
-_decisions: OrderedDict[tuple[str, frozenset[str]], dict[str, FieldNode]] = OrderedDict()
+_decisions: OrderedDict[tuple[GraphQLSchema, str, frozenset[str]], dict[str, FieldNode]] = OrderedDict()
 _decisions_lock = Lock()
 _DECISIONS_MAX = 512
 
@@ -158,7 +158,7 @@ def _refusals(
     # role set: clients repeat a handful of operations, and the walk would otherwise run per request.
     if query is None:
         return refused_fields(schema, document, _policy, roles)
-    key = (query, roles)
+    key = (schema, query, roles)  # one process may hold several schemas (the bench's profiler does)
     with _decisions_lock:
         hit = _decisions.get(key)
         if hit is not None:

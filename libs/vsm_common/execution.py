@@ -41,9 +41,9 @@ class LeafPlan:
     is_list: bool = False  # a list of non-null scalars or enums ([Int!] or [Int!]!)
 
 
-# (id of the parent type, field name) -> how to resolve it quickly, or None. Schemas live as long
-# as the process, so their types' ids are stable keys.
-_plans: dict[tuple[int, str], LeafPlan | None] = {}
+# (parent type, field name) -> how to resolve it quickly, or None. Keyed by the type object itself,
+# not its id: a schema built and dropped (tests do) must never lend its plans to a later one.
+_plans: dict[tuple[GraphQLObjectType, str], LeafPlan | None] = {}
 
 
 def _leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
@@ -102,15 +102,14 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
-        type_key = id(parent_type)
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 name = field_details_list[0].node.name.value
-                plan = _plans.get((type_key, name), _MISSING)
+                plan = _plans.get((parent_type, name), _MISSING)
                 if plan is _MISSING:
                     field_def = self.schema.get_field(parent_type, name)
                     plan = _leaf_plan(field_def) if field_def is not None else None
-                    _plans[(type_key, name)] = plan
+                    _plans[(parent_type, name)] = plan
                 if plan is not None:
                     quick = _quick_value(plan, source_value)
                     if quick is not None and quick is not Undefined:
