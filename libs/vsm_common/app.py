@@ -38,7 +38,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     if not settings.gateway_secret:
         raise SystemExit("VSM_GATEWAY_SECRET must be set: subgraphs only answer the gateway")
     try:
-        verifier = TokenVerifier(AuthSettings.from_env(settings.profile))
+        verifier = TokenVerifier(AuthSettings.from_settings(settings))
     except AuthConfigError as err:
         raise SystemExit(f"vsm-{definition.name}: {err}") from None
     setup_telemetry(f"vsm-{definition.name}", settings.otlp_endpoint)

@@ -12,9 +12,9 @@ provider's JWKS endpoint (``VSM_JWKS_URL``); tokens must be RS256, from ``VSM_JW
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -27,6 +27,7 @@ import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .guard import send_json
+from .settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +70,8 @@ class AuthSettings:
     leeway_seconds: int = 30
 
     @classmethod
-    def from_env(cls, profile: str, env: Mapping[str, str] = os.environ) -> AuthSettings:
-        path = env.get("VSM_JWKS_PATH") or None
-        url = env.get("VSM_JWKS_URL") or None
+    def from_settings(cls, settings: ServiceSettings) -> AuthSettings:
+        path, url = settings.jwks_path or None, settings.jwks_url or None
         if path and url:
             raise AuthConfigError("set VSM_JWKS_PATH or VSM_JWKS_URL, not both")
         if not path and not url:
@@ -79,15 +79,13 @@ class AuthSettings:
                 "authentication is not configured: set VSM_JWKS_URL (production: the identity provider's JWKS) "
                 "or VSM_JWKS_PATH (development: make run sets it); subgraphs never run without it"
             )
-        issuer = env.get("VSM_JWT_ISSUER") or None
-        if profile == "production" and not issuer:
+        issuer = settings.jwt_issuer or None
+        if settings.profile == "production" and not issuer:
             raise AuthConfigError(
                 "VSM_JWT_ISSUER is not set (the `iss` every token must carry; required in production)"
             )
-        leeway = env.get("VSM_JWT_CLOCK_TOLERANCE_SECONDS") or "30"
-        if not leeway.isdigit():
-            raise AuthConfigError(f"VSM_JWT_CLOCK_TOLERANCE_SECONDS must be a whole number >= 0, got {leeway!r}")
-        return cls(path, url, issuer or DEV_ISSUER, env.get("VSM_JWT_AUDIENCE") or DEFAULT_AUDIENCE, int(leeway))
+        audience = settings.jwt_audience or DEFAULT_AUDIENCE
+        return cls(path, url, issuer or DEV_ISSUER, audience, settings.jwt_clock_tolerance_seconds)
 
 
 class _FileKeys:
@@ -172,13 +170,19 @@ class TokenVerifier:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
-    def verify(self, token: str) -> Principal:
-        now = time.time()
+    def cached(self, token: str) -> Principal | None:
+        """The caller of a token verified before and not yet expired, else None."""
         with self._lock:
             hit = self._cache.get(token)
-            if hit is not None and hit[0] > now:
+            if hit is not None and hit[0] > time.time():
                 self._cache.move_to_end(token)
                 return hit[1]
+        return None
+
+    def verify(self, token: str) -> Principal:
+        hit = self.cached(token)
+        if hit is not None:
+            return hit
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in ALGORITHMS:
@@ -237,7 +241,11 @@ class BearerAuthMiddleware:
             try:
                 if token is None:
                     raise Unauthenticated("no bearer token")
-                principal = self._verifier.verify(token)
+                principal = self._verifier.cached(token)
+                if principal is None:
+                    # A first sight of a token: verifying may fetch the identity provider's keys, which
+                    # must not stall every other request on this event loop.
+                    principal = await asyncio.to_thread(self._verifier.verify, token)
             except Unauthenticated as err:
                 log.info("refused a request: %s", err)  # the reason, never the token
                 await _unauthenticated(send)

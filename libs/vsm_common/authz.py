@@ -33,6 +33,7 @@ from graphql import (
 )
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
+from strawberry.types.info import Info
 
 from .auth import Principal
 from .errors import Forbidden
@@ -186,10 +187,6 @@ class Authorization(SchemaExtension):
         yield
 
 
-def policy() -> AccessPolicy:
-    return _policy
-
-
 def acting_organization(principal: Principal, mutation: str) -> str | None:
     """For whom ``principal`` may run ``mutation``: None for any organisation, else one organisation code.
 
@@ -213,6 +210,11 @@ def acting_organization(principal: Principal, mutation: str) -> str | None:
             f"{mutation}: the token names no organisation (vsm_org)", field="vsm_org", rule="access.organization"
         )
     return principal.organization
+
+
+def acting_for(info: Info) -> str | None:
+    """:func:`acting_organization` for the mutation being resolved (its field name)."""
+    return acting_organization(info.context.principal, info.field_name)
 
 
 def require_own_organization(acting_for: str | None, code: str, field: str) -> None:

@@ -25,6 +25,12 @@ class ServiceSettings(BaseSettings):
     port: int | None = Field(default=None, alias="VSM_PORT")
     profile: Literal["development", "production"] = Field(default="development", alias="VSM_PROFILE")
     gateway_secret: str | None = Field(default=None, alias="VSM_GATEWAY_SECRET")
+    # Tokens (vsm_common.auth): keys from a JWKS file (development) or URL (production), one required.
+    jwks_path: str | None = Field(default=None, alias="VSM_JWKS_PATH")
+    jwks_url: str | None = Field(default=None, alias="VSM_JWKS_URL")
+    jwt_issuer: str | None = Field(default=None, alias="VSM_JWT_ISSUER")
+    jwt_audience: str | None = Field(default=None, alias="VSM_JWT_AUDIENCE")
+    jwt_clock_tolerance_seconds: int = Field(default=30, ge=0, alias="VSM_JWT_CLOCK_TOLERANCE_SECONDS")
     topic_prefix: str = Field(default="vsm", alias="VSM_TOPIC_PREFIX")
     db_pool_min: int = Field(default=2, alias="VSM_DB_POOL_MIN")
     db_pool_max: int = Field(default=10, alias="VSM_DB_POOL_MAX")

@@ -31,12 +31,13 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from vsm_common.auth import DEFAULT_AUDIENCE, DEV_ISSUER
+
 ROLES = ("planner", "committee", "employee", "manager", "hr-system", "budget-system", "reader", "ops")
 ORG_ROLES = ("committee", "manager")  # roles whose token names an organisation (vsm_org)
 MACHINE_ROLES = ("hr-system", "budget-system")  # client-credentials style: sub is the client id
 
-DEFAULT_ISSUER = "http://127.0.0.1:4000/dev-issuer"
-DEFAULT_AUDIENCE = "vsm"
+DEFAULT_ISSUER = DEV_ISSUER  # what the gateway and the subgraphs expect when VSM_JWT_ISSUER is unset
 DEFAULT_TTL_SECONDS = 8 * 3600
 ALGORITHM = "RS256"
 KEY_BITS = 2048

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types.arguments import StrawberryArgumentAnnotation
 
 from vsm_common import descriptions
-from vsm_common.authz import acting_organization
+from vsm_common.authz import acting_for
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, standard_extensions
@@ -192,7 +192,7 @@ class Mutation:
             status,
             analysis,
             parse_id(assessed_by_id, "assessedById") if assessed_by_id else None,
-            acting_for=acting_organization(info.context.principal, "assessGoal"),
+            acting_for=acting_for(info),
         )
         return Fulfilment.of(f)
 
@@ -209,7 +209,7 @@ class Mutation:
             input.title,
             parse_id(input.owner_id, "input.ownerId"),
             input.due_on,
-            acting_for=acting_organization(info.context.principal, "addAction"),
+            acting_for=acting_for(info),
         )
         return Action.from_domain(a)
 
@@ -220,10 +220,10 @@ class Mutation:
         id: Annotated[ID, _arg("The action.")],
         state: Annotated[ActionState, _arg("Its new state.")],
     ) -> Action:
-        acting_for = acting_organization(info.context.principal, "setActionState")
-        return Action.from_domain(
-            await service.set_action_state(info.context.runtime, parse_id(id, "id"), state, acting_for=acting_for)
+        action = await service.set_action_state(
+            info.context.runtime, parse_id(id, "id"), state, acting_for=acting_for(info)
         )
+        return Action.from_domain(action)
 
 
 schema = BatchedEntitiesSchema(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from vsm_common import descriptions
-from vsm_common.authz import acting_organization
+from vsm_common.authz import acting_for
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
@@ -280,7 +280,7 @@ class Mutation:
             info.context.runtime,
             parse_id(cycle_id, "cycleId"),
             parse_id(organization_id, "organizationId"),
-            acting_for=acting_organization(info.context.principal, "createOperationalPlan"),
+            acting_for=acting_for(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -293,7 +293,7 @@ class Mutation:
             info.context.runtime,
             parse_id(plan_id, "planId"),
             parse_ids(goal_ids, "goalIds"),
-            acting_for=acting_organization(info.context.principal, "addPlanGoals"),
+            acting_for=acting_for(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -308,7 +308,7 @@ class Mutation:
             info.context.runtime,
             parse_id(plan_id, "planId"),
             [rules.LineInput(ln.activity, ln.year, ln.amount) for ln in lines],
-            acting_for=acting_organization(info.context.principal, "setInternalBudget"),
+            acting_for=acting_for(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -319,7 +319,7 @@ class Mutation:
         p = await service.submit_plan(
             info.context.runtime,
             parse_id(id, "id"),
-            acting_for=acting_organization(info.context.principal, "submitPlan"),
+            acting_for=acting_for(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -339,7 +339,7 @@ class Mutation:
             info.context.runtime,
             parse_id(id, "id"),
             decision.to_domain(),
-            acting_for=acting_organization(info.context.principal, "adoptPlan"),
+            acting_for=acting_for(info),
         )
         return OperationalPlan.from_domain(p)
 
