@@ -10,11 +10,10 @@ a committee's own plans) is the services' business on top of this.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from threading import Lock
 from typing import Any
 
 from graphql import (
@@ -29,6 +28,7 @@ from graphql import (
     VisitorAction,
     get_named_type,
     is_leaf_type,
+    parse,
     visit,
 )
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
@@ -39,7 +39,6 @@ from .auth import Principal
 from .errors import Forbidden
 
 POLICY_PATH = Path(__file__).parent / "policy" / "access.json"
-ROOT_TYPES = ("Query", "Mutation")
 FEDERATION_FIELDS = frozenset({"_entities", "_service"})  # subgraph-only; the types inside are checked
 
 
@@ -147,30 +146,12 @@ def forbidden_errors(refused: dict[str, FieldNode], roles: frozenset[str]) -> li
 
 
 _policy = AccessPolicy.load()
-_decisions: OrderedDict[tuple[GraphQLSchema, str, frozenset[str]], dict[str, FieldNode]] = OrderedDict()
-_decisions_lock = Lock()
-_DECISIONS_MAX = 512
 
 
-def _refusals(
-    schema: GraphQLSchema, query: str | None, document: DocumentNode, roles: frozenset[str]
-) -> dict[str, FieldNode]:
-    # The same query text parses to the same document, so the decision is remembered per text and
-    # role set: clients repeat a handful of operations, and the walk would otherwise run per request.
-    if query is None:
-        return refused_fields(schema, document, _policy, roles)
-    key = (schema, query, roles)  # one process may hold several schemas (the bench's profiler does)
-    with _decisions_lock:
-        hit = _decisions.get(key)
-        if hit is not None:
-            _decisions.move_to_end(key)
-            return hit
-    refused = refused_fields(schema, document, _policy, roles)
-    with _decisions_lock:
-        _decisions[key] = refused
-        if len(_decisions) > _DECISIONS_MAX:
-            _decisions.popitem(last=False)
-    return refused
+@lru_cache(maxsize=512)
+def _refusals_of_text(schema: GraphQLSchema, query: str, roles: frozenset[str]) -> dict[str, FieldNode]:
+    # Clients repeat a handful of operations: the walk runs once per schema, text and role set.
+    return refused_fields(schema, parse(query), _policy, roles)
 
 
 class Authorization(SchemaExtension):
@@ -181,7 +162,12 @@ class Authorization(SchemaExtension):
         principal: Principal | None = getattr(ec.context, "principal", None)
         roles = principal.roles if principal is not None else frozenset()
         if ec.graphql_document is not None:
-            refused = _refusals(ec.schema._schema, ec.query, ec.graphql_document, roles)
+            schema = ec.schema._schema
+            refused = (
+                _refusals_of_text(schema, ec.query, roles)
+                if ec.query is not None
+                else refused_fields(schema, ec.graphql_document, _policy, roles)
+            )
             if refused:
                 ec.result = GraphQLExecutionResult(data=None, errors=forbidden_errors(refused, roles))
         yield

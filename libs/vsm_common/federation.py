@@ -58,15 +58,18 @@ class Schema(FederationSchema):
         return prefetched()
 
 
-def _fields(selection_set: SelectionSetNode | None, type_name: str, fragments: dict[str, Any]) -> Iterator[FieldNode]:
+def _fields(
+    selection_set: SelectionSetNode | None, type_name: str | None, fragments: dict[str, Any]
+) -> Iterator[FieldNode]:
+    """The fields of a selection set, through fragments on ``type_name`` (on any type when None)."""
     for selection in selection_set.selections if selection_set else ():
         if isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition
-            if condition is None or condition.name.value == type_name:
+            if type_name is None or condition is None or condition.name.value == type_name:
                 yield from _fields(selection.selection_set, type_name, fragments)
         elif isinstance(selection, FragmentSpreadNode):
             fragment = fragments.get(selection.name.value)
-            if fragment is not None and fragment.type_condition.name.value == type_name:
+            if fragment is not None and (type_name is None or fragment.type_condition.name.value == type_name):
                 yield from _fields(fragment.selection_set, type_name, fragments)
         elif isinstance(selection, FieldNode):
             yield selection
@@ -109,18 +112,6 @@ def _arguments(field_def: GraphQLField, node: FieldNode, variables: dict[str, An
     return values
 
 
-def _any_fields(selection_set: SelectionSetNode | None, fragments: dict[str, Any]) -> Iterator[FieldNode]:
-    for selection in selection_set.selections if selection_set else ():
-        if isinstance(selection, InlineFragmentNode):
-            yield from _any_fields(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments.get(selection.name.value)
-            if fragment is not None:
-                yield from _any_fields(fragment.selection_set, fragments)
-        elif isinstance(selection, FieldNode):
-            yield selection
-
-
 def is_selected(info: Info, path: tuple[str, ...], field_name: str) -> bool:
     """Does the current field select ``field_name`` at ``path`` below it (e.g. ``("edges", "node")``)?
 
@@ -129,5 +120,5 @@ def is_selected(info: Info, path: tuple[str, ...], field_name: str) -> bool:
     raw = info._raw_info
     nodes = list(raw.field_nodes)
     for name in path:
-        nodes = [f for n in nodes for f in _any_fields(n.selection_set, raw.fragments) if f.name.value == name]
-    return any(f.name.value == field_name for n in nodes for f in _any_fields(n.selection_set, raw.fragments))
+        nodes = [f for n in nodes for f in _fields(n.selection_set, None, raw.fragments) if f.name.value == name]
+    return any(f.name.value == field_name for n in nodes for f in _fields(n.selection_set, None, raw.fragments))
