@@ -1,4 +1,4 @@
-"""Idempotent Kafka consumer: inbox-deduplicated effects, manual commits, dead letters."""
+"""Idempotent Kafka consumer: inbox-deduplicated effects, manual commits, retries, dead letters."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from opentelemetry import trace
 
-from .events import CloudEvent, MalformedEvent
+from .events import CloudEvent
+from .failures import Failure, RetryPolicy, classify
 from .settings import dead_letter_topic
 from .tracing import context_from_kafka_headers
 
@@ -21,28 +23,60 @@ tracer = trace.get_tracer("vsm.consumer")
 Handler = Callable[[asyncpg.Connection, CloudEvent], Awaitable[None]]
 """Applies one event's effect using the given connection, inside the inbox transaction."""
 
-# Errors that say the database is unreachable right now: retry the same record
-# rather than dead-lettering an event that is fine.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.SerializationError,
-)
+
+class Inbox:
+    """Applies events once per consumer group: the inbox row and the effect commit together.
+
+    Used by the Kafka loop below and by ``dlq replay``, so a replayed dead letter goes through
+    exactly the same deduplication as a live record.
+    """
+
+    def __init__(self, name: str, pool: asyncpg.Pool, handlers: Mapping[str, Handler]) -> None:
+        self.name = name
+        self._pool = pool
+        self._handlers = dict(handlers)
+
+    def handles(self, event_type: str) -> bool:
+        return event_type in self._handlers
+
+    async def apply(self, event: CloudEvent) -> bool:
+        """Apply ``event`` unless this group already has; return whether it was new.
+
+        Raises what the handler raised, with nothing of the effect or the inbox row stored.
+        """
+        handler = self._handlers[event.type]
+        async with self._pool.acquire() as conn, conn.transaction():
+            fresh = await conn.fetchval(
+                """INSERT INTO inbox (consumer, source, id, type) VALUES ($1, $2, $3, $4)
+                   ON CONFLICT DO NOTHING RETURNING true""",
+                self.name,
+                event.source,
+                event.id,
+                event.type,
+            )
+            if fresh:
+                await handler(conn, event)
+        return bool(fresh)
+
+    async def applied(self, source: str, event_id: str) -> bool:
+        async with self._pool.acquire() as conn:
+            found = await conn.fetchval(
+                "SELECT true FROM inbox WHERE consumer = $1 AND source = $2 AND id = $3", self.name, source, event_id
+            )
+        return bool(found)
 
 
 class InboxConsumer:
     """Consumes CloudEvents and applies each at most once, whatever Kafka redelivers.
 
-    For each record: open a transaction, insert the event's (source, id) into the
-    inbox, and apply the handler only if the insert was new; commit. After a
-    partition's batch, commit the Kafka offset. A crash between the two commits
-    redelivers records, and the inbox turns each redelivery into a no-op. Records that cannot be processed
-    go to ``<topic>.dlq`` with the reason in headers, so a partition never blocks.
-    Event types without a handler are acknowledged and ignored (forward compatible).
+    For each record, in partition order: apply it through the :class:`Inbox` (one transaction
+    for the inbox row and the effect). A transient failure (database or broker away, a row the
+    event needs not there yet, a deadlock) is retried in place with a bounded backoff, so the
+    partition waits and order is kept; a permanent one (the event cannot be read, or a rule
+    refuses it) goes to ``<topic>.dlq`` with the reason in headers and the partition moves on.
+    After a partition's batch, the Kafka offset is committed; a crash or a failed commit between
+    the two redelivers records, and the inbox turns each redelivery into a no-op. Event types
+    without a handler are acknowledged and ignored (forward compatible).
     """
 
     def __init__(
@@ -54,55 +88,82 @@ class InboxConsumer:
         dlq_producer: AIOKafkaProducer,
         handlers: Mapping[str, Handler],
         fault_exit_after_store: bool = False,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.name = name
-        self._pool = pool
+        self.inbox = Inbox(name, pool, handlers)
         self._consumer = consumer
         self._dlq = dlq_producer
-        self._handlers = dict(handlers)
         self._fault_exit_after_store = fault_exit_after_store
+        self._retry = retry or RetryPolicy()
         self.applied_total = 0
         self.duplicates_total = 0
         self.dead_lettered_total = 0
+        self.retries_total = 0
 
     async def run(self) -> None:
         await self._consumer.start()
         try:
             while True:
-                batches = await self._consumer.getmany(timeout_ms=1000)
+                try:
+                    batches = await self._consumer.getmany(timeout_ms=1000)
+                except KafkaError as exc:
+                    log.warning("consumer %s: fetch failed (%s); retrying", self.name, type(exc).__name__)
+                    await asyncio.sleep(self._retry.max_delay_s)
+                    continue
                 for tp, records in batches.items():
                     for record in records:
                         await self._process_with_retry(record)
                         if self._fault_exit_after_store:
                             log.error("fault injection: exiting after store, before offset commit")
                             os._exit(70)
-                    # One commit per partition batch: a crash before it redelivers the batch, and the
-                    # inbox turns every redelivered record that was already applied into a no-op.
-                    await self._consumer.commit({TopicPartition(tp.topic, tp.partition): records[-1].offset + 1})
+                    await self._commit(TopicPartition(tp.topic, tp.partition), records[-1].offset + 1)
         finally:
             await self._consumer.stop()
 
-    async def _process_with_retry(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        delay = 0.2
-        while True:
-            try:
-                await self.process(record)
-                return
-            except TRANSIENT_ERRORS as exc:
-                log.warning("consumer %s: transient %s; retrying in %.1fs", self.name, type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+    async def _commit(self, tp: TopicPartition, offset: int) -> None:
+        # A failed commit (broker away, group rebalancing) only means these records come again,
+        # and the inbox makes that harmless; the next batch's commit covers them.
+        try:
+            await self._consumer.commit({tp: offset})
+        except KafkaError as exc:
+            log.warning("consumer %s: offset commit failed (%s); records may be redelivered", self.name, exc)
 
-    async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _process_with_retry(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        attempt = 0
+        while True:
+            failure = await self.process(record)
+            if failure is None:
+                return
+            attempt += 1
+            if self._retry.gives_up(failure, attempt):
+                reason = "retries_exhausted" if failure.transient else failure.reason
+                if await self._dead_letter_or_retry(record, reason, failure):
+                    return
+                continue
+            delay = self._retry.delay(attempt)
+            self.retries_total += 1
+            log.warning(
+                "consumer %s: offset %s of %s: transient %s (%s, attempt %d); retrying in %.1fs",
+                self.name,
+                record.offset,
+                record.topic,
+                failure.reason,
+                failure.kind,
+                attempt,
+                delay,
+            )
+            await asyncio.sleep(delay)
+
+    async def process(self, record: ConsumerRecord[bytes, bytes]) -> Failure | None:
+        """Apply one record; return the failure, or None when it is applied, a duplicate or ignored."""
         parent = context_from_kafka_headers(record.headers)
         try:
             event = CloudEvent.from_json(record.value)
-        except MalformedEvent as exc:
-            await self._dead_letter(record, "malformed", str(exc))
-            return
-        handler = self._handlers.get(event.type)
-        if handler is None:
-            return
+        except Exception as exc:  # noqa: BLE001 - an unreadable record is a failure to report, not to raise
+            return classify(exc)
+        if not self.inbox.handles(event.type):
+            return None
         with tracer.start_as_current_span(
             f"process {event.type}",
             context=parent,
@@ -117,42 +178,47 @@ class InboxConsumer:
             },
         ) as span:
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
-                    fresh = await conn.fetchval(
-                        """INSERT INTO inbox (consumer, source, id, type) VALUES ($1, $2, $3, $4)
-                           ON CONFLICT DO NOTHING RETURNING true""",
-                        self.name,
-                        event.source,
-                        event.id,
-                        event.type,
-                    )
-                    if fresh:
-                        await handler(conn, event)
-            except TRANSIENT_ERRORS:
-                raise
-            except Exception as exc:
+                fresh = await self.inbox.apply(event)
+            except Exception as exc:  # noqa: BLE001 - classified: retried or dead-lettered by the caller
+                failure = classify(exc)
+                span.set_attribute("vsm.consumer.failure", failure.reason)
+                if failure.transient:
+                    return failure
                 span.record_exception(exc)
-                log.exception("consumer %s: event %s (%s) failed", self.name, event.id, event.type)
-                await self._dead_letter(record, "handler_failed", f"{type(exc).__name__}: {exc}")
-                return
+                log.error(
+                    "consumer %s: event %s (%s) cannot be applied: %s", self.name, event.id, event.type, failure.detail
+                )
+                return failure
             span.set_attribute("vsm.inbox.duplicate", not fresh)
             if fresh:
                 self.applied_total += 1
             else:
                 self.duplicates_total += 1
+            return None
 
-    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str, detail: str) -> None:
+    async def _dead_letter_or_retry(self, record: ConsumerRecord[bytes, bytes], reason: str, failure: Failure) -> bool:
+        """Park the record on the dead-letter topic; False when the broker could not take it."""
         headers = list(record.headers or ())
         headers += [
             ("dlq-reason", reason.encode()),
-            ("dlq-detail", detail[:1000].encode()),
+            ("dlq-failure", failure.reason.encode()),
+            ("dlq-detail", failure.detail[:1000].encode()),
             ("dlq-consumer", self.name.encode()),
             ("dlq-original-topic", record.topic.encode()),
             ("dlq-original-partition", str(record.partition).encode()),
             ("dlq-original-offset", str(record.offset).encode()),
         ]
-        await self._dlq.send_and_wait(
-            dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
-        )
+        if failure.rule:
+            headers.append(("dlq-rule", failure.rule.encode()))
+        try:
+            await self._dlq.send_and_wait(
+                dead_letter_topic(record.topic), value=record.value, key=record.key, headers=headers
+            )
+        except KafkaError as exc:
+            # The offset must not move past a record that is neither applied nor parked.
+            log.warning("consumer %s: dead-lettering failed (%s); retrying", self.name, type(exc).__name__)
+            await asyncio.sleep(self._retry.max_delay_s)
+            return False
         self.dead_lettered_total += 1
         log.warning("consumer %s: dead-lettered offset %s of %s: %s", self.name, record.offset, record.topic, reason)
+        return True
