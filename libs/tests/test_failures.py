@@ -12,7 +12,8 @@ from vsm_common.failures import FailureKind, NotYetApplicable, RetryPolicy, clas
 
 def test_infrastructure_away_is_retried_without_limit() -> None:
     policy = RetryPolicy()
-    for exc in (ConnectionRefusedError(), asyncpg.CannotConnectNowError("starting up"), KafkaConnectionError(), TimeoutError()):
+    away = (ConnectionRefusedError(), asyncpg.CannotConnectNowError("starting up"), KafkaConnectionError(), TimeoutError())
+    for exc in away:
         failure = classify(exc)
         assert failure.kind is FailureKind.UNAVAILABLE, exc
         assert not policy.gives_up(failure, 10_000)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from .definition import ServiceDefinition
 from .migrations import COMMON_MIGRATIONS, apply_migrations
@@ -16,8 +17,12 @@ from .settings import ServiceSettings
 
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"vsm_{definition.name}")
-    parser.add_argument("command", choices=["serve", "migrate", "seed", "sdl", *definition.commands])
+    parser.add_argument("command", choices=["serve", "migrate", "seed", "sdl", "dlq", *definition.commands])
+    parser.add_argument("action", nargs="?", choices=["list", "replay"], help="dlq: list or replay dead letters")
+    parser.add_argument("--only", help="dlq replay: just this dead letter (topic:partition:offset or event id)")
     args = parser.parse_args(argv)
+    if (args.command == "dlq") != (args.action is not None):
+        parser.error("'list' and 'replay' go with the dlq command, which needs one of them")
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {definition.name} %(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
     settings = ServiceSettings()
@@ -32,6 +37,13 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     elif args.command == "seed":
         if definition.seed is not None:
             asyncio.run(_run_once(definition, settings, definition.seed))
+    elif args.command == "dlq":
+        from . import dead_letters
+
+        if args.action == "list":
+            asyncio.run(_run_once(definition, settings, dead_letters.list_command))
+        else:
+            asyncio.run(_run_once(definition, settings, partial(dead_letters.replay_command, only=args.only)))
     elif args.command in definition.commands:
         asyncio.run(_run_once(definition, settings, definition.commands[args.command]))
     else:

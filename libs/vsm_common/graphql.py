@@ -13,6 +13,7 @@ from opentelemetry import trace
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types.enum import has_enum_definition
 
+from .db import database_unavailable
 from .errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,12 @@ tracer = trace.get_tracer("vsm.graphql")
 
 
 INVALID_INPUT = {"code": "BAD_USER_INPUT", "rule": "input.invalid"}
+# The database is stopped, restarting, unreachable or too slow (vsm_common.db's bounded waits).
+UNAVAILABLE = {"code": "SERVICE_UNAVAILABLE", "rule": "service.database_unavailable"}
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "The service cannot reach its database right now; try again shortly. "
+    "A mutation that got this answer may or may not have been carried out."
+)
 
 
 def _innermost(error: GraphQLError) -> BaseException | None:
@@ -60,6 +67,14 @@ class DomainErrors(SchemaExtension):
                         nodes=error.nodes,
                         path=error.path,
                         extensions=original.extensions(),
+                    )
+                )
+            elif database_unavailable(original):
+                # An outage, not a bug: a clear, retryable answer and one log line, no traceback.
+                log.warning("database unavailable at %s: %s: %s", error.path, type(original).__name__, original)
+                shaped.append(
+                    GraphQLError(
+                        DATABASE_UNAVAILABLE_MESSAGE, nodes=error.nodes, path=error.path, extensions=dict(UNAVAILABLE)
                     )
                 )
             else:

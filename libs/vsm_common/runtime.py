@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import Coroutine
+import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import KafkaError
 
 from .consumer import InboxConsumer
 from .db import create_pool
@@ -21,6 +23,11 @@ from .settings import ServiceSettings, topic_name
 from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+# Restart backoff of a crashed background loop (see Runtime._supervise).
+SUPERVISE_FIRST_DELAY_S = 0.5
+SUPERVISE_MAX_DELAY_S = 30.0
+SUPERVISE_HEALTHY_S = 60.0
 
 
 class Runtime:
@@ -33,6 +40,8 @@ class Runtime:
         self.relay: OutboxRelay | None = None
         self.consumers: list[InboxConsumer] = []
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._loop_state: dict[str, str] = {}
+        self.restarts: dict[str, int] = {}  # how often each background loop was restarted
         self._producer_ready = asyncio.Event()
 
     @property
@@ -53,9 +62,11 @@ class Runtime:
 
     async def start_messaging(self) -> None:
         """Start relay and consumers in the background; Kafka being down delays them, not the API."""
-        self._tasks["relay"] = asyncio.create_task(self._supervise("relay", self._run_relay()))
+        self._tasks["relay"] = asyncio.create_task(self._supervise("relay", self._run_relay))
         for spec in self.definition.consumers:
-            self._tasks[spec.group] = asyncio.create_task(self._supervise(spec.group, self._run_consumer(spec)))
+            self._tasks[spec.group] = asyncio.create_task(
+                self._supervise(spec.group, functools.partial(self._run_consumer, spec))
+            )
 
     async def _start_producer(self) -> AIOKafkaProducer:
         delay = 0.5
@@ -64,9 +75,10 @@ class Runtime:
             try:
                 await producer.start()
                 return producer
-            except KafkaConnectionError:
+            except KafkaError as exc:
                 await producer.stop()
-                log.warning("kafka not reachable at %s; retrying", self.settings.kafka_bootstrap_servers)
+                servers = self.settings.kafka_bootstrap_servers
+                log.warning("kafka not reachable at %s (%s); retrying", servers, type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
 
@@ -74,7 +86,8 @@ class Runtime:
         if self.producer is None:
             self.producer = await self._start_producer()
             self._producer_ready.set()
-        self.relay = OutboxRelay(self.pool, self.producer, self.definition.name)
+        if self.relay is None:
+            self.relay = OutboxRelay(self.pool, self.producer, self.definition.name)
         await self.relay.run()
 
     async def _run_consumer(self, spec: Any) -> None:
@@ -89,18 +102,37 @@ class Runtime:
             handlers=spec.handlers,
             fault_exit_after_store=self.settings.fault_exit_after_store,
         )
-        self.consumers.append(consumer)
+        # A restarted loop replaces its predecessor (same group), it does not add to the list.
+        self.consumers = [c for c in self.consumers if c.name != spec.group] + [consumer]
         await consumer.run()
 
-    async def _supervise(self, name: str, work: Coroutine[Any, Any, None]) -> None:
-        """Keep a background loop alive: log and restart after an unexpected crash."""
-        try:
-            await work
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("background task %s crashed; the service is not ready", name)
-            raise
+    async def _supervise(self, name: str, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run the background loop ``start()`` for the life of the process, restarting it when it ends.
+
+        A loop that crashes (or returns, which none should) is logged with its traceback and
+        started again, after a backoff that doubles from ``SUPERVISE_FIRST_DELAY_S`` up to
+        ``SUPERVISE_MAX_DELAY_S`` and starts over once a run has lasted ``SUPERVISE_HEALTHY_S``.
+        While it waits to be restarted, readiness reports the loop as ``restarting``. Only
+        cancellation (shutdown) ends the supervision.
+        """
+        crashes = 0
+        while True:
+            self._loop_state[name] = "ok"
+            started = time.monotonic()
+            try:
+                await start()
+                log.error("background task %s returned; restarting it", name)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background task %s crashed; restarting it", name)
+            if time.monotonic() - started >= SUPERVISE_HEALTHY_S:
+                crashes = 0
+            crashes += 1
+            self.restarts[name] = self.restarts.get(name, 0) + 1
+            delay = min(SUPERVISE_FIRST_DELAY_S * 2 ** min(crashes - 1, 10), SUPERVISE_MAX_DELAY_S)
+            self._loop_state[name] = "restarting"
+            await asyncio.sleep(delay)
 
     async def readiness(self) -> dict[str, str]:
         checks: dict[str, str] = {}
@@ -112,7 +144,7 @@ class Runtime:
             checks["database"] = f"error: {type(exc).__name__}"
         checks["kafka"] = "ok" if self.producer is not None else "connecting"
         for name, task in self._tasks.items():
-            checks[name] = "ok" if not task.done() else "stopped"
+            checks[name] = "stopped" if task.done() else self._loop_state.get(name, "ok")
         return checks
 
     async def close(self) -> None:

@@ -1,5 +1,6 @@
-"""A single-node Apache Kafka 4.x broker (KRaft, combined broker+controller) for development
-and tests, run from the Maven-resolved jars in a libs directory (see deploy/kafka/pom.xml)."""
+"""Apache Kafka 4.x (KRaft) for development and tests, run from the Maven-resolved jars in a libs
+directory (see deploy/kafka/pom.xml): a single combined broker+controller (:class:`KafkaBroker`),
+or a cluster of several on loopback whose controllers form one quorum (:class:`KafkaCluster`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +30,7 @@ from aiokafka.errors import TopicAlreadyExistsError, for_code
 from vsm_dev.procutil import (
     OwnerFile,
     StartupError,
+    free_port,
     log_tail,
     open_log,
     require_free_ports,
@@ -53,6 +56,10 @@ _JVM_OPTS = (
     "-XX:+ExitOnOutOfMemoryError",
     "-Djava.awt.headless=true",
 )
+
+# The nodes of a cluster stopping together shut down quickly; a node that lost its quorum
+# would wait for a controller that is gone.
+_CLUSTER_STOP_STEPS = ((signal.SIGTERM, 20.0), (signal.SIGKILL, 10.0))
 
 _TOPIC_TIMEOUT = 30.0
 
@@ -115,6 +122,10 @@ class KafkaBroker:
     Layout under data_dir: server.properties and log4j2.xml (rewritten on every start, so
     changes here apply to existing data), cluster.id, data/ (topic partitions and the KRaft
     metadata log).  Topics are not auto-created: use ensure_topics().
+
+    Alone (``voters`` None) it is its own single-voter quorum.  As node ``node_id`` of a
+    :class:`KafkaCluster` it is one voter of ``voters`` (node id -> controller port), shares the
+    cluster's ``cluster_id``, and internal topics get ``replication_factor`` replicas.
     """
 
     def __init__(
@@ -126,7 +137,19 @@ class KafkaBroker:
         log_path: Path | None = None,
         *,
         class_data_sharing: bool = True,
+        node_id: int = 1,
+        voters: Mapping[int, int] | None = None,
+        cluster_id: str | None = None,
+        replication_factor: int = 1,
+        min_insync_replicas: int = 1,
     ) -> None:
+        if voters is not None and voters.get(node_id) != controller_port:
+            raise ValueError(f"node {node_id} with controller port {controller_port} is not among voters {voters}")
+        self.node_id = node_id
+        self.voters = dict(voters) if voters is not None else None
+        self.cluster_id = cluster_id
+        self.replication_factor = replication_factor
+        self.min_insync_replicas = min_insync_replicas
         self.data_dir = Path(data_dir).absolute()
         self.libs_dir = Path(libs_dir).absolute()
         self.port = port
@@ -152,9 +175,17 @@ class KafkaBroker:
         return self.data_dir / "data"
 
     def start(self, timeout: float = 120) -> str:
+        """Start the broker and wait until it serves requests; returns its bootstrap address."""
+        deadline = time.monotonic() + timeout
+        self.launch()
+        self.wait_ready(deadline)
+        return self.bootstrap
+
+    def launch(self) -> None:
+        """Format the storage if needed and start the JVM, without waiting for it to be ready
+        (the nodes of a cluster become ready only together, once their quorum has a leader)."""
         if self._proc is not None and self._proc.poll() is None:
             raise RuntimeError(f"kafka on {self.data_dir} already started by this handle")
-        deadline = time.monotonic() + timeout
         java = _find_java()
         self._check_libs()
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -188,19 +219,22 @@ class KafkaBroker:
             if log_fd >= 0:
                 os.close(log_fd)
         self._owner.write(self._proc.pid)
+
+    def wait_ready(self, deadline: float) -> None:
+        """Wait until the launched broker serves requests; stops it when it does not in time."""
         try:
             self._wait_ready(deadline)
         except BaseException:
             self.stop()
             raise
-        _log.info("kafka ready on %s (pid %d)", self.bootstrap, self._proc.pid)
-        return self.bootstrap
+        assert self._proc is not None
+        _log.info("kafka node %d ready on %s (pid %d)", self.node_id, self.bootstrap, self._proc.pid)
 
-    def stop(self) -> None:
+    def stop(self, steps: Sequence[tuple[signal.Signals, float]] = _STOP_STEPS) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        code = stop_process(proc, _STOP_STEPS, "kafka")
+        code = stop_process(proc, steps, "kafka")
         self._owner.clear()
         pending, self._cds_dump = self._cds_dump, None
         if pending is not None and self._cds is not None:
@@ -208,6 +242,11 @@ class KafkaBroker:
             # archive of a JVM that exited by itself (143: exit after SIGTERM's shutdown hooks).
             self._cds.adopt(pending, keep=code in (0, 143))
         _log.info("kafka on %s stopped (exit %s)", self.bootstrap, code)
+
+    def kill(self) -> None:
+        """SIGKILL the broker, as a crash would (fault-injection tests); ``start()`` brings it back
+        on the same ports and data, recovering its logs."""
+        self.stop(((signal.SIGKILL, 30.0),))
 
     def __enter__(self) -> KafkaBroker:
         self.start()
@@ -250,10 +289,16 @@ class KafkaBroker:
         ]
 
     def _properties(self) -> dict[str, str]:
+        rf, min_isr = str(self.replication_factor), str(self.min_insync_replicas)
+        if self.voters is None:
+            quorum = {"controller.quorum.bootstrap.servers": f"{HOST}:{self.controller_port}"}
+        else:
+            # A static quorum: every node knows all voters from its configuration.
+            quorum = {"controller.quorum.voters": ",".join(f"{n}@{HOST}:{p}" for n, p in sorted(self.voters.items()))}
         return {
             "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.bootstrap.servers": f"{HOST}:{self.controller_port}",
+            "node.id": str(self.node_id),
+            **quorum,
             "listeners": f"PLAINTEXT://{HOST}:{self.port},CONTROLLER://{HOST}:{self.controller_port}",
             "advertised.listeners": f"PLAINTEXT://{HOST}:{self.port}",
             "controller.listener.names": "CONTROLLER",
@@ -261,15 +306,15 @@ class KafkaBroker:
             "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
             "log.dirs": str(self.log_dir),
             "num.partitions": "1",
-            "default.replication.factor": "1",
-            "min.insync.replicas": "1",
+            "default.replication.factor": rf,
+            "min.insync.replicas": min_isr,
             # Without these a single node cannot create its internal topics and consumer
             # groups fail with "group coordinator is not available".
-            "offsets.topic.replication.factor": "1",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
-            "share.coordinator.state.topic.replication.factor": "1",
-            "share.coordinator.state.topic.min.isr": "1",
+            "offsets.topic.replication.factor": rf,
+            "transaction.state.log.replication.factor": rf,
+            "transaction.state.log.min.isr": min_isr,
+            "share.coordinator.state.topic.replication.factor": rf,
+            "share.coordinator.state.topic.min.isr": min_isr,
             # The default 50 partitions each make the first consumer group (or transaction)
             # wait for 50 leader elections and 50 log directories.
             "offsets.topic.num.partitions": "4",
@@ -294,7 +339,9 @@ class KafkaBroker:
         # half-way must not make the next one fail with "already formatted".
         shutil.rmtree(self.log_dir, ignore_errors=True)
         cluster_file = self.data_dir / "cluster.id"
-        if not cluster_file.exists():
+        if self.cluster_id is not None:
+            cluster_file.write_text(self.cluster_id + "\n")
+        elif not cluster_file.exists():
             cluster_file.write_text(_kafka_uuid() + "\n")
         cluster_id = cluster_file.read_text().strip()
         _log.info("formatting kafka storage in %s (cluster %s)", self.log_dir, cluster_id)
@@ -311,7 +358,8 @@ class KafkaBroker:
                     cluster_id,
                     "-c",
                     str(self._properties_path),
-                    "--standalone",
+                    # One node is its own quorum; a cluster's voters are in the configuration.
+                    *(["--standalone"] if self.voters is None else []),
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=log_fd,
@@ -339,9 +387,123 @@ class KafkaBroker:
             if time.monotonic() > deadline:
                 raise self._fail("kafka did not become ready in time")
             # Probe the port first: aiokafka logs an error for every refused connection.
-            if tcp_accepts(HOST, self.port) and _run_async(lambda: _broker_listed(self.bootstrap)):
+            if tcp_accepts(HOST, self.port) and _run_async(lambda: _broker_listed(self.bootstrap, self.node_id)):
                 return
             time.sleep(0.25)
+
+
+class KafkaCluster:
+    """``nodes`` Kafka nodes on 127.0.0.1, each a combined broker+controller; their controllers
+    form one KRaft quorum (static voters), so the cluster keeps working with one node down.
+
+    Internal topics get ``nodes`` replicas and ``min_insync_replicas``; give your topics the same
+    (:meth:`topic`).  Each node lives in ``data_dir/node<id>`` and logs to ``log_dir/kafka-<id>.log``.
+    Meant for fault tests on one machine: the nodes share the JVM settings of :class:`KafkaBroker`
+    (heap 256-512 MB each) and stop in parallel.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        libs_dir: Path,
+        nodes: int = 3,
+        *,
+        ports: Sequence[tuple[int, int]] | None = None,
+        log_dir: Path | None = None,
+        min_insync_replicas: int = 2,
+    ) -> None:
+        if nodes < 1:
+            raise ValueError("a cluster needs at least one node")
+        if min_insync_replicas > nodes:
+            raise ValueError(f"min.insync.replicas={min_insync_replicas} > {nodes} nodes")
+        self.data_dir = Path(data_dir).absolute()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        pairs = list(ports) if ports is not None else [(free_port(HOST), free_port(HOST)) for _ in range(nodes)]
+        if len(pairs) != nodes:
+            raise ValueError(f"{nodes} nodes need {nodes} (port, controller port) pairs, got {len(pairs)}")
+        cluster_file = self.data_dir / "cluster.id"
+        if not cluster_file.exists():
+            cluster_file.write_text(_kafka_uuid() + "\n")
+        self.cluster_id = cluster_file.read_text().strip()
+        self.replication_factor = nodes
+        self.min_insync_replicas = min_insync_replicas
+        voters = {i + 1: controller for i, (_, controller) in enumerate(pairs)}
+        logs = Path(log_dir).absolute() if log_dir is not None else self.data_dir
+        self.nodes: dict[int, KafkaBroker] = {
+            node_id: KafkaBroker(
+                self.data_dir / f"node{node_id}",
+                libs_dir,
+                port,
+                controller,
+                log_path=logs / f"kafka-{node_id}.log",
+                node_id=node_id,
+                voters=voters,
+                cluster_id=self.cluster_id,
+                replication_factor=nodes,
+                min_insync_replicas=min_insync_replicas,
+            )
+            for node_id, (port, controller) in zip(voters, pairs, strict=True)
+        }
+
+    @property
+    def bootstrap(self) -> str:
+        """Every node, so a client can bootstrap while any one of them is down."""
+        return ",".join(node.bootstrap for node in self.nodes.values())
+
+    def topic(self, name: str, partitions: int = 1) -> TopicSpec:
+        """A topic replicated on every node with the cluster's ``min.insync.replicas``."""
+        return TopicSpec(
+            name,
+            partitions=partitions,
+            replication_factor=self.replication_factor,
+            config={"min.insync.replicas": str(self.min_insync_replicas)},
+        )
+
+    def start(self, timeout: float = 180) -> str:
+        """Start every node (formatting in parallel) and wait until all of them serve requests."""
+        deadline = time.monotonic() + timeout
+        try:
+            self._each(lambda node: node.launch(), self.nodes.values())
+            for node in self.nodes.values():
+                node.wait_ready(deadline)
+        except BaseException:
+            self.stop()
+            raise
+        return self.bootstrap
+
+    def start_node(self, node_id: int, timeout: float = 120) -> None:
+        """Start one node again (after :meth:`kill`) on its ports and data."""
+        self.nodes[node_id].start(timeout)
+
+    def kill(self, node_id: int) -> None:
+        """SIGKILL one node, as a crash would."""
+        self.nodes[node_id].kill()
+
+    def stop(self) -> None:
+        """Stop every node at once: one by one, the last nodes would wait for a quorum that is gone."""
+        self._each(lambda node: node.stop(_CLUSTER_STOP_STEPS), self.nodes.values())
+
+    def node_on_port(self, port: int) -> int:
+        return next(n for n, node in self.nodes.items() if node.port == port)
+
+    @staticmethod
+    def _each(action: Callable[[KafkaBroker], None], nodes: Iterable[KafkaBroker]) -> None:
+        nodes = list(nodes)
+        with ThreadPoolExecutor(max_workers=len(nodes), thread_name_prefix="vsm-kafka-node") as pool:
+            for future in [pool.submit(action, node) for node in nodes]:
+                future.result()
+
+    def __enter__(self) -> KafkaCluster:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
 
 
 class _ClassDataSharing:
@@ -424,11 +586,11 @@ def _run_async(factory: Callable[[], Awaitable[T]]) -> T:
     return result[0]
 
 
-async def _broker_listed(bootstrap: str) -> bool:
+async def _broker_listed(bootstrap: str, node_id: int) -> bool:
     client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
     try:
         await asyncio.wait_for(client.bootstrap(), timeout=5)
-        return bool(client.cluster.brokers())
+        return any(b.nodeId == node_id for b in client.cluster.brokers())
     except Exception:  # noqa: BLE001 - any failure just means "not ready yet"
         return False
     finally:

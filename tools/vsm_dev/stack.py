@@ -59,6 +59,10 @@ class StackConfig:
     profile: str = "development"
     topic_prefix: str = "vsm"
     kafka_libs: Path = ROOT / ".cache" / "kafka-libs"
+    # Replicas of the services' topics and their min.insync.replicas: 1 for the local broker,
+    # e.g. 3 and 2 for a cluster (kafka_bootstrap pointing at a vsm_dev.kafka.KafkaCluster).
+    kafka_replication_factor: int = 1
+    kafka_min_insync_replicas: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
@@ -169,16 +173,57 @@ class Stack:
 
     async def _prepare(self) -> None:
         assert self.database_url and self.kafka_bootstrap
+        rf, min_isr = self.config.kafka_replication_factor, self.config.kafka_min_insync_replicas
+
+        def spec(name: str, partitions: int) -> TopicSpec:
+            if rf == 1:
+                return TopicSpec(name, partitions)
+            return TopicSpec(name, partitions, rf, {"min.insync.replicas": str(min_isr)})
+
         topics: list[TopicSpec] = []
         for svc in SERVICES:
             name = topic_name(self.config.topic_prefix, svc)
-            topics.append(TopicSpec(name, partitions=3))
-            topics.append(TopicSpec(dead_letter_topic(name), partitions=1))
+            topics.append(spec(name, 3))
+            topics.append(spec(dead_letter_topic(name), 1))
         await ensure_topics(self.kafka_bootstrap, topics)
         for svc in SERVICES:
             await apply_migrations(
                 self.database_url, svc, [COMMON_MIGRATIONS, ROOT / "services" / svc / f"vsm_{svc}" / "migrations"]
             )
+
+    # ------------------------------------------------------------ faults (tests)
+    @property
+    def kafka(self) -> KafkaBroker:
+        """The local broker this stack started (not an external KAFKA_BOOTSTRAP_SERVERS cluster)."""
+        if self._kafka is None:
+            raise StartupError("this stack uses an external Kafka cluster; it has no broker of its own")
+        return self._kafka
+
+    @property
+    def postgres(self) -> EmbeddedPostgres:
+        """The embedded PostgreSQL this stack started (not an external DATABASE_URL server)."""
+        if self._postgres is None:
+            raise StartupError("this stack uses an external PostgreSQL server; it has no embedded one")
+        return self._postgres
+
+    def kill_kafka(self) -> None:
+        """SIGKILL the stack's broker, as a crash would; the services are left running."""
+        self.kafka.kill()
+
+    def start_kafka(self, timeout: float = 120) -> None:
+        """Start the stack's broker again on the same ports and data (after :meth:`kill_kafka`)."""
+        if self.kafka.pid is None:
+            self.kafka.start(timeout)
+
+    def stop_postgres(self) -> None:
+        """Stop the embedded PostgreSQL (fast shutdown: sessions are terminated); services keep running."""
+        self.postgres.stop()
+
+    def start_postgres(self, timeout: float = 60) -> None:
+        """Start the embedded PostgreSQL again on the same port and data (after :meth:`stop_postgres`)."""
+        if self.postgres.pid is None:
+            dsn = self.postgres.start(timeout)
+            assert dsn == self.database_url, "PostgreSQL came back under another address"
 
     # ------------------------------------------------------------ identity
     def _auth_env(self) -> dict[str, str]:
