@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.kafka_offsets import lag
 from vsm_dev.stack import Stack
@@ -25,19 +26,19 @@ GOAL_CREATED = "vsm.goals.goal.created.v1"
 async def topic_event_ids(bootstrap: str, topic: str) -> Counter[str]:
     """How many copies of each CloudEvent id the topic holds, read from the beginning to its current end."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await consumer.start()
+    await admin.start()
     copies: Counter[str] = Counter()
     try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        if not partitions:
-            await consumer.client.force_metadata_update()
-            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        [described] = await admin.describe_topics([topic])
+        partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
         assert partitions, f"topic {topic} has no partitions"
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         async with asyncio.timeout(120):
-            while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+            while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
                 for records in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values():
                     for record in records:
                         if record.value:
@@ -47,6 +48,7 @@ async def topic_event_ids(bootstrap: str, topic: str) -> Counter[str]:
                                 copies["<unreadable>"] += 1
     finally:
         await consumer.stop()
+        await admin.close()
     return copies
 
 

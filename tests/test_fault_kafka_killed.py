@@ -43,24 +43,24 @@ async def test_kafka_killed_during_300_mutations_every_event_applied_once(stack:
     answered: dict[int, dict[str, object]] = {}
     down_at: list[int] = []  # how many mutations were answered when the outage began and ended
     timeline: dict[str, float] = {}
+    reached = {KILL_AFTER: asyncio.Event(), RESTART_AFTER: asyncio.Event()}
 
     async def worker() -> None:
         async with client(stack, "planner", timeout=60) as http:
             while todo:
                 i = todo.pop(0)
-                body = await gql(
-                    http, stack.config.gateway_url, CREATE, {"i": {"level": "OVERARCHING", "title": f"Kafkafel {run} {i}"}}
-                )
+                variables = {"i": {"level": "OVERARCHING", "title": f"Kafkafel {run} {i}"}}
+                body = await gql(http, stack.config.gateway_url, CREATE, variables)
                 answered[i] = body
+                if len(answered) in reached:
+                    reached[len(answered)].set()
 
     async def fault() -> None:
-        while len(answered) < KILL_AFTER:
-            await asyncio.sleep(0.01)
+        await reached[KILL_AFTER].wait()
         await asyncio.to_thread(stack.kill_kafka)
         timeline["killed"] = time.monotonic()
         down_at.append(len(answered))
-        while len(answered) < RESTART_AFTER:
-            await asyncio.sleep(0.01)
+        await reached[RESTART_AFTER].wait()
         down_at.append(len(answered))
         timeline["restarting"] = time.monotonic()
         await asyncio.to_thread(stack.start_kafka)

@@ -12,7 +12,7 @@ from vsm_common.failures import FailureKind, NotYetApplicable, RetryPolicy, clas
 
 def test_infrastructure_away_is_retried_without_limit() -> None:
     policy = RetryPolicy()
-    away = (ConnectionRefusedError(), asyncpg.CannotConnectNowError("starting up"), KafkaConnectionError(), TimeoutError())
+    away = (ConnectionRefusedError(), asyncpg.CannotConnectNowError("up"), KafkaConnectionError(), TimeoutError())
     for exc in away:
         failure = classify(exc)
         assert failure.kind is FailureKind.UNAVAILABLE, exc
