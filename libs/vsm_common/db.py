@@ -31,11 +31,32 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.AdminShutdownError,  # "terminating connection due to administrator command"
     asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
+    # "cannot switch to state N; another operation is in progress": the protocol of a connection
+    # the server terminated mid-operation; the connection is unusable, the statement was fine.
+    asyncpg.InternalClientError,
 )
 
 
 def database_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database is unreachable or going away, rather than refusing a statement."""
+    """Whether ``exc`` says the database is unreachable or going away, rather than refusing a statement.
+
+    The causes count too: when the server terminates a connection in the middle of an operation
+    asyncpg may raise an ``InternalClientError`` ("cannot switch to state ...") caused by the
+    ``AdminShutdownError`` that says what really happened.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _unavailable(current):
+            return True
+        if not isinstance(current, asyncpg.InternalClientError | asyncpg.InterfaceError):
+            return False  # a statement's own error stays one, whatever it was raised during
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unavailable(exc: BaseException) -> bool:
     if isinstance(exc, _UNAVAILABLE):
         return True
     # asyncpg raises a bare InterfaceError for a connection closed under it ("connection is

@@ -9,6 +9,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
+from .db import database_unavailable
 from .events import CloudEvent
 from .outbox import enqueue, enqueue_many
 
@@ -61,10 +62,22 @@ class UnitOfWork:
             if exc_type is None:
                 await self._tx.commit()
             else:
-                await self._tx.rollback()
+                try:
+                    await self._tx.rollback()
+                except Exception as rollback_failed:
+                    # The connection died with the transaction (e.g. a database restart): the
+                    # server rolled it back, and the caller must see the first error, not this one.
+                    if not database_unavailable(rollback_failed):
+                        raise
         finally:
-            await self._pool.release(self._conn)
-            self._conn = None
+            conn, self._conn = self._conn, None
+            try:
+                await self._pool.release(conn)
+            except Exception as release_failed:
+                # asyncpg terminated the connection already; what happened to the work (committed
+                # or not) is decided above, so a failed release must not change the answer.
+                if not database_unavailable(release_failed):
+                    raise
 
     async def emit(self, type_: str, subject: str, data: dict[str, Any]) -> CloudEvent:
         event = CloudEvent(type=type_, source=self._source, subject=subject, data=data)
