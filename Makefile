@@ -9,11 +9,12 @@ GATEWAY := services/gateway
 
 export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(CURDIR)/services/planning:$(CURDIR)/services/followup
 
-.PHONY: setup run test lint typecheck unit supergraph clean-data help token
+.PHONY: setup run test lint typecheck unit supergraph clean-data help token stress-test
 
 help:
 	@echo "make run    - start the whole stack with demo data (gateway on http://127.0.0.1:4000/graphql)"
 	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
+	@echo "make stress-test [RUNS=20] - every test, RUNS times, with both cores kept busy by CPU hogs"
 	@echo "make bench [SIZE=halmstad|goteborg] - generate a municipality and print the benchmark figures"
 	@echo "make -s token ROLE=<role> [SUB=<id>] [ORG=<code>] [TTL=<seconds>] - print a development JWT"
 
@@ -48,6 +49,14 @@ typecheck: $(VENV)/.installed
 
 test: setup lint typecheck
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The whole suite RUNS times (default 20) with one CPU hog per core beside it; prints how many runs
+# were green and which tests failed in which run. STRESS_ARGS go to pytest, e.g. STRESS_ARGS="tests/test_planning_saga.py".
+RUNS ?= 20
+STRESS_ARGS ?=
+
+stress-test: setup lint typecheck
+	$(PYTHON) -m vsm_dev.stress --runs $(RUNS) -- $(STRESS_ARGS)
 
 unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)

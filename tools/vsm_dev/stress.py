@@ -1,0 +1,106 @@
+"""`make stress-test`: the whole test suite, run again and again with every core kept busy.
+
+A test that passes only on an idle machine is a bug in the code or in the test. This runs
+``pytest`` ``--runs`` times in a row (each run starts its own stack, as ``make test`` does) while
+one CPU hog per core spins beside it, and prints per run how many tests passed and failed,
+then the figure: how many runs were green, and which tests failed in which run.
+
+    python -m vsm_dev.stress --runs 20 [-- <pytest arguments>]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+_SUMMARY = re.compile(r"=+ (?P<body>.*\d+ (passed|failed|error).*) in [\d.]+s")
+_FAILED = re.compile(r"^(FAILED|ERROR) (?P<test>\S+)", re.MULTILINE)
+
+
+def _spin() -> None:
+    # A hog at normal priority: the tests compete with it for the cores as with any other load.
+    while True:
+        pass
+
+
+@contextmanager
+def cpu_hogs(count: int) -> Iterator[list[multiprocessing.Process]]:
+    """``count`` processes spinning at 100 % of a core each until the block ends."""
+    hogs = [multiprocessing.Process(target=_spin, name=f"vsm-cpu-hog-{i}", daemon=True) for i in range(count)]
+    for hog in hogs:
+        hog.start()
+    try:
+        yield hogs
+    finally:
+        for hog in hogs:
+            hog.kill()
+        for hog in hogs:
+            hog.join(timeout=10)
+
+
+def summarize(output: str) -> tuple[Counter[str], list[str]]:
+    """The counts of pytest's closing line (passed, failed, error, skipped) and the failed tests."""
+    counts: Counter[str] = Counter()
+    matches = list(_SUMMARY.finditer(output))
+    if matches:
+        for part in matches[-1].group("body").split(","):
+            number, _, word = part.strip().partition(" ")
+            if number.isdigit():
+                counts[word.rstrip("s") if word in ("errors",) else word] += int(number)
+    return counts, sorted({m.group("test") for m in _FAILED.finditer(output)})
+
+
+def run_once(pytest_args: Sequence[str], log_path: Path) -> tuple[int, Counter[str], list[str], float]:
+    started = time.monotonic()
+    with log_path.open("w") as log:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    counts, failed = summarize(log_path.read_text(errors="replace"))
+    return proc.returncode, counts, failed, time.monotonic() - started
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="vsm_dev.stress", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="how many times to run the suite (default 20)")
+    parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="CPU hogs (default: one per core)")
+    parser.add_argument("--logs", type=Path, default=ROOT / ".data" / "stress", help="one pytest log per run here")
+    parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
+    args = parser.parse_args(argv)
+    args.logs.mkdir(parents=True, exist_ok=True)
+    print(f"stress: {args.runs} runs of pytest {' '.join(args.pytest_args)} beside {args.hogs} CPU hogs", flush=True)
+    green = 0
+    failures: dict[int, list[str]] = {}
+    with cpu_hogs(args.hogs):
+        for run in range(1, args.runs + 1):
+            code, counts, failed, seconds = run_once(args.pytest_args, args.logs / f"run-{run:02d}.log")
+            ok = code == 0 and counts["passed"] > 0 and not failed
+            green += ok
+            if not ok:
+                failures[run] = failed or [f"pytest exit {code}"]
+            figures = ", ".join(f"{n} {word}" for word, n in sorted(counts.items())) or "no summary"
+            verdict = "green" if ok else "RED: " + " ".join(failures[run])
+            print(f"stress run {run}/{args.runs}: {figures} in {seconds:.0f}s: {verdict}", flush=True)
+    print(f"stress: {green} of {args.runs} runs green with {args.hogs} CPU hogs; logs in {args.logs}")
+    for run, failed in failures.items():
+        print(f"  run {run}: {', '.join(failed)}")
+    return 0 if green == args.runs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
