@@ -1,8 +1,9 @@
 """``python -m vsm_followup kolada import FILE...`` and ``... kolada fetch --kpi ... --municipality ...``.
 
 ``import`` reads saved Kolada API v3 responses through the same code as the ``importKolada``
-mutation. ``fetch`` asks the live API (following ``next_url``, at most 25 ids per request) and
-writes the combined response to a file, imports it, or both.
+mutation. ``fetch`` asks the live API at ``VSM_FOLLOWUP_KOLADA_API_URL`` (following ``next_url``, at
+most 25 ids per request, waiting out 429 and 5xx a bounded number of times) and writes the
+combined response to a file, imports it, or both.
 """
 
 from __future__ import annotations
@@ -78,22 +79,33 @@ async def fetch_document(
     municipalities: list[str],
     years: list[int],
     transport: httpx.AsyncBaseTransport | None = None,
+    *,
+    policy: kolada_client.RetryPolicy | None = None,
+    sleep: kolada_client.Sleep = asyncio.sleep,
 ) -> tuple[bytes, int, int]:
     """The combined response of every request and page, with how many requests and pages it took."""
     urls = kolada_client.data_urls(base_url, kpis, municipalities, years)
     async with httpx.AsyncClient(timeout=60, follow_redirects=True, transport=transport) as client:
-        pages = await kolada_client.fetch_pages(client, urls)
+        pages = await kolada_client.fetch_pages(client, urls, policy=policy, sleep=sleep)
     return orjson.dumps(kolada.combine_pages(pages), option=orjson.OPT_INDENT_2), len(urls), len(pages)
 
 
 async def _fetch(args: argparse.Namespace) -> int:
     settings = get_settings()
-    combined, requests, pages = await fetch_document(
-        settings.kolada_api_url,
-        _split(args.kpi),
-        _split(args.municipality or [settings.municipality]),
-        [int(y) for y in _split(args.year)],
+    policy = kolada_client.RetryPolicy(
+        attempts=settings.kolada_attempts, max_wait_seconds=settings.kolada_max_wait_seconds
     )
+    try:
+        combined, requests, pages = await fetch_document(
+            settings.kolada_api_url,
+            _split(args.kpi),
+            _split(args.municipality or [settings.municipality]),
+            [int(y) for y in _split(args.year)],
+            policy=policy,
+        )
+    except kolada_client.KoladaFetchError as exc:
+        print(f"kolada fetch: {exc}; nothing was written or imported", file=sys.stderr)
+        return 1
     print(f"fetched {pages} page(s) from {requests} request(s)", file=sys.stderr)
     if args.out:
         args.out.write_bytes(combined)

@@ -30,7 +30,11 @@ class FollowupSettings(BaseSettings):
     measurement_max_age_years: int = Field(default=1, ge=0, le=5)
     municipality: str = "1380"  # our own Kolada municipality id (Halmstad)
     timezone: str = "Europe/Stockholm"  # "today" for overdue actions and undated roll-ups
-    kolada_api_url: str = "https://api.kolada.se/v3"
+    kolada_api_url: str = "https://api.kolada.se/v3"  # `kolada fetch` asks here; a mirror may stand in
+    # Kolada answers 429 when asked too fast and 5xx when busy: a page is asked at most this many
+    # times, and a Retry-After longer than the wait below ends the fetch rather than stalling it.
+    kolada_attempts: int = Field(default=5, ge=1, le=20)
+    kolada_max_wait_seconds: float = Field(default=60.0, gt=0, le=3600)
     seed_wait_seconds: float = 60.0
 
     @model_validator(mode="after")
