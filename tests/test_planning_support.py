@@ -212,6 +212,26 @@ class Api:
         return await self.error(f"mutation({params}) {{ {name}({args}) {{ id }} }}", **variables)
 
 
+ESTABLISHMENT = "goalEstablishment { state answeredAt refusals { goalId goal { id } rule message } }"
+# How long the planning sagas may take to answer on a busy machine (CPU hogs beside the tests): generous,
+# because the tests poll and go on as soon as the answer is there.
+SAGA_TIMEOUT_S = 180.0
+
+
+async def goal_establishment(api: Api, kind: str, subject_id: str, timeout: float = SAGA_TIMEOUT_S) -> dict[str, Any]:
+    """The goalEstablishment of a directive (kind "directive") or plan ("operationalPlan") once the goals
+    service has answered its adoption (no longer PENDING)."""
+    query = f"query($id: ID!) {{ found: {kind}(id: $id) {{ {ESTABLISHMENT} }} }}"
+
+    async def answered() -> dict[str, Any] | None:
+        found: dict[str, Any] = (await api.data(query, id=subject_id))["found"]["goalEstablishment"]
+        return found if found and found["state"] != "PENDING" else None
+
+    return await eventually(
+        answered, timeout=timeout, what=f"the goals service to answer the adoption of {kind} {subject_id}"
+    )
+
+
 def decision(
     body_id: str, date: str = "2026-06-17", paragraph: str = "§ 95", diary: str = "KS 2026/00123"
 ) -> dict[str, Any]:
@@ -324,8 +344,10 @@ class Scenario:
         self.cycle = cycle
         return cycle
 
-    async def adopted_directive(self, tax_rate: str | None = "20.38") -> dict[str, Any]:
-        """In the DIRECTIVE phase: a planeringsdirektiv to both nämnder with frames and goals, adopted by KF."""
+    async def adopted_directive(self, tax_rate: str | None = "20.38", goals: list[str] | None = None) -> dict[str, Any]:
+        """In the DIRECTIVE phase: a planeringsdirektiv to both nämnder with frames and goals (K1 and K2
+        unless told), adopted by KF; returned once the goals service has answered for its goals, as KF's
+        next revision of it may only be adopted then (rule directive.goals_pending)."""
         await self.to_phase("DIRECTIVE")
         api = self.api
         d = await api.create_directive(
@@ -338,8 +360,11 @@ class Scenario:
         )
         if tax_rate:
             await api.set_tax_rate(d["id"], tax_rate)
-        await api.add_goals(d["id"], [self.k1, self.k2])
+        concrete = [self.k1, self.k2] if goals is None else goals
+        if concrete:
+            await api.add_goals(d["id"], concrete)
         self.directive = await api.adopt(d["id"], decision(self.kf, f"{self.year - 1}-06-17"))
+        self.establishment = await goal_establishment(api, "directive", self.directive["id"])
         return self.directive
 
     async def planning_open(self) -> dict[str, Any]:

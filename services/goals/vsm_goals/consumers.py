@@ -1,4 +1,10 @@
-"""The goals side of the planning sagas: adopting goals when directives and plans are adopted."""
+"""The goals side of the planning sagas: establishing the goals of adopted directives and plans.
+
+Each adopted directive or plan gets exactly one answer on the goals topic, in the same transaction as
+its effect: ``goal_establishment.confirmed`` (its goals are in force) or ``goal_establishment.refused``
+(none adopted, each refused goal with its rule). A refusal is an answer, so it is never dead-lettered;
+what fails otherwise (database away, lock contention) is retried by the consumer.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from vsm_common.settings import ServiceSettings, topic_name
 from vsm_common.uow import UnitOfWork
 
 from . import service
-from .domain.model import Decision
+from .domain.model import Decision, EstablishedBy, EstablishmentRequest
 
 # Published event types of the planning service that goals reads (docs/events.md).
 DIRECTIVE_ADOPTED = "vsm.planning.directive.adopted.v1"
@@ -33,26 +39,29 @@ def _decision(data: dict[str, Any]) -> Decision:
     )
 
 
-async def on_directive_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    """KF's directive establishes its konkretiserade mål: adopt them with the directive's decision."""
-    d = event.data
-    await service.adopt_established_goals(
-        UnitOfWork.joining(conn, _TOPIC, _SOURCE),
-        [uuid.UUID(g) for g in d.get("concreteGoalIds", [])],
-        _decision(d["decision"]),
-        uuid.UUID(d["directiveId"]),
+async def _establish(
+    conn: asyncpg.Connection, event: CloudEvent, by: EstablishedBy, by_id: str, goal_ids: list[str]
+) -> None:
+    request = EstablishmentRequest(
+        by=by,
+        by_id=uuid.UUID(by_id),
+        decision=_decision(event.data["decision"]),
+        goal_ids=tuple(uuid.UUID(g) for g in goal_ids),
+        event_id=event.id,
     )
+    await service.establish_goals(UnitOfWork.joining(conn, _TOPIC, _SOURCE), request)
+
+
+async def on_directive_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    """KF's directive establishes its konkretiserade mål with the directive's decision."""
+    d = event.data
+    await _establish(conn, event, EstablishedBy.DIRECTIVE, d["directiveId"], d.get("concreteGoalIds", []))
 
 
 async def on_plan_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    """A nämnd's adopted verksamhetsplan adopts its verksamhetsmål with the nämnd's decision."""
+    """A nämnd's adopted verksamhetsplan establishes its verksamhetsmål with the nämnd's decision."""
     d = event.data
-    await service.adopt_established_goals(
-        UnitOfWork.joining(conn, _TOPIC, _SOURCE),
-        [uuid.UUID(g) for g in d.get("goalIds", [])],
-        _decision(d["decision"]),
-        uuid.UUID(d["planId"]),
-    )
+    await _establish(conn, event, EstablishedBy.OPERATIONAL_PLAN, d["planId"], d.get("goalIds", []))
 
 
 planning_saga = ConsumerSpec(

@@ -15,7 +15,16 @@ from vsm_common.uow import UnitOfWork
 
 from .adapters import repository as repo
 from .domain import events, rules
-from .domain.model import Decision, Goal, GoalLevel, GoalState, Organization, OrganizationKind
+from .domain.model import (
+    Decision,
+    EstablishmentRequest,
+    Goal,
+    GoalLevel,
+    GoalRefusal,
+    GoalState,
+    Organization,
+    OrganizationKind,
+)
 
 
 @dataclass(frozen=True)
@@ -184,6 +193,11 @@ async def _adopt(uow: UnitOfWork, goal: Goal, d: Decision, established_by: uuid.
     body = await _decision_body(uow.conn, d, f"{prefix}.bodyId")
     rules.check_decision_body(goal, body, f"{prefix}.bodyId")
     rules.check_decision_order(goal, d.date, f"{prefix}.date")
+    return await _record_adoption(uow, goal, d, established_by)
+
+
+async def _record_adoption(uow: UnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None) -> Goal:
+    """Store and report an adoption the rules have allowed."""
     decision_id = await repo.insert_decision(uow.conn, d)
     await repo.mark_adopted(uow.conn, goal, decision_id, d.date, established_by)
     adopted = replace(goal, state=GoalState.ADOPTED, adopted=d, last_decision_on=d.date, established_by=established_by)
@@ -214,21 +228,36 @@ async def retire_goal(rt: Runtime, goal_id: uuid.UUID, d: Decision) -> Goal:
     return replace(goal, state=GoalState.RETIRED, retired=d)
 
 
-async def adopt_established_goals(
-    uow: UnitOfWork, goal_ids: Sequence[uuid.UUID], d: Decision, established_by: uuid.UUID
-) -> list[uuid.UUID]:
-    """The goals side of the directive/plan saga: adopt each DRAFT goal with the decision.
+async def establish_goals(uow: UnitOfWork, request: EstablishmentRequest) -> list[GoalRefusal]:
+    """The goals side of the directive/plan saga: establish the goals of an adopted directive or plan,
+    all or nothing, and answer planning in the same transaction. Returns the refusals (empty: established).
 
-    Goals already adopted (a replayed or superseding event) are left alone, which makes the saga
-    idempotent; a goal that cannot be adopted raises, so the event is dead-lettered whole.
+    All or nothing, because a planning office reads an adopted directive as one decision: when KF's
+    directive cannot establish one of its konkretiserade mål, adopting the others would leave the
+    directive half in force with nobody having decided that. So either every DRAFT goal is adopted with
+    the decision (goals already in force are left alone, which makes replays and later revisions that
+    hold them again harmless) and ``goal_establishment.confirmed`` is published, or none is and
+    ``goal_establishment.refused`` names each refused goal and its rule. A refusal is an answer, not a
+    failure: the event is consumed, nothing is dead-lettered, and planning shows the directive's or
+    plan's goals as REFUSED until someone acts (fixes the goal and adopts a revision, or adopts it directly).
     """
+    ids = list(dict.fromkeys(request.goal_ids))
+    request = replace(request, goal_ids=tuple(ids))
+    goals = await repo.lock_goals(uow.conn, ids)
+    parents = await repo.goals_by_ids(uow.conn, list({p for g in goals.values() for p in g.parent_ids}))
+    org_ids = {o for g in goals.values() for o in g.organization_ids} | {request.decision.body_id}
+    orgs = await repo.organizations_by_ids(uow.conn, list(org_ids))
+    d = request.decision
+    refusals = rules.establishment_refusals(request.by, ids, goals, parents, orgs, d.date, orgs.get(d.body_id))
+    subject = str(request.by_id)
+    if refusals:
+        await uow.emit(events.GOAL_ESTABLISHMENT_REFUSED, subject, events.goal_establishment_refused(request, refusals))
+        return refusals
     adopted: list[uuid.UUID] = []
-    for goal_id in goal_ids:
-        goal = await repo.lock_goal(uow.conn, goal_id)
-        if goal is None:
-            raise NotFound(f"no goal {goal_id}", field="goalIds", rule="goal.exists")
-        if goal.state is not GoalState.DRAFT:
-            continue
-        await _adopt(uow, goal, d, established_by, "decision")
-        adopted.append(goal_id)
-    return adopted
+    for goal_id in ids:
+        goal = goals[goal_id]
+        if goal.state is GoalState.DRAFT:
+            await _record_adoption(uow, goal, d, request.by_id)
+            adopted.append(goal_id)
+    await uow.emit(events.GOAL_ESTABLISHMENT_CONFIRMED, subject, events.goal_establishment_confirmed(request, adopted))
+    return []

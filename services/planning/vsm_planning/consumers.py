@@ -1,9 +1,11 @@
-"""Handlers that keep planning's projection of organisations and goals from the goals service's events.
+"""Handlers of the goals service's events: planning's projection of organisations and goals, and the
+goals service's answers to adopted directives and plans (the planning sagas).
 
 Planning never reads the goals schema: it validates recipients, decision bodies and goals against
 this projection. The inbox applies each event once; the handlers are also upserts that tolerate any
 order across aggregates (a link before the goal, an adoption before the creation), because Kafka
-orders only the events of one key.
+orders only the events of one key. The answers are keyed by the directive or plan, so the answers to
+one adoption arrive in the order they were given and the last one stands.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
 from .adapters import repository as repo
-from .domain.model import GoalState
+from .domain.model import EstablishedBy, GoalEstablishmentState, GoalRefusal, GoalState
 
 # The published event types of the goals service (docs/events.md) that planning reads.
 ORGANIZATION_REGISTERED = "vsm.goals.organization.registered.v1"
@@ -28,6 +30,8 @@ GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
 GOAL_RETIRED = "vsm.goals.goal.retired.v1"
 GOAL_LINKED = "vsm.goals.goal.linked.v1"
 GOAL_UNLINKED = "vsm.goals.goal.unlinked.v1"
+GOAL_ESTABLISHMENT_CONFIRMED = "vsm.goals.goal_establishment.confirmed.v1"
+GOAL_ESTABLISHMENT_REFUSED = "vsm.goals.goal_establishment.refused.v1"
 
 # goal.created carries the first content; any goal.revised (numbered from 1 or 2 upward) is newer.
 CREATED_REVISION = 0
@@ -96,6 +100,33 @@ async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
     await repo.remove_goal_link(conn, uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"]))
 
 
+async def on_goal_establishment_confirmed(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    """The goals of an adopted directive or plan are in force: ESTABLISHED."""
+    d = event.data
+    subject = uuid.UUID(d["establishedBy"])
+    await repo.record_goal_establishment(
+        conn, subject, EstablishedBy(d["establishedByKind"]), GoalEstablishmentState.ESTABLISHED, []
+    )
+    # The answer says these goals are in force; their own goal.adopted events travel on other keys and
+    # may come later. Projecting the state now (it is never lowered) lets what depends on it, such as
+    # adopting a plan whose verksamhetsmål serve them, go ahead as soon as the answer is visible.
+    for goal_id in d.get("goalIds", []):
+        await repo.project_goal_state(conn, uuid.UUID(goal_id), GoalState.ADOPTED)
+
+
+async def on_goal_establishment_refused(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    """The goals service refused the goals of an adopted directive or plan (none adopted): REFUSED, per goal."""
+    d = event.data
+    refusals = [GoalRefusal(uuid.UUID(r["goalId"]), r["rule"], r["message"]) for r in d["refusals"]]
+    await repo.record_goal_establishment(
+        conn,
+        uuid.UUID(d["establishedBy"]),
+        EstablishedBy(d["establishedByKind"]),
+        GoalEstablishmentState.REFUSED,
+        refusals,
+    )
+
+
 goal_projection = ConsumerSpec(
     group="planning.goal-projection",
     sources=("goals",),
@@ -107,5 +138,7 @@ goal_projection = ConsumerSpec(
         GOAL_RETIRED: on_goal_retired,
         GOAL_LINKED: on_goal_linked,
         GOAL_UNLINKED: on_goal_unlinked,
+        GOAL_ESTABLISHMENT_CONFIRMED: on_goal_establishment_confirmed,
+        GOAL_ESTABLISHMENT_REFUSED: on_goal_establishment_refused,
     },
 )

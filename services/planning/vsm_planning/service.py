@@ -30,6 +30,7 @@ from .domain.model import (
     DirectiveContent,
     DirectiveKind,
     DirectiveState,
+    EstablishedBy,
     KnownGoal,
     OperationalPlan,
     OrganizationKind,
@@ -344,6 +345,9 @@ async def adopt_directive(rt: Runtime, directive_id: uuid.UUID, decision: Decisi
         if directive.supersedes_id is not None:
             superseded = await repo.lineage_revision(uow.conn, directive.lineage_id, DirectiveState.ADOPTED)
         rules.check_adoption(directive, decision, superseded)
+        if superseded is not None:
+            answers = await repo.goal_establishments(uow.conn, [superseded.id])
+            rules.check_superseded_goals_answered(superseded, answers.get(superseded.id))
         content = await repo.content_of(uow.conn, directive.id)
         codes = await repo.known_organizations(uow.conn, content.recipient_ids)
         rules.check_complete(directive, content, {k: v.code for k, v in codes.items()})
@@ -362,6 +366,12 @@ async def adopt_directive(rt: Runtime, directive_id: uuid.UUID, decision: Decisi
                 events.DIRECTIVE_SUPERSEDED, str(superseded.id), events.directive_superseded(superseded, adopted)
             )
         await uow.emit(events.DIRECTIVE_ADOPTED, str(adopted.id), events.directive_adopted(adopted, content))
+        await repo.request_goal_establishment(
+            uow.conn,
+            adopted.id,
+            EstablishedBy.DIRECTIVE,
+            rules.initial_goal_establishment(len(content.concrete_goal_ids)),
+        )
     return adopted
 
 
@@ -478,6 +488,9 @@ async def adopt_plan(
         plan = replace(plan, state=PlanState.ADOPTED, adopted=decision)
         await repo.save_plan(uow.conn, plan)
         await uow.emit(events.PLAN_ADOPTED, str(plan.id), events.plan_adopted(plan, goal_ids))
+        await repo.request_goal_establishment(
+            uow.conn, plan.id, EstablishedBy.OPERATIONAL_PLAN, rules.initial_goal_establishment(len(goal_ids))
+        )
     return plan
 
 

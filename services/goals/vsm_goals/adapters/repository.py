@@ -385,6 +385,23 @@ async def lock_goal(conn: asyncpg.Connection, goal_id: uuid.UUID) -> Goal | None
     return replace(goal, organization_ids=tuple(orgs), parent_ids=tuple(parents))
 
 
+async def lock_goals(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Goal]:
+    """The current goals with their organisations and parents, locked for the rest of the transaction.
+
+    Locked in id order, so two transactions locking overlapping sets wait for each other instead of
+    deadlocking. Ids of no goal are missing from the result.
+    """
+    locked = await conn.fetch("SELECT id FROM goals WHERE id = ANY($1) ORDER BY id FOR UPDATE", list(ids))
+    found = [r["id"] for r in locked]
+    goals = await goals_by_ids(conn, found)
+    orgs = await organizations_of_goals(conn, found)
+    parents = await parents_of(conn, found)
+    return {
+        gid: replace(goals[gid], organization_ids=tuple(orgs.get(gid, [])), parent_ids=tuple(parents.get(gid, [])))
+        for gid in found
+    }
+
+
 async def insert_decision(conn: asyncpg.Connection, d: Decision) -> uuid.UUID:
     decision_id = uuid.uuid4()
     await conn.execute(

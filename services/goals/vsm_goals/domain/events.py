@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from .model import Decision, Goal, Organization
+from .model import Decision, EstablishmentRequest, Goal, GoalRefusal, Organization
 
 ORGANIZATION_REGISTERED = "vsm.goals.organization.registered.v1"
 GOAL_CREATED = "vsm.goals.goal.created.v1"
@@ -15,6 +17,10 @@ GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
 GOAL_RETIRED = "vsm.goals.goal.retired.v1"
 EMPLOYEE_GOALS_LINKED = "vsm.goals.employee_goals.linked.v1"
 EMPLOYEE_GOALS_REMOVED = "vsm.goals.employee_goals.removed.v1"
+# The goals service's answer to an adopted directive or plan (the planning sagas): exactly one of the two
+# for every directive.adopted / plan.adopted it consumes, keyed by the directive or plan id.
+GOAL_ESTABLISHMENT_CONFIRMED = "vsm.goals.goal_establishment.confirmed.v1"
+GOAL_ESTABLISHMENT_REFUSED = "vsm.goals.goal_establishment.refused.v1"
 
 ALL_TYPES = (
     ORGANIZATION_REGISTERED,
@@ -26,6 +32,8 @@ ALL_TYPES = (
     GOAL_UNLINKED,
     EMPLOYEE_GOALS_LINKED,
     EMPLOYEE_GOALS_REMOVED,
+    GOAL_ESTABLISHMENT_CONFIRMED,
+    GOAL_ESTABLISHMENT_REFUSED,
 )
 
 
@@ -100,3 +108,27 @@ def employee_goals_linked(
 
 def employee_goals_removed(operational_goal_id: str, employee_goal_ids: list[str], reason: str) -> dict[str, Any]:
     return {"operationalGoalId": operational_goal_id, "employeeGoalIds": employee_goal_ids, "reason": reason}
+
+
+def _establishment(request: EstablishmentRequest) -> dict[str, Any]:
+    return {
+        "establishedBy": str(request.by_id),
+        "establishedByKind": str(request.by),
+        "decision": decision(request.decision),
+        "goalIds": [str(g) for g in request.goal_ids],
+        "adoptionEventId": request.event_id,
+    }
+
+
+def goal_establishment_confirmed(request: EstablishmentRequest, adopted_ids: Sequence[uuid.UUID]) -> dict[str, Any]:
+    """Every goal is in force: ``adoptedGoalIds`` were adopted now with the decision, the rest already were."""
+    return {**_establishment(request), "adoptedGoalIds": [str(g) for g in adopted_ids]}
+
+
+def goal_establishment_refused(request: EstablishmentRequest, refusals: Sequence[GoalRefusal]) -> dict[str, Any]:
+    """No goal was adopted (all or nothing); each refused goal with its rule. Ids, rules and messages about
+    goals and organisations only: nothing personal."""
+    return {
+        **_establishment(request),
+        "refusals": [{"goalId": str(r.goal_id), "rule": r.rule, "message": r.message} for r in refusals],
+    }

@@ -36,6 +36,13 @@ class GoalState(enum.StrEnum):
     RETIRED = "RETIRED"
 
 
+class EstablishedBy(enum.StrEnum):
+    """What asks the goals service to establish goals: an adopted directive or an adopted verksamhetsplan."""
+
+    DIRECTIVE = "DIRECTIVE"  # KF's planerings- or ägardirektiv: its konkretiserade mål
+    OPERATIONAL_PLAN = "OPERATIONAL_PLAN"  # a nämnd's or bolag's verksamhetsplan: its verksamhetsmål
+
+
 @dataclass(frozen=True, slots=True)
 class Organization:
     """An organisation: KF, KS, a nämnd, a bolag, a förvaltning or an enhet."""
@@ -146,3 +153,26 @@ class EmployeeGoal:
     title: str
     state: GoalState
     updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRefusal:
+    """Why one goal of an adopted directive or plan cannot be established: the rule and a message.
+
+    The message names goals and organisations only, never a person: it is published in an event.
+    """
+
+    goal_id: uuid.UUID
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class EstablishmentRequest:
+    """An adopted directive or verksamhetsplan asking the goals service to establish its goals (a saga step)."""
+
+    by: EstablishedBy
+    by_id: uuid.UUID  # the directive revision or the plan
+    decision: Decision  # KF's decision for a directive, the nämnd's or bolag's own for a plan
+    goal_ids: tuple[uuid.UUID, ...]
+    event_id: str | None = None  # the CloudEvent id of the planning event that asked, echoed in the answer

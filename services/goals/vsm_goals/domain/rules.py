@@ -9,7 +9,16 @@ from datetime import date
 
 from vsm_common.errors import DomainError
 
-from .model import EmployeeGoal, Goal, GoalLevel, GoalState, Organization, OrganizationKind
+from .model import (
+    EmployeeGoal,
+    EstablishedBy,
+    Goal,
+    GoalLevel,
+    GoalRefusal,
+    GoalState,
+    Organization,
+    OrganizationKind,
+)
 
 TITLE_MAX = 300
 CODE_MAX = 20
@@ -242,6 +251,66 @@ def check_retirable(goal: Goal) -> None:
         raise DomainError(
             f"the goal is {goal.state}; only an adopted goal can be retired", field="id", rule="goal.state"
         )
+
+
+# ---------------------------------------------------------------- the planning sagas
+# What each kind of adoption establishes (seed: KF's planeringsdirektiv carries its konkretiserade mål,
+# a nämnd's or bolag's verksamhetsplan its verksamhetsmål).
+ESTABLISHED_LEVEL: Mapping[EstablishedBy, GoalLevel] = {
+    EstablishedBy.DIRECTIVE: GoalLevel.CONCRETE,
+    EstablishedBy.OPERATIONAL_PLAN: GoalLevel.OPERATIONAL,
+}
+
+
+def establishment_refusals(
+    by: EstablishedBy,
+    goal_ids: Sequence[uuid.UUID],
+    goals: Mapping[uuid.UUID, Goal],
+    parents: Mapping[uuid.UUID, Goal],
+    organizations: Mapping[uuid.UUID, Organization],
+    decided_on: date,
+    body: Organization | None,
+) -> list[GoalRefusal]:
+    """Why the goals of an adopted directive or plan cannot all be established: one refusal per goal
+    that breaks a rule, in the order given; empty when every goal can be.
+
+    A goal already ADOPTED is established already (a repeated or replayed adoption, or a later revision
+    of the directive that holds it again) and is not refused. A DRAFT must pass the same rules as a
+    direct adoption with the directive's or plan's decision. ``goals`` lacks the ids the goals service
+    does not know: planning learns goal ids only from this service's committed events, so an unknown id
+    never arrives later (it was never created here, or the data was restored) and is refused, not waited for.
+    """
+    level = ESTABLISHED_LEVEL[by]
+    refusals: list[GoalRefusal] = []
+    for goal_id in goal_ids:
+        goal = goals.get(goal_id)
+        try:
+            if goal is None:
+                raise DomainError(f"the goals service has no goal {goal_id}", field="goalIds", rule="goal.exists")
+            if goal.level is not level:
+                raise DomainError(
+                    f"an adopted {by} establishes {level} goals; this goal is {goal.level}",
+                    field="goalIds",
+                    rule="establishment.goal_level",
+                )
+            if goal.state is GoalState.ADOPTED:
+                continue
+            check_adoptable(
+                goal,
+                [parents[p] for p in goal.parent_ids if p in parents],
+                [organizations[o] for o in goal.organization_ids if o in organizations],
+            )
+            if body is None:
+                raise DomainError(
+                    "the deciding body is not an organisation known to the goals service",
+                    field="decision.bodyId",
+                    rule="organization.exists",
+                )
+            check_decision_body(goal, body)
+            check_decision_order(goal, decided_on)
+        except DomainError as refused:
+            refusals.append(GoalRefusal(goal_id, refused.rule, refused.message))
+    return refusals
 
 
 # ---------------------------------------------------------------- medarbetarmål

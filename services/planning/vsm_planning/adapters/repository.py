@@ -22,7 +22,11 @@ from ..domain.model import (
     DirectiveContent,
     DirectiveKind,
     DirectiveState,
+    EstablishedBy,
+    GoalEstablishment,
+    GoalEstablishmentState,
     GoalLevel,
+    GoalRefusal,
     GoalState,
     KnownGoal,
     KnownOrganization,
@@ -172,6 +176,68 @@ async def known_goals(conn: asyncpg.Connection, ids: Ids) -> dict[uuid.UUID, Kno
             tuple(r["parents"]),
             r["valid_from"],
             r["valid_to"],
+        )
+        for r in rows
+    }
+
+
+# ---------------------------------------------------------------- goal establishment (the sagas' answers)
+async def request_goal_establishment(
+    conn: asyncpg.Connection, subject_id: uuid.UUID, kind: EstablishedBy, state: GoalEstablishmentState
+) -> None:
+    """Record that an adoption asked the goals service for its goals (with the adoption, so never late)."""
+    await conn.execute(
+        """INSERT INTO goal_establishments (subject_id, kind, state, answered_at)
+           VALUES ($1, $2, $3, CASE WHEN $3 = 'PENDING' THEN NULL ELSE now() END)
+           ON CONFLICT (subject_id) DO NOTHING""",
+        subject_id,
+        kind.value,
+        state.value,
+    )
+
+
+async def record_goal_establishment(
+    conn: asyncpg.Connection,
+    subject_id: uuid.UUID,
+    kind: EstablishedBy,
+    state: GoalEstablishmentState,
+    refusals: Sequence[GoalRefusal],
+) -> None:
+    """Store the goals service's answer; a later answer (a replayed adoption) replaces an earlier one."""
+    await conn.execute(
+        """INSERT INTO goal_establishments (subject_id, kind, state, answered_at) VALUES ($1, $2, $3, now())
+           ON CONFLICT (subject_id) DO UPDATE SET state = EXCLUDED.state, answered_at = now()""",
+        subject_id,
+        kind.value,
+        state.value,
+    )
+    await conn.execute("DELETE FROM goal_refusals WHERE subject_id = $1", subject_id)
+    await conn.executemany(
+        "INSERT INTO goal_refusals (subject_id, position, goal_id, rule, message) VALUES ($1, $2, $3, $4, $5)",
+        [(subject_id, i, r.goal_id, r.rule, r.message) for i, r in enumerate(refusals)],
+    )
+
+
+async def goal_establishments(conn: asyncpg.Connection, subject_ids: Ids) -> dict[uuid.UUID, GoalEstablishment]:
+    rows = await conn.fetch(
+        "SELECT subject_id, kind, state, answered_at FROM goal_establishments WHERE subject_id = ANY($1)",
+        list(subject_ids),
+    )
+    refused = await conn.fetch(
+        """SELECT subject_id, goal_id, rule, message FROM goal_refusals WHERE subject_id = ANY($1)
+           ORDER BY subject_id, position""",
+        [r["subject_id"] for r in rows if r["state"] == GoalEstablishmentState.REFUSED.value],
+    )
+    refusals: dict[uuid.UUID, list[GoalRefusal]] = {}
+    for r in refused:
+        refusals.setdefault(r["subject_id"], []).append(GoalRefusal(r["goal_id"], r["rule"], r["message"]))
+    return {
+        r["subject_id"]: GoalEstablishment(
+            r["subject_id"],
+            EstablishedBy(r["kind"]),
+            GoalEstablishmentState(r["state"]),
+            tuple(refusals.get(r["subject_id"], [])),
+            r["answered_at"],
         )
         for r in rows
     }
@@ -464,10 +530,13 @@ async def establishing_directive(conn: asyncpg.Connection, goal_ids: Ids) -> dic
 
     Later revisions and later budget years may repeat the goal; the goal was adopted once, by the first.
     """
+    # A revision whose goals the goals service refused established none of them (all or nothing).
     rows = await conn.fetch(
         f"""SELECT DISTINCT ON (g.goal_id) g.goal_id, {_DIRECTIVE} FROM directive_goals g
             JOIN directives d ON d.id = g.directive_id
+            LEFT JOIN goal_establishments e ON e.subject_id = d.id
             WHERE g.goal_id = ANY($1) AND d.state IN ('ADOPTED', 'SUPERSEDED')
+              AND e.state IS DISTINCT FROM 'REFUSED'
             ORDER BY g.goal_id, d.adopted_at, d.decision_date, d.seq""",
         list(goal_ids),
     )

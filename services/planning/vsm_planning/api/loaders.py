@@ -20,6 +20,7 @@ from ..domain.model import (
     BudgetLine,
     CycleKind,
     Directive,
+    GoalEstablishment,
     OperationalPlan,
     PlanningCycle,
 )
@@ -58,6 +59,8 @@ class Loaders:
 
         self.established_by: DataLoader[K, Directive | None] = batch_one(pool, repo.establishing_directive)
         self.goal_plans: DataLoader[K, list[OperationalPlan]] = batch_many(pool, repo.plans_of_goals)
+        # Keyed by directive revision or plan id (their ids never collide).
+        self.goal_establishment: DataLoader[K, GoalEstablishment | None] = batch_one(pool, repo.goal_establishments)
 
         async def org_directives(keys: list[OrgYear]) -> list[list[Directive]]:
             found: dict[OrgYear, list[Directive]] = {}

@@ -22,6 +22,7 @@ from ..domain.model import (
     CycleKind,
     DirectiveKind,
     DirectiveState,
+    GoalEstablishmentState,
     PhaseKind,
     PhaseState,
     PlanState,
@@ -62,6 +63,19 @@ strawberry.enum(
     PlanState,
     name="PlanState",
     description="State of a verksamhetsplan: utkast, inlämnad, antagen, återremitterad.",
+)
+strawberry.enum(
+    GoalEstablishmentState,
+    name="GoalEstablishmentState",
+    description="Whether the goals service has established the goals of an adopted directive or verksamhetsplan.",
+)
+describe_enum_values(
+    GoalEstablishmentState,
+    {
+        "PENDING": "Adopted; the goals service has not answered yet (usually a matter of seconds).",
+        "ESTABLISHED": "Every goal is in force: adopted with this decision, or in force already.",
+        "REFUSED": "A goal breaks a rule of the goal structure, so none was adopted (all or nothing); see refusals.",
+    },
 )
 describe_enum_values(
     CycleKind,
@@ -271,6 +285,53 @@ class Decision:
     @strawberry.field(description="The body that decided (beslutande organ).")
     def body(self) -> Organization:
         return Organization.of(self.body_id)
+
+
+# ---------------------------------------------------------------- the goals service's answers (sagas)
+@strawberry.type(description="A goal the goals service refused to establish, with the rule it breaks.")
+class GoalRefusal:
+    goal_id: strawberry.ID = strawberry.field(description="Id of the refused goal (also as goal).")
+    rule: str = strawberry.field(
+        description='The rule it breaks, a stable id, e.g. "goal.parent_in_force" (a goal it serves is not in force), '
+        '"goal.adoption_needs_parent", "goal.concrete_validity", "goal.state", "decision.body_for_level".'
+    )
+    message: str = strawberry.field(description="What is wrong, in words (names goals and organisations only).")
+
+    @classmethod
+    def from_domain(cls, r: model.GoalRefusal) -> GoalRefusal:
+        return cls(goal_id=_id(r.goal_id), rule=r.rule, message=r.message)
+
+    @strawberry.field(description="The refused goal (mål).")
+    def goal(self) -> Goal:
+        return Goal(id=self.goal_id)
+
+
+@strawberry.type(
+    description="Whether the goals of an adopted directive (its konkretiserade mål) or verksamhetsplan (its "
+    "verksamhetsmål) are established in the goals service: adopting one asks the goals service to adopt them "
+    "with the same decision, and it answers, all or nothing."
+)
+class GoalEstablishment:
+    state: GoalEstablishmentState = strawberry.field(description="Pending, established or refused.")
+    refusals: list[GoalRefusal] = strawberry.field(
+        description="When REFUSED: each refused goal with its rule, in the order of the directive or plan; else empty."
+    )
+    answered_at: datetime | None = strawberry.field(
+        description="When planning recorded the goals service's answer; null while PENDING."
+    )
+
+    @classmethod
+    def from_domain(cls, e: model.GoalEstablishment) -> GoalEstablishment:
+        return cls(
+            state=e.state,
+            refusals=[GoalRefusal.from_domain(r) for r in e.refusals],
+            answered_at=e.answered_at,
+        )
+
+
+async def _goal_establishment(info: PInfo, subject_id: strawberry.ID) -> GoalEstablishment | None:
+    found = await info.context.loaders.goal_establishment.load(uuid.UUID(subject_id))
+    return GoalEstablishment.from_domain(found) if found else None
 
 
 # ---------------------------------------------------------------- cycles
@@ -514,6 +575,14 @@ class Directive:
         d = await info.context.loaders.superseded_by.load(uuid.UUID(self.id))
         return Directive.from_domain(d) if d else None
 
+    @strawberry.field(
+        description="Whether the goals service has established its konkretiserade mål (adopted them with KF's "
+        "decision): pending, established, or refused with each goal and rule. Null while the revision is not "
+        "adopted (and for one adopted before the answers were recorded whose goals are not all in force)."
+    )
+    async def goal_establishment(self, info: PInfo) -> GoalEstablishment | None:
+        return await _goal_establishment(info, self.id)
+
     @strawberry.field(description="Every revision of this directive, oldest first (history).")
     async def revisions(self, info: PInfo) -> list[Directive]:
         found = await info.context.loaders.revisions.load(uuid.UUID(self.lineage_id))
@@ -609,6 +678,14 @@ class OperationalPlan:
         frames = await info.context.loaders.frames_in_force.load((self.cycle_id, self.organization_id))
         lines = await info.context.loaders.plan_lines.load(uuid.UUID(self.id))
         return rules.balance(self.years, lines, [f for _, f in frames])
+
+    @strawberry.field(
+        description="Whether the goals service has established its verksamhetsmål (adopted them with the plan's "
+        "decision): pending, established, or refused with each goal and rule. Null while the plan is not adopted "
+        "(and for one adopted before the answers were recorded whose goals are not all in force)."
+    )
+    async def goal_establishment(self, info: PInfo) -> GoalEstablishment | None:
+        return await _goal_establishment(info, self.id)
 
     @strawberry.field(description="Whether the internbudget adds up to the frame in each year (i balans).")
     async def balanced(self, info: PInfo) -> bool:

@@ -77,6 +77,21 @@ class PlanState(enum.StrEnum):
     RETURNED = "RETURNED"
 
 
+class GoalEstablishmentState(enum.StrEnum):
+    """Whether the goals service has established the goals of an adopted directive or verksamhetsplan."""
+
+    PENDING = "PENDING"  # adopted; the goals service has not answered yet
+    ESTABLISHED = "ESTABLISHED"  # every goal is in force (adopted with this decision, or already)
+    REFUSED = "REFUSED"  # a goal broke a rule of the goal structure; none was adopted (all or nothing)
+
+
+class EstablishedBy(enum.StrEnum):
+    """What asked the goals service to establish goals, as its answer names it."""
+
+    DIRECTIVE = "DIRECTIVE"
+    OPERATIONAL_PLAN = "OPERATIONAL_PLAN"
+
+
 # ---------------------------------------------------------------- what planning knows of the goals service
 class OrganizationKind(enum.StrEnum):
     """Kind of organisation, as the goals service publishes it."""
@@ -298,3 +313,23 @@ class Compilation:
     plan_ids: tuple[uuid.UUID, ...]
     missing_organization_ids: tuple[uuid.UUID, ...]
     uncovered: tuple[UncoveredGoal, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRefusal:
+    """A goal the goals service refused to establish, with the rule it broke and its message."""
+
+    goal_id: uuid.UUID
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoalEstablishment:
+    """The goals service's answer (or the wait for it) for one adopted directive revision or plan."""
+
+    subject_id: uuid.UUID  # the directive revision or the plan
+    kind: EstablishedBy
+    state: GoalEstablishmentState
+    refusals: tuple[GoalRefusal, ...] = ()
+    answered_at: datetime | None = None

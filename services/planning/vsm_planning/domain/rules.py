@@ -21,6 +21,8 @@ from .model import (
     DirectiveContent,
     DirectiveKind,
     DirectiveState,
+    GoalEstablishment,
+    GoalEstablishmentState,
     GoalLevel,
     GoalState,
     KnownGoal,
@@ -590,6 +592,30 @@ def check_adoption(directive: Directive, decision: Decision, superseded: Directi
             rule="directive.decision_order",
         )
     return True
+
+
+def check_superseded_goals_answered(superseded: Directive, establishment: GoalEstablishment | None) -> None:
+    """A revision is adopted only once the goals service has answered for the revision it replaces.
+
+    Each revision's directive.adopted has its own Kafka key (the revision id), so two of them may reach
+    the goals service in either order; if the later one came first, its decision would adopt the goals
+    the earlier one established (KF's November revision instead of the June directive). Waiting for the
+    answer (ESTABLISHED or REFUSED, in practice a second) orders them. A revision adopted before planning
+    recorded answers has none, and is not waited for.
+    """
+    if establishment is not None and establishment.state is GoalEstablishmentState.PENDING:
+        raise Conflict(
+            f"revision {superseded.revision} of {superseded.title} is adopted, but the goals service has not yet "
+            "answered whether its goals are established (goalEstablishment PENDING); adopt this revision "
+            "once it has",
+            field="id",
+            rule="directive.goals_pending",
+        )
+
+
+def initial_goal_establishment(goal_count: int) -> GoalEstablishmentState:
+    """At adoption: PENDING until the goals service answers; with no goals there is nothing to wait for."""
+    return GoalEstablishmentState.PENDING if goal_count else GoalEstablishmentState.ESTABLISHED
 
 
 def check_assignment_directive(directive: Directive) -> None:
