@@ -73,5 +73,5 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     # Added last, runs first: the gateway secret (did it come through the gateway?), then the token (who?).
     app.add_middleware(BearerAuthMiddleware, verifier=verifier)
     app.add_middleware(GatewaySecretMiddleware, secret=settings.gateway_secret)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,metrics")  # no span per probe or scrape
     return app

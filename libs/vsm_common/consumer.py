@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 
 import asyncpg
@@ -89,6 +90,7 @@ class InboxConsumer:
         handlers: Mapping[str, Handler],
         fault_exit_after_store: bool = False,
         retry: RetryPolicy | None = None,
+        on_dead_letter: Callable[[str], None] | None = None,
     ) -> None:
         self.name = name
         self.inbox = Inbox(name, pool, handlers)
@@ -100,6 +102,16 @@ class InboxConsumer:
         self.duplicates_total = 0
         self.dead_lettered_total = 0
         self.retries_total = 0
+        self._on_dead_letter = on_dead_letter  # called with the source topic (the dead-letter metric)
+        # For the lag metrics (vsm_common.metrics): per partition, when the last record was applied
+        # (time.monotonic()), and, while a batch is applied, the next record of it not yet applied.
+        self.last_applied_at: dict[TopicPartition, float] = {}
+        self.unapplied: dict[TopicPartition, int] = {}
+
+    @property
+    def kafka(self) -> AIOKafkaConsumer:
+        """The Kafka client, for the lag metrics (assignment, highwater, position)."""
+        return self._consumer
 
     async def run(self) -> None:
         await self._consumer.start()
@@ -111,13 +123,16 @@ class InboxConsumer:
                     log.warning("consumer %s: fetch failed (%s); retrying", self.name, type(exc).__name__)
                     await asyncio.sleep(self._retry.max_delay_s)
                     continue
+                self.unapplied = {tp: records[0].offset for tp, records in batches.items() if records}
                 for tp, records in batches.items():
                     for record in records:
                         await self._process_with_retry(record)
+                        self.unapplied[tp] = record.offset + 1
                         if self._fault_exit_after_store:
                             log.error("fault injection: exiting after store, before offset commit")
                             os._exit(70)
                     await self._commit(TopicPartition(tp.topic, tp.partition), records[-1].offset + 1)
+                self.unapplied = {}  # all applied: the consumer's position says where each partition is
         finally:
             await self._consumer.stop()
 
@@ -134,6 +149,7 @@ class InboxConsumer:
         while True:
             failure = await self.process(record)
             if failure is None:
+                self.last_applied_at[TopicPartition(record.topic, record.partition)] = time.monotonic()
                 return
             attempt += 1
             if self._retry.gives_up(failure, attempt):
@@ -220,5 +236,7 @@ class InboxConsumer:
             await asyncio.sleep(self._retry.max_delay_s)
             return False
         self.dead_lettered_total += 1
+        if self._on_dead_letter is not None:
+            self._on_dead_letter(record.topic)
         log.warning("consumer %s: dead-lettered offset %s of %s: %s", self.name, record.offset, record.topic, reason)
         return True

@@ -105,8 +105,10 @@ def standard_extensions() -> list[object]:
     # Factories, not instances: strawberry builds extensions per request; the parse and validation
     # caches themselves live at module level, shared by every request.
     from .authz import Authorization  # authz imports strawberry extensions too; keep import order simple
+    from .metrics import GraphQLMetrics
 
     return [
+        GraphQLMetrics,  # first: it times all the others and counts errors as DomainErrors shaped them
         OperationSpan,
         DomainErrors,
         lambda: ParserCache(maxsize=256),

@@ -18,6 +18,7 @@ from .consumer import InboxConsumer
 from .db import create_pool
 from .definition import ServiceDefinition
 from .kafka import create_consumer, create_producer
+from .metrics import ServiceMetrics
 from .outbox import OutboxRelay
 from .settings import ServiceSettings, topic_name
 from .uow import UnitOfWork
@@ -43,10 +44,15 @@ class Runtime:
         self._loop_state: dict[str, str] = {}
         self.restarts: dict[str, int] = {}  # how often each background loop was restarted
         self._producer_ready = asyncio.Event()
+        self.metrics = ServiceMetrics(self)  # served at /metrics (health router); reads this runtime when scraped
 
     @property
     def pool(self) -> asyncpg.Pool:
         assert self._pool is not None, "runtime not opened"
+        return self._pool
+
+    def pool_if_open(self) -> asyncpg.Pool | None:
+        """The pool, or None before ``open_database`` (for metrics, which must not fail a scrape)."""
         return self._pool
 
     def unit_of_work(self) -> UnitOfWork:
@@ -101,6 +107,7 @@ class Runtime:
             dlq_producer=self.producer,
             handlers=spec.handlers,
             fault_exit_after_store=self.settings.fault_exit_after_store,
+            on_dead_letter=self.metrics.dead_letter_counter(spec.group, topics),
         )
         # A restarted loop replaces its predecessor (same group), it does not add to the list.
         self.consumers = [c for c in self.consumers if c.name != spec.group] + [consumer]

@@ -408,6 +408,7 @@ class Stack:
         rows = [
             ("gateway (GraphQL" + (", IDE" if cfg.profile == "development" else "") + ")", cfg.gateway_url),
             *((f"{svc} subgraph", f"{cfg.service_url(svc)}/graphql") for svc in SERVICES),
+            *((f"{svc} metrics", f"{cfg.service_url(svc)}/metrics  (Prometheus)") for svc in SERVICES),
             ("PostgreSQL", _redact(self.database_url or "")),
             ("Kafka", self.kafka_bootstrap or ""),
             ("traces", str(cfg.spans_path) if self._sink else (self.otlp_endpoint or "off")),

@@ -1,0 +1,179 @@
+"""Every Python service serves Prometheus metrics at /metrics, and they move with the traffic.
+
+The subgraphs see what the gateway sends them: Hive Router's query planner sends unnamed
+operations, so a client's query is ``anonymous`` in the subgraph that owns its root fields and
+``_entities`` in those it asks for entity fields. A named operation sent to a subgraph (as a
+gateway that forwards names would) keeps its name.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import pytest
+from prometheus_client.metrics_core import Metric
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support import client, data_of, eventually
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+SERVICES = ("goals", "planning", "followup")
+GROUPS = {
+    "goals": ("goals.planning-saga", "vsm.planning.events"),
+    "planning": ("planning.goal-projection", "vsm.goals.events"),
+    "followup": ("followup.goal-projection", "vsm.goals.events"),
+}
+# A goal with fields of all three subgraphs: goals answers the root field, planning and followup
+# are asked for entity fields.
+DASHBOARD = """query MetricsDashboard { goals(first: 3) { totalCount edges { node {
+    id title establishedBy { id } fulfilment { status } } } } }"""
+CREATE = "mutation($input: CreateGoalInput!) { createGoal(input: $input) { id } }"
+
+Families = dict[str, Metric]
+
+
+async def scrape(stack: Stack, service: str) -> Families:
+    """GET /metrics as Prometheus does: no gateway secret, no token."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        resp = await http.get(f"{stack.config.service_url(service)}/metrics")
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].startswith("text/plain")
+    return {family.name: family for family in text_string_to_metric_families(resp.text)}
+
+
+def values(families: Families, family: str, sample: str | None = None, **labels: str) -> list[float]:
+    """The values of ``sample`` (default: the family's name) whose labels include ``labels``."""
+    found = families.get(family)
+    if found is None:
+        return []
+    name = sample or family
+    return [s.value for s in found.samples if s.name == name and labels.items() <= s.labels.items()]
+
+
+def total(families: Families, family: str, sample: str | None = None, **labels: str) -> float:
+    return sum(values(families, family, sample, **labels))
+
+
+async def test_each_service_serves_its_metrics_without_secret_or_token(stack: Stack) -> None:
+    for service in SERVICES:
+        group, topic = GROUPS[service]
+
+        async def assigned(service: str = service, group: str = group) -> Families | None:
+            # Partitions are assigned a moment after a consumer joins its group: wait for the lag samples.
+            families = await scrape(stack, service)
+            return families if values(families, "vsm_consumer_lag_records", group=group) else None
+
+        families = await eventually(assigned, timeout=60, what=f"{service}'s consumer lag samples")
+        mine = {"service": service}
+        lags = values(families, "vsm_consumer_lag_records", **mine, group=group, topic=topic)
+        assert lags and all(lag >= 0 for lag in lags), (service, lags)
+
+        [maximum] = values(families, "vsm_db_pool_connections", **mine, state="max")
+        [in_use] = values(families, "vsm_db_pool_connections", **mine, state="in_use")
+        [idle] = values(families, "vsm_db_pool_connections", **mine, state="idle")
+        assert maximum > 0 and 0 <= in_use + idle <= maximum, (service, in_use, idle, maximum)
+
+        [backlog] = values(families, "vsm_outbox_unpublished_events", **mine)
+        [oldest] = values(families, "vsm_outbox_oldest_unpublished_age_seconds", **mine)
+        assert backlog >= 0 and oldest >= 0
+        assert oldest == 0 or backlog > 0  # 0 exactly when nothing waits
+
+        dead = values(families, "vsm_dead_letters", "vsm_dead_letters_total", **mine, group=group, topic=topic)
+        assert dead and dead[0] >= 0, (service, families.get("vsm_dead_letters"))
+
+        for age in values(families, "vsm_consumer_last_applied_age_seconds", **mine, group=group):
+            assert 0 <= age < 24 * 3600
+
+        assert "vsm_graphql_requests" in families and "vsm_graphql_request_duration_seconds" in families
+        assert "vsm_graphql_errors" in families
+        assert values(families, "process_resident_memory_bytes")[0] > 10_000_000
+        assert values(families, "python_gc_objects_collected", "python_gc_objects_collected_total")
+
+
+async def test_an_operation_through_the_gateway_is_counted_where_it_runs(stack: Stack) -> None:
+    before = {service: await scrape(stack, service) for service in SERVICES}
+    expected = {"goals": "anonymous", "planning": "_entities", "followup": "_entities"}
+
+    def answered(families: Families, service: str) -> float:
+        labels = {"service": service, "operation": expected[service], "operation_type": "query", "outcome": "ok"}
+        return total(families, "vsm_graphql_requests", "vsm_graphql_requests_total", **labels)
+
+    def timed(families: Families, service: str) -> float:
+        labels = {"service": service, "operation": expected[service], "operation_type": "query"}
+        return total(
+            families, "vsm_graphql_request_duration_seconds", "vsm_graphql_request_duration_seconds_count", **labels
+        )
+
+    async with client(stack, "reader", timeout=30) as reader:
+        data = await data_of(reader, stack.config.gateway_url, DASHBOARD)
+    assert data["goals"]["edges"], "the demo data has goals"
+
+    for service in SERVICES:
+
+        async def counted(service: str = service) -> Families | None:
+            families = await scrape(stack, service)
+            return families if answered(families, service) > answered(before[service], service) else None
+
+        after = await eventually(counted, timeout=30, what=f"{service} counting the dashboard query")
+        assert timed(after, service) > timed(before[service], service)
+        buckets = values(
+            after,
+            "vsm_graphql_request_duration_seconds",
+            "vsm_graphql_request_duration_seconds_bucket",
+            operation=expected[service],
+            operation_type="query",
+        )
+        assert buckets and max(buckets) == timed(after, service)  # the +Inf bucket holds every observation
+
+
+async def test_a_change_is_applied_by_the_consumers_and_shows_in_their_age(stack: Stack) -> None:
+    started = time.monotonic()
+    async with client(stack, "planner", timeout=30) as planner:
+        await data_of(
+            planner,
+            stack.config.gateway_url,
+            CREATE,
+            {"input": {"level": "OVERARCHING", "title": f"Mätbar kommun {uuid.uuid4().hex[:6]}"}},
+        )
+    mutations = await scrape(stack, "goals")
+    assert total(
+        mutations, "vsm_graphql_requests", "vsm_graphql_requests_total", operation_type="mutation", outcome="ok"
+    )
+
+    for service in ("planning", "followup"):
+        group, _ = GROUPS[service]
+
+        async def applied(service: str = service, group: str = group) -> list[float] | None:
+            # The goal's event was applied after `started`: some partition's last apply is younger than that.
+            ages = values(await scrape(stack, service), "vsm_consumer_last_applied_age_seconds", group=group)
+            return ages if ages and min(ages) <= time.monotonic() - started else None
+
+        await eventually(applied, timeout=60, what=f"{service} applying the goal's event")
+
+
+async def test_a_named_operation_and_its_errors_keep_their_name_and_code(stack: Stack) -> None:
+    url = f"{stack.config.service_url('goals')}/graphql"
+    headers = {"x-vsm-gateway-secret": stack.gateway_secret, **stack.auth_headers("reader")}
+    probe = f"MetricsProbe{uuid.uuid4().hex[:8]}"
+    async with httpx.AsyncClient(timeout=30) as http:
+        ok = await http.post(url, json={"query": f"query {probe} {{ vision {{ title }} }}"}, headers=headers)
+        bad = await http.post(url, json={"query": f"query {probe}Bad {{ noSuchField }}"}, headers=headers)
+    assert ok.status_code == 200 and not ok.json().get("errors")
+    assert bad.json().get("errors")
+
+    async def counted() -> Families | None:
+        families = await scrape(stack, "goals")
+        name = "vsm_graphql_requests_total"
+        seen = total(families, "vsm_graphql_requests", name, operation=probe, outcome="ok")
+        failed = total(families, "vsm_graphql_requests", name, operation=f"{probe}Bad", outcome="error")
+        return families if seen == 1 and failed == 1 else None
+
+    families = await eventually(counted, timeout=30, what="the named operations counted")
+    errors = values(families, "vsm_graphql_errors", "vsm_graphql_errors_total", operation=f"{probe}Bad")
+    assert errors == [1.0], families.get("vsm_graphql_errors")
+    [sample] = [s for s in families["vsm_graphql_errors"].samples if s.labels.get("operation") == f"{probe}Bad"]
+    assert sample.labels["code"] == "GRAPHQL_VALIDATION_FAILED"
