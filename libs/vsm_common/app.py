@@ -13,7 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from .auth import AuthConfigError, AuthSettings, BearerAuthMiddleware, TokenVerifier
 from .definition import ServiceDefinition
-from .guard import GatewaySecretMiddleware
+from .guard import GatewaySecretMiddleware, RequestSizeMiddleware
 from .health import health_router
 from .runtime import Runtime
 from .settings import ServiceSettings
@@ -70,7 +70,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             context_getter=context_getter,
         )
     )
-    # Added last, runs first: the gateway secret (did it come through the gateway?), then the token (who?).
+    # Added last, runs first: the gateway secret (did it come through the gateway?), then the token
+    # (who?), then the size of the body (a stranger's body is never read).
+    app.add_middleware(RequestSizeMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(BearerAuthMiddleware, verifier=verifier)
     app.add_middleware(GatewaySecretMiddleware, secret=settings.gateway_secret)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,metrics")  # no span per probe or scrape

@@ -8,6 +8,11 @@ gateway forwarded without a valid token, is refused before GraphQL sees it.
 Keys come from a JWKS file (``VSM_JWKS_PATH``, the development issuer's) or the identity
 provider's JWKS endpoint (``VSM_JWKS_URL``); tokens must be RS256, from ``VSM_JWT_ISSUER`` for
 ``VSM_JWT_AUDIENCE``, with ``sub`` and ``exp``.
+
+The gateway (services/gateway/src/auth.ts) makes the same decision on every token: at most
+``VSM_JWT_MAX_TOKEN_BYTES`` long, ``exp``, ``nbf`` and ``iat`` numbers when present, neither ``nbf``
+nor ``iat`` later than now plus ``VSM_JWT_CLOCK_TOLERANCE_SECONDS``, ``exp`` not earlier than now
+minus it. A token one side accepts and the other refuses would fail half-way through a request.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -68,6 +74,7 @@ class AuthSettings:
     issuer: str
     audience: str
     leeway_seconds: int = 30
+    max_token_bytes: int = 16_384
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> AuthSettings:
@@ -85,7 +92,14 @@ class AuthSettings:
                 "VSM_JWT_ISSUER is not set (the `iss` every token must carry; required in production)"
             )
         audience = settings.jwt_audience or DEFAULT_AUDIENCE
-        return cls(path, url, issuer or DEV_ISSUER, audience, settings.jwt_clock_tolerance_seconds)
+        return cls(
+            path,
+            url,
+            issuer or DEV_ISSUER,
+            audience,
+            settings.jwt_clock_tolerance_seconds,
+            settings.jwt_max_token_bytes,
+        )
 
 
 class _FileKeys:
@@ -183,6 +197,8 @@ class TokenVerifier:
         hit = self.cached(token)
         if hit is not None:
             return hit
+        if len(token) > self._settings.max_token_bytes:
+            raise Unauthenticated(f"token of {len(token)} bytes, over {self._settings.max_token_bytes}")
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in ALGORITHMS:
@@ -198,12 +214,28 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as err:
             raise Unauthenticated(str(err)) from None
+        check_times(claims, time.time(), self._settings.leeway_seconds)
         principal = _principal(claims)
         with self._lock:
             self._cache[token] = (float(claims["exp"]) + self._settings.leeway_seconds, principal)
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return principal
+
+
+def check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
+    """What PyJWT leaves open and the gateway refuses: a time claim that is not a number (PyJWT takes
+    ``"exp": "1999999999"``), an ``iat`` rounded down into the tolerance. Expiry is PyJWT's."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if value is not None and (
+            not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value)
+        ):
+            raise Unauthenticated(f"{name} is not a number")
+    for name in ("nbf", "iat"):
+        value = claims.get(name)
+        if value is not None and float(value) > now + leeway:
+            raise Unauthenticated(f"{name} is in the future (more than {leeway:g} s ahead)")
 
 
 def _principal(claims: Mapping[str, Any]) -> Principal:

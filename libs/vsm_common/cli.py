@@ -73,6 +73,11 @@ def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
         host=settings.host,
         port=settings.port or definition.default_port,
         loop="uvloop",
+        # h11 (uvicorn's default without httptools) bounds the request line and headers to 16 KiB and
+        # drops the connection beyond; the gateway's limit instead, so an oversized token reaches
+        # BearerAuthMiddleware and gets its 401.
+        http="h11",
+        h11_max_incomplete_event_size=settings.max_header_bytes,
         access_log=False,
         log_level="warning",
         timeout_graceful_shutdown=5,

@@ -13,17 +13,25 @@ class may define::
 are resolved; the class stores what it loaded on the objects and its fields answer from there
 (synchronously) when the selection matches. When it cannot (an error in one row, several
 selections with different arguments), it stores nothing and every field resolves as before.
+
+Before any of that, every representation is checked: an object with a ``__typename`` naming an
+entity of this subgraph and a key that is an identifier. strawberry would otherwise fail with a
+``KeyError`` deep inside (``INTERNAL``, its traceback logged); a caller gets ``BAD_USER_INPUT``
+naming ``representations`` and the rule (``entities.representation``, ``entities.typename``,
+``entities.key``) instead.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Iterator, Mapping
+from functools import cached_property
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLField,
     InlineFragmentNode,
     SelectionSetNode,
@@ -33,15 +41,71 @@ from graphql import (
 )
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema import Schema as FederationSchema
+from strawberry.federation.schema_directives import Key
+from strawberry.types import ExecutionContext
 from strawberry.types.info import Info
+
+from .errors import DomainError
+from .inputs import ID_RULE, text_problem
+
+REPRESENTATIONS = "representations"
 
 
 class Schema(FederationSchema):
     """strawberry's federation schema, with :meth:`entities_resolver` batched per entity type."""
 
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # strawberry logs every error with its traceback, a client's typo included, and
+        # vsm_common.graphql.DomainErrors then logged the unexpected ones a second time. DomainErrors
+        # alone decides: unexpected errors once with their traceback, an outage as one line, and
+        # the client's own errors (refused input, rules of the domain) not at all.
+        return None
+
+    @cached_property
+    def entity_keys(self) -> Mapping[str, tuple[str, ...]]:
+        """Each entity type of this subgraph and the fields of its keys (``{"Goal": ("id",)}``)."""
+        union = self._schema.get_type("_Entity")
+        keys: dict[str, tuple[str, ...]] = {}
+        for type_ in getattr(union, "types", ()):
+            definition = self.schema_converter.type_map[type_.name].definition
+            directives = getattr(definition, "directives", None) or ()
+            names = {name for d in directives if isinstance(d, Key) for name in str(d.fields).split()}
+            keys[type_.name] = tuple(sorted(names))
+        return keys
+
+    def check_representations(self, representations: list[Any]) -> None:
+        """Refuses representations strawberry cannot resolve (a client error, not a server one)."""
+        entities = self.entity_keys
+        for index, representation in enumerate(representations):
+            where = f"{REPRESENTATIONS}.{index}"
+            if not isinstance(representation, dict):
+                raise DomainError(f"{where} is not an object", field=REPRESENTATIONS, rule="entities.representation")
+            type_name = representation.get("__typename")
+            if not isinstance(type_name, str):
+                raise DomainError(f"{where} has no __typename", field=REPRESENTATIONS, rule="entities.typename")
+            if type_name not in entities:
+                shown = type_name if len(type_name) <= 100 else type_name[:100] + "..."
+                raise DomainError(
+                    f"{where}: {shown!r} is not an entity type of this subgraph ({', '.join(sorted(entities))})",
+                    field=REPRESENTATIONS,
+                    rule="entities.typename",
+                )
+            for key in entities[type_name]:
+                value = representation.get(key)
+                if not isinstance(value, str | int) or isinstance(value, bool):
+                    raise DomainError(
+                        f"{where}: the key {key} of {type_name} is missing or not an id",
+                        field=REPRESENTATIONS,
+                        rule="entities.key",
+                    )
+                problem = text_problem(str(value), ID_RULE, f"{where}.{key}")
+                if problem is not None:
+                    raise DomainError(problem.message, field=REPRESENTATIONS, rule="entities.key")
+
     def entities_resolver(  # type: ignore[override]
         self, info: Info, representations: list[FederationAny]
     ) -> list[FederationAny] | Awaitable[list[FederationAny]]:
+        self.check_representations(representations)
         results = super().entities_resolver(info, representations)
         by_type: dict[type, list[Any]] = defaultdict(list)
         for result in results:

@@ -15,6 +15,7 @@ from strawberry.types.enum import has_enum_definition
 
 from .db import database_unavailable
 from .errors import DomainError
+from .inputs import InputRules
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("vsm.graphql")
@@ -107,6 +108,7 @@ def standard_extensions() -> list[object]:
     from .authz import Authorization  # authz imports strawberry extensions too; keep import order simple
     from .metrics import GraphQLMetrics
 
+    # Authorization before InputRules: a caller who may not run the operation learns nothing of its inputs.
     return [
         GraphQLMetrics,  # first: it times all the others and counts errors as DomainErrors shaped them
         OperationSpan,
@@ -114,6 +116,7 @@ def standard_extensions() -> list[object]:
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         Authorization,
+        InputRules,
     ]
 
 

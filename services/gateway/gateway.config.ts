@@ -10,10 +10,12 @@
 //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  full traces URL, used as is (overrides the above)
 //   OTEL_SERVICE_NAME            service.name of the spans (default vsm-gateway)
 //   VSM_JWKS_PATH / VSM_JWKS_URL where the token keys are (one is required); VSM_JWT_ISSUER,
-//                                VSM_JWT_AUDIENCE, VSM_JWT_CLOCK_TOLERANCE_SECONDS (src/auth.ts)
+//                                VSM_JWT_AUDIENCE, VSM_JWT_CLOCK_TOLERANCE_SECONDS,
+//                                VSM_JWT_MAX_TOKEN_BYTES (src/auth.ts)
 //   VSM_ACCESS_POLICY_PATH       the access policy (default libs/vsm_common/policy/access.json, src/authz.ts)
 //   VSM_GATEWAY_MAX_TOKENS / _MAX_DEPTH / _MAX_ALIASES / _MAX_COST / _COST_LIST_SIZE / _MAX_BATCH,
-//   VSM_GATEWAY_REPORT_COST      limits checked before execution                (src/limits.ts)
+//   VSM_GATEWAY_REPORT_COST, VSM_GATEWAY_MAX_BODY_BYTES / _MAX_DOCUMENT_BYTES / _MAX_HEADER_BYTES
+//                                limits checked before execution                (src/limits.ts)
 //   VSM_PERSISTED_DOCUMENTS_PATH, VSM_PERSISTED_ONLY  trusted documents            (src/persisted.ts)
 //   VSM_GATEWAY_QUERY_PLANNER    rust (default: Hive Router's query planner and executor) | js
 import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
@@ -218,6 +220,8 @@ export const gatewayConfig = defineConfig({
   supergraph: supergraphPath,
   host,
   port,
+  // Node's HTTP server (the CLI passes this on): headers over the limit get a 431 and a closed connection.
+  maxHeaderSize: limits.maxHeaderBytes,
 
   // Liveness and readiness (Hive Gateway built-ins, stated explicitly).
   healthCheckEndpoint: '/healthcheck',

@@ -30,6 +30,8 @@ export interface AuthSettings {
   issuer: string;
   audience: string;
   clockToleranceSeconds: number;
+  /** Longer tokens are refused unread (vsm_common.auth refuses the same ones). */
+  maxTokenBytes: number;
 }
 
 export function authSettings(isProduction: boolean): AuthSettings {
@@ -64,7 +66,9 @@ export function authSettings(isProduction: boolean): AuthSettings {
     jwksUrl,
     issuer: issuer ?? DEV_ISSUER,
     audience: env('VSM_JWT_AUDIENCE') ?? DEFAULT_AUDIENCE,
+    // The same variables and defaults as vsm_common.settings: the subgraphs must decide alike.
     clockToleranceSeconds: intEnv('VSM_JWT_CLOCK_TOLERANCE_SECONDS', 30, 0),
+    maxTokenBytes: intEnv('VSM_JWT_MAX_TOKEN_BYTES', 16_384, 1024),
   };
 }
 
@@ -183,32 +187,47 @@ const presentedCredentials = new WeakSet<Request>();
 
 /**
  * `Authorization: Bearer <JWT>` only. A missing header is "no token" (401 from the plugin); any
- * other scheme, or something that is not a JWT at all, is a 401 here (the plugin would answer
- * 400 for an undecodable token).
+ * other scheme, something that is not a JWT at all, or a token over `maxTokenBytes` is a 401 here
+ * (the plugin would answer 400 for an undecodable token).
  */
-const bearerToken: ExtractTokenFunction = ({ request }) => {
-  const header = request?.headers.get('authorization');
-  if (header == null) return undefined;
-  presentedCredentials.add(request);
-  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-  if (!match) throw unauthenticated();
-  const token = match[1];
-  const [head, payload] = token.split('.');
-  if (!JWT_SHAPE.test(token) || !decodesAsJson(head) || !decodesAsJson(payload)) throw unauthenticated();
-  return { token, prefix: 'Bearer' };
-};
+function bearerToken(maxTokenBytes: number): ExtractTokenFunction {
+  return ({ request }) => {
+    const header = request?.headers.get('authorization');
+    if (header == null) return undefined;
+    presentedCredentials.add(request);
+    const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
+    if (!match) throw unauthenticated();
+    const token = match[1];
+    if (token.length > maxTokenBytes) throw unauthenticated();
+    const [head, payload] = token.split('.');
+    if (!JWT_SHAPE.test(token) || !decodesAsJson(head) || !decodesAsJson(payload)) throw unauthenticated();
+    return { token, prefix: 'Bearer' };
+  };
+}
 
 type VerifiedToken = { payload?: Record<string, unknown>; token?: { value: string } };
 
-/** Beyond signature, iss, aud, exp and nbf (checked by the plugin): a token must say who and until when. */
-function useRequiredClaims(): GatewayPlugin {
+const isTime = (value: unknown): boolean =>
+  value === undefined || (typeof value === 'number' && Number.isFinite(value));
+
+/**
+ * Beyond signature, iss, aud, exp and nbf (checked by the plugin): a token must say who and until
+ * when, and must not have been issued in the future. jsonwebtoken ignores `iat`, PyJWT refuses a
+ * future one, so without this check the subgraphs refused (500) what the gateway let through.
+ */
+function useRequiredClaims(settings: AuthSettings): GatewayPlugin {
   return {
     onRequestParse({ serverContext }) {
       const jwt = (serverContext as { jwt?: VerifiedToken }).jwt;
       const claims = jwt?.payload;
       if (!claims) return; // no token: the JWT plugin has already refused the request
+      const now = Date.now() / 1000;
       const ok =
         typeof claims.exp === 'number' &&
+        isTime(claims.exp) &&
+        isTime(claims.nbf) &&
+        isTime(claims.iat) &&
+        (claims.iat === undefined || (claims.iat as number) <= now + settings.clockToleranceSeconds) &&
         typeof claims.sub === 'string' &&
         claims.sub.trim() !== '' &&
         (claims.vsm_roles === undefined ||
@@ -254,7 +273,7 @@ export function authPlugins(settings: AuthSettings): GatewayPlugin[] {
   return [
     useJWT({
       signingKeyProviders: [keyProvider],
-      tokenLookupLocations: [bearerToken],
+      tokenLookupLocations: [bearerToken(settings.maxTokenBytes)],
       tokenVerification: {
         algorithms: [...ALGORITHMS],
         issuer: settings.issuer,
@@ -266,7 +285,7 @@ export function authPlugins(settings: AuthSettings): GatewayPlugin[] {
       // `extensions.jwt` copy of the claims would only invite them to trust it.
       forward: { payload: false, token: false },
     }) as GatewayPlugin,
-    useRequiredClaims(),
+    useRequiredClaims(settings),
     useBearerChallenge(),
   ];
 }

@@ -4,6 +4,7 @@
 //   aliases  while validating        (graphql-armor max-aliases, counted through fragments)
 //   cost     after validation, before execution, with the variables (below)
 //   batch    while reading the HTTP body (GraphQL Yoga's batching limit; off by default)
+//   size     of the headers (Node's HTTP parser), of the body and of the document (below)
 // The numbers are set from the operations our own clients send; see README.md.
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -42,6 +43,12 @@ export interface LimitSettings {
   maxBatch: number;
   /** Add `extensions.cost` ({estimated, max}) to every response (for measuring clients' operations). */
   reportCost: boolean;
+  /** Bytes of a request body (the document and its variables). */
+  maxBodyBytes: number;
+  /** Bytes of the document itself (the `query` text). */
+  maxDocumentBytes: number;
+  /** Bytes of the request line and headers (Node's HTTP parser; 16 KiB by default). */
+  maxHeaderBytes: number;
 }
 
 export function limitSettings(): LimitSettings {
@@ -54,6 +61,97 @@ export function limitSettings(): LimitSettings {
     defaultPageSize: 50,
     maxBatch: intEnv('VSM_GATEWAY_MAX_BATCH', 0, 0),
     reportCost: boolEnv('VSM_GATEWAY_REPORT_COST', false),
+    // The HR system's upsertEmployeeGoals of 10,000 rows is 2.7-2.8 MB of variables as HR systems
+    // write them, 9.6 MB with every field at its limit (UTF-8); 16 MiB keeps both working.
+    maxBodyBytes: intEnv('VSM_GATEWAY_MAX_BODY_BYTES', 16 * 1024 * 1024, 1024),
+    // A document of 1,000 tokens is a few kB; 1 MiB leaves room for long texts written as literals.
+    maxDocumentBytes: intEnv('VSM_GATEWAY_MAX_DOCUMENT_BYTES', 1024 * 1024, 1024),
+    // Node drops a connection whose headers pass its limit (16 KiB) without an answer the client
+    // can read. With room for a 200 kB token, an oversized token reaches the JWT check and gets its 401.
+    maxHeaderBytes: intEnv('VSM_GATEWAY_MAX_HEADER_BYTES', 256 * 1024, 16 * 1024),
+  };
+}
+
+// ------------------------------------------------------------------- size
+function tooLarge(what: string, max: number, code: string): GraphQLError {
+  return new GraphQLError(`The ${what} is larger than ${max} bytes.`, {
+    extensions: { code, limit: { max }, http: { status: 413 } },
+  });
+}
+
+// Answered before GraphQL Yoga has a request to answer: the same error, written out by hand.
+function tooLargeResponse(fetchAPI: { Response: typeof Response }, max: number): Response {
+  const { message } = tooLarge('request body', max, 'REQUEST_TOO_LARGE');
+  const body = { errors: [{ message, extensions: { code: 'REQUEST_TOO_LARGE', limit: { max } } }] };
+  return new fetchAPI.Response(JSON.stringify(body), {
+    status: 413,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+/**
+ * A body read to its end, or undefined when it is longer than `max`. The rest of a body that is too
+ * long is still read and thrown away (up to four times the limit), so that the client, still
+ * uploading, reads the 413 instead of a connection reset.
+ */
+async function readAtMost(request: Request, max: number): Promise<Uint8Array | undefined> {
+  const reader = request.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > 4 * max) {
+      await reader.cancel();
+      break;
+    }
+    if (size <= max) chunks.push(value);
+  }
+  if (size > max) return undefined;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * The body and the document, bounded: a declared `content-length` over the limit is refused before
+ * anything else is done (Node reads the rest of the upload and throws it away, so the client reads
+ * the answer); a body without one (chunked) is counted while it is read. Both answer HTTP 413 and
+ * close the connection.
+ */
+function useRequestSizeLimits(settings: LimitSettings): GatewayPlugin {
+  return {
+    onRequest({ request, fetchAPI, endResponse }) {
+      const declared = request.headers.get('content-length');
+      if (declared !== null && Number(declared) > settings.maxBodyBytes) {
+        endResponse(tooLargeResponse(fetchAPI, settings.maxBodyBytes));
+      }
+    },
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (!requestParser || request.method !== 'POST' || request.headers.get('content-length') !== null) return;
+      const parse = requestParser;
+      setRequestParser(async (original: Request) => {
+        const body = await readAtMost(original, settings.maxBodyBytes);
+        if (body === undefined) throw tooLarge('request body', settings.maxBodyBytes, 'REQUEST_TOO_LARGE');
+        return parse(new Request(original.url, { method: original.method, headers: original.headers, body }));
+      });
+    },
+    onResponse({ response }) {
+      // Whatever is left of an oversized upload must not be read as the next request.
+      if (response.status === 413) response.headers.set('connection', 'close');
+    },
+    onParams({ params }) {
+      const query = params.query;
+      if (typeof query === 'string' && Buffer.byteLength(query, 'utf8') > settings.maxDocumentBytes) {
+        throw tooLarge('GraphQL document (the query text)', settings.maxDocumentBytes, 'DOCUMENT_TOO_LARGE');
+      }
+    },
   };
 }
 
@@ -209,9 +307,10 @@ function asValidationError(code: string) {
   };
 }
 
-/** Tokens, depth, aliases and cost; the batch limit is the gateway's `batching` option. */
+/** Size, tokens, depth, aliases and cost; the batch limit is the gateway's `batching` option. */
 export function limitPlugins(settings: LimitSettings): GatewayPlugin[] {
   return [
+    useRequestSizeLimits(settings),
     // Parsing stops at the first token past the limit: "Syntax Error: Token limit of N exceeded."
     maxTokensPlugin({ n: settings.maxTokens }) as unknown as GatewayPlugin,
     maxDepthPlugin({
