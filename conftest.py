@@ -18,19 +18,9 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    from vsm_dev.procutil import free_port
     from vsm_dev.stack import Stack, StackConfig
 
-    config = StackConfig(
-        data_dir=tmp_path_factory.mktemp("vsm-stack"),
-        gateway_port=free_port(),
-        service_ports={"goals": free_port(), "planning": free_port(), "followup": free_port()},
-        postgres_port=free_port(),
-        kafka_port=free_port(),
-        kafka_controller_port=free_port(),
-        otlp_port=free_port(),
-        topic_prefix="vsm",
-    )
+    config = StackConfig.on_free_ports(tmp_path_factory.mktemp("vsm-stack"), topic_prefix="vsm")
     s = Stack(config, progress=lambda msg: print(f"[stack] {msg}"))
     try:
         s.start(seed=True)

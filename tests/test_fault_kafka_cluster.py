@@ -32,7 +32,6 @@ from tests.faults import (
 from tests.goals_api import GoalsApi
 from tests.support import client, gql
 from vsm_dev.kafka import KafkaCluster
-from vsm_dev.procutil import free_port
 from vsm_dev.stack import SERVICES, Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
@@ -53,14 +52,8 @@ def cluster_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[St
     cluster = KafkaCluster(data_dir / "kafka", StackConfig.kafka_libs, nodes=3, log_dir=data_dir / "logs")
     print(f"[cluster] starting three Kafka nodes on {cluster.bootstrap}")
     cluster.start()
-    config = StackConfig(
-        data_dir=data_dir,
-        gateway_port=free_port(),
-        service_ports={"goals": free_port(), "planning": free_port(), "followup": free_port()},
-        postgres_port=free_port(),
-        kafka_port=free_port(),
-        kafka_controller_port=free_port(),
-        otlp_port=free_port(),
+    config = StackConfig.on_free_ports(
+        data_dir,
         topic_prefix="vsm",
         kafka_replication_factor=3,
         kafka_min_insync_replicas=2,

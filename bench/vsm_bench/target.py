@@ -163,21 +163,12 @@ def own_stack(
     size: str, data_dir: Path | None = None, keep_data: bool = False, progress: Any = print
 ) -> Iterator[Target]:
     """Start a whole stack on free ports in .data/bench-<size> (fresh unless keep_data), stop it after."""
-    from vsm_dev.procutil import free_port
     from vsm_dev.stack import Stack, StackConfig
 
     data_dir = data_dir or ROOT / ".data" / f"bench-{size}"
     if data_dir.exists() and not keep_data:
         shutil.rmtree(data_dir)
-    config = StackConfig(
-        data_dir=data_dir,
-        gateway_port=free_port(),
-        service_ports={"goals": free_port(), "planning": free_port(), "followup": free_port()},
-        postgres_port=free_port(),
-        kafka_port=free_port(),
-        kafka_controller_port=free_port(),
-        otlp_port=free_port(),
-    )
+    config = StackConfig.on_free_ports(data_dir)
     stack = Stack(config, progress=lambda msg: progress(f"[stack] {msg}"))
     try:
         stack.start(seed=True)

@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from vsm_common.migrations import COMMON_MIGRATIONS, apply_migrations
 from vsm_common.settings import dead_letter_topic, topic_name
@@ -27,7 +28,7 @@ from .identity import DevIssuer
 from .kafka import KafkaBroker, TopicSpec, ensure_topics
 from .otlp_sink import OtlpSink
 from .postgres import EmbeddedPostgres
-from .procutil import StartupError, log_tail, open_log, stop_process
+from .procutil import StartupError, free_port, log_tail, open_log, stop_process
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,19 @@ class StackConfig:
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             profile=env.get("VSM_PROFILE", base.profile),
         )
+
+    @classmethod
+    def on_free_ports(cls, data_dir: Path, **overrides: Any) -> StackConfig:
+        """A stack in ``data_dir`` on ports free right now, so it runs beside any other (tests, benchmarks)."""
+        ports: dict[str, Any] = {
+            "gateway_port": free_port(),
+            "service_ports": {"goals": free_port(), "planning": free_port(), "followup": free_port()},
+            "postgres_port": free_port(),
+            "kafka_port": free_port(),
+            "kafka_controller_port": free_port(),
+            "otlp_port": free_port(),
+        }
+        return cls(data_dir=data_dir, **{**ports, **overrides})
 
     @property
     def gateway_url(self) -> str:
