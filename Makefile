@@ -62,13 +62,17 @@ unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
 
 # The committed supergraph, composed from each subgraph's SDL of the current code with the subgraph URLs of
-# `make run`. `make test` fails when it is stale or breaks clients (tests/test_supergraph_committed.py).
+# `make run`, and beside it the public API schema clients generate code from (the supergraph without
+# federation's join__/link__ machinery). `make test` fails when either is stale or the supergraph breaks
+# clients (tests/test_supergraph_committed.py). The API schema goes where the supergraph goes, so
+# `make supergraph SUPERGRAPH_OUT=/tmp/x/supergraph.graphql` leaves the committed files alone.
 SUPERGRAPH_OUT ?= $(GATEWAY)/supergraph.graphql
+API_SCHEMA_OUT ?= $(dir $(SUPERGRAPH_OUT))schema.graphql
 
 supergraph: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
 	@set -e; sdl=$$(mktemp -d); trap 'rm -rf "$$sdl"' EXIT; \
 	for svc in goals planning followup; do $(PYTHON) -m vsm_$$svc sdl > "$$sdl/$$svc.graphql"; done; \
-	node $(GATEWAY)/compose.mjs --out "$(SUPERGRAPH_OUT)" \
+	node $(GATEWAY)/compose.mjs --out "$(SUPERGRAPH_OUT)" --api-schema "$(API_SCHEMA_OUT)" \
 	    --subgraph "goals,http://127.0.0.1:4001/graphql,$$sdl/goals.graphql" \
 	    --subgraph "planning,http://127.0.0.1:4002/graphql,$$sdl/planning.graphql" \
 	    --subgraph "followup,http://127.0.0.1:4003/graphql,$$sdl/followup.graphql"

@@ -1,8 +1,10 @@
 """The committed supergraph (services/gateway/supergraph.graphql) in CI: current, and no unmarked breaking change.
 
-Two checks, neither needs a running stack:
+Three checks, none needs a running stack:
 
-- the file is what ``make supergraph`` composes from the current code (else: run it and commit the result);
+- the file, and the public API schema beside it (services/gateway/schema.graphql, what clients generate code
+  from), are what ``make supergraph`` composes from the current code (else: run it and commit the result);
+- the API schema holds nothing of federation's machinery, and the custom scalars name their format;
 - against the previous committed version it has no breaking change that is not listed in
   ``services/gateway/conformance/accepted-changes.json`` (graphql-inspector, ``conformance/schema-diff.mjs``).
 
@@ -20,12 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLObjectType, GraphQLScalarType, build_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SUPERGRAPH = "services/gateway/supergraph.graphql"
+API_SCHEMA = "services/gateway/schema.graphql"
 SCHEMA_DIFF = ROOT / "services" / "gateway" / "conformance" / "schema-diff.mjs"
 ACCEPTED = ROOT / "services" / "gateway" / "conformance" / "accepted-changes.json"
-REGENERATE = f"run `make supergraph` and commit {SUPERGRAPH}"
+REGENERATE = f"run `make supergraph` and commit {SUPERGRAPH} and {API_SCHEMA}"
+SPECIFIED_BY = {
+    "Date": "https://scalars.graphql.org/andimarek/local-date.html",
+    "DateTime": "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6",
+    "Decimal": "https://www.w3.org/TR/xmlschema11-2/#decimal",
+}
 
 
 # ------------------------------------------------------------------ the checks
@@ -97,11 +106,13 @@ def check_against_previous(repo: Path, work: Path, accepted: Path = ACCEPTED, pa
     return DiffResult(base, result.returncode, result.stdout + result.stderr)
 
 
-def compose_current(out: Path) -> subprocess.CompletedProcess[str]:
-    """``make supergraph`` into ``out`` (the one definition of how the committed file is made)."""
+def compose_current(out: Path, api_schema: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``make supergraph`` into ``out`` and ``api_schema`` (the one definition of how the committed files are
+    made); without ``api_schema``, the API schema goes beside ``out``, never over the committed one."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    api_schema = api_schema or out.with_name("schema.graphql")
     return subprocess.run(
-        ["make", "-s", "--no-print-directory", "supergraph", f"SUPERGRAPH_OUT={out}"],
+        ["make", "-s", "--no-print-directory", "supergraph", f"SUPERGRAPH_OUT={out}", f"API_SCHEMA_OUT={api_schema}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -113,18 +124,40 @@ def compose_current(out: Path) -> subprocess.CompletedProcess[str]:
 
 # ------------------------------------------------------------------ the repository itself
 def test_committed_supergraph_is_composed_from_the_current_code(tmp_path: Path) -> None:
-    committed = ROOT / SUPERGRAPH
-    assert committed.is_file(), f"{SUPERGRAPH} is missing: {REGENERATE}"
-    out = tmp_path / "supergraph.graphql"
-    composed = compose_current(out)
+    out, api_out = tmp_path / "supergraph.graphql", tmp_path / "api" / "schema.graphql"
+    api_out.parent.mkdir()
+    composed = compose_current(out, api_out)
     assert composed.returncode == 0, f"make supergraph failed:\n{composed.stdout}{composed.stderr}"
-    fresh, stored = out.read_text(), committed.read_text()
-    if fresh != stored:
-        delta = difflib.unified_diff(
-            stored.splitlines(), fresh.splitlines(), f"{SUPERGRAPH} (committed)", "composed now", lineterm="", n=1
-        )
-        pytest.fail(f"{SUPERGRAPH} is not what the current code composes: {REGENERATE}\n" + "\n".join(list(delta)[:80]))
-    assert "http://127.0.0.1:4001/graphql" in stored  # the subgraph URLs of `make run`
+    for path, fresh in ((SUPERGRAPH, out), (API_SCHEMA, api_out)):
+        committed = ROOT / path
+        assert committed.is_file(), f"{path} is missing: {REGENERATE}"
+        now, stored = fresh.read_text(), committed.read_text()
+        if now != stored:
+            delta = difflib.unified_diff(
+                stored.splitlines(), now.splitlines(), f"{path} (committed)", "composed now", lineterm="", n=1
+            )
+            pytest.fail(f"{path} is not what the current code composes: {REGENERATE}\n" + "\n".join(list(delta)[:80]))
+    assert "http://127.0.0.1:4001/graphql" in (ROOT / SUPERGRAPH).read_text()  # the subgraph URLs of `make run`
+
+
+def test_the_api_schema_is_the_public_api_without_federation_and_its_scalars_name_their_format() -> None:
+    text = (ROOT / API_SCHEMA).read_text()
+    for internal in ("join__", "link__", "@link", "@join", "@inaccessible", "federation__", "_Service", "_entities"):
+        assert internal not in text, f"{API_SCHEMA} leaks {internal}"
+    schema = build_schema(text)  # a plain, valid schema any code generator reads
+    assert schema.query_type is not None and schema.mutation_type is not None
+    for name, url in SPECIFIED_BY.items():
+        scalar = schema.get_type(name)
+        assert isinstance(scalar, GraphQLScalarType), name
+        assert scalar.specified_by_url == url, name
+        assert f'scalar {name} @specifiedBy(url: "{url}")' in text
+    # The same types, fields and arguments clients see through the supergraph, nothing more or less.
+    public = build_schema((ROOT / SUPERGRAPH).read_text())
+    ours = {n for n in public.type_map if not n.startswith("__") and not n.startswith(("join__", "link__"))}
+    assert ours == {n for n in schema.type_map if not n.startswith("__")}
+    page_info = schema.get_type("PageInfo")
+    assert isinstance(page_info, GraphQLObjectType)
+    assert {"hasNextPage", "endCursor", "hasPreviousPage", "startCursor"} <= set(page_info.fields)
 
 
 def test_committed_supergraph_has_no_unmarked_breaking_change(tmp_path: Path) -> None:

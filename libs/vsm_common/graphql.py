@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import enum
 import logging
 import uuid
@@ -120,23 +119,6 @@ def standard_extensions() -> list[object]:
     ]
 
 
-def encode_cursor(position: int) -> str:
-    """Opaque, stable cursor for a keyset position."""
-    return base64.urlsafe_b64encode(f"c:{position}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None, field: str = "after") -> int | None:
-    if cursor is None:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith("c:"):
-            raise ValueError
-        return int(text[2:])
-    except ValueError:
-        raise DomainError(f"{field} is not a cursor returned by this API", field=field, rule="cursor.invalid") from None
-
-
 def parse_id(value: str, field: str) -> uuid.UUID:
     """Parse a client-supplied ID; every vsm id is a UUID."""
     try:
@@ -165,11 +147,3 @@ def describe_enum_values(enum_cls: type[enum.Enum], descriptions: Mapping[str, s
         raise ValueError(f"{enum_cls.__name__}: no description for {missing}, not members: {unknown}")
     for value in values:
         value.description = descriptions[value.name]
-
-
-def check_page_size(first: int | None, *, default: int = 50, maximum: int = 1000, field: str = "first") -> int:
-    if first is None:
-        return default
-    if first < 0 or first > maximum:
-        raise DomainError(f"{field} must be between 0 and {maximum}", field=field, rule="page.size")
-    return first

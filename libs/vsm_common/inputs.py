@@ -100,6 +100,7 @@ TEXT_RULES: Mapping[str, TextRule] = {
     "paragraph": IDENTIFIER,
     "diaryNumber": IDENTIFIER,
     "after": IDENTIFIER,
+    "before": IDENTIFIER,
     "title": NAME,
     "name": NAME,
     "unit": NAME,

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from .consumer import InboxConsumer
+from .cursors import CursorCodec
 from .db import create_pool
 from .definition import ServiceDefinition
 from .kafka import create_consumer, create_producer
@@ -45,6 +46,17 @@ class Runtime:
         self.restarts: dict[str, int] = {}  # how often each background loop was restarted
         self._producer_ready = asyncio.Event()
         self.metrics = ServiceMetrics(self)  # served at /metrics (health router); reads this runtime when scraped
+
+    @functools.cached_property
+    def cursors(self) -> CursorCodec:
+        """Signs the Relay cursors of this service's connections (vsm_common.cursors).
+
+        Keyed by the gateway secret: every instance of the service has it (create_app refuses to
+        start without it), so a cursor one instance gave out is good at any other.
+        """
+        if not self.settings.gateway_secret:
+            raise RuntimeError("VSM_GATEWAY_SECRET must be set: cursors are signed with a key derived from it")
+        return CursorCodec(self.settings.gateway_secret)
 
     @property
     def pool(self) -> asyncpg.Pool:

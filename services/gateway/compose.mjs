@@ -1,18 +1,27 @@
 #!/usr/bin/env node
-// Compose Apollo Federation v2 subgraph SDL files into a supergraph SDL.
+// Compose Apollo Federation v2 subgraph SDL files into a supergraph SDL and, with --api-schema,
+// the public API schema beside it: what clients see at the gateway (the supergraph without
+// federation's join__/link__ machinery and @inaccessible elements), for generating client code.
 //
-//   node compose.mjs --out <supergraph file> \
+//   node compose.mjs --out <supergraph file> [--api-schema <API schema file>] \
 //     --subgraph <name>,<url>,<sdl file> [--subgraph ...]
 //
 // Exit codes: 0 composed and written, 1 composition (or SDL parse/read) errors,
 // nothing written; 2 bad command line.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'graphql';
-import { composeServices } from '@theguild/federation-composition';
+import { buildASTSchema, parse, printSchema } from 'graphql';
+import { composeServices, transformSupergraphToPublicSchema } from '@theguild/federation-composition';
 
 const USAGE =
-  'usage: node compose.mjs --out <supergraph file> --subgraph <name>,<url>,<sdl file> [--subgraph ...]';
+  'usage: node compose.mjs --out <supergraph file> [--api-schema <file>] --subgraph <name>,<url>,<sdl file> [--subgraph ...]';
+
+// Clients read the API schema's first lines; the supergraph stays exactly what composition made.
+const API_SCHEMA_HEADER = `# The public GraphQL API of vsm: what clients see at the gateway (POST /graphql).
+# Generate client code from this file. Written by \`make supergraph\` from the subgraphs; do not edit.
+# Custom scalars name their format with @specifiedBy (docs/api.md, "Scalars").
+
+`;
 
 function usageError(message) {
   console.error(`compose: ${message}`);
@@ -22,6 +31,7 @@ function usageError(message) {
 
 function parseArgs(argv) {
   let out;
+  let apiSchema;
   const subgraphs = [];
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -40,6 +50,9 @@ function parseArgs(argv) {
       case '--out':
       case '-o':
         out = next();
+        break;
+      case '--api-schema':
+        apiSchema = next();
         break;
       case '--subgraph':
       case '-s': {
@@ -77,10 +90,20 @@ function parseArgs(argv) {
   }
   if (!out) usageError('--out is required');
   if (subgraphs.length === 0) usageError('at least one --subgraph is required');
-  return { out, subgraphs };
+  return { out, apiSchema, subgraphs };
 }
 
-const { out, subgraphs } = parseArgs(process.argv.slice(2));
+/** Writes `text` to `path` in place, unless it holds that already; returns whether it was unchanged. */
+function writeIfChanged(path, text) {
+  // Written in place (no temp file + rename): the gateway watches the supergraph and reloads on
+  // "change", but stops watching on a "rename". Unchanged content is not rewritten, so a running
+  // gateway does not reload for nothing.
+  const unchanged = existsSync(path) && readFileSync(path, 'utf8') === text;
+  if (!unchanged) writeFileSync(path, text);
+  return unchanged;
+}
+
+const { out, apiSchema, subgraphs } = parseArgs(process.argv.slice(2));
 
 const services = [];
 let inputErrors = 0;
@@ -123,12 +146,22 @@ if (result.errors && result.errors.length > 0) {
 const supergraphSdl = result.supergraphSdl.endsWith('\n')
   ? result.supergraphSdl
   : `${result.supergraphSdl}\n`;
-const outPath = resolve(out);
-// Written in place (no temp file + rename): the gateway watches this file and
-// reloads on "change", but stops watching on a "rename". Unchanged content is not
-// rewritten, so a running gateway does not reload for nothing.
-const unchanged = existsSync(outPath) && readFileSync(outPath, 'utf8') === supergraphSdl;
-if (!unchanged) writeFileSync(outPath, supergraphSdl);
+// The API schema: federation's own types and directives stripped by the composition library, then
+// built and printed by graphql-js (printSchema keeps @specifiedBy and @deprecated, and its output
+// depends only on the composed supergraph, so the file is the same on every machine).
+let apiSchemaSdl;
+if (apiSchema) {
+  try {
+    const publicSchema = buildASTSchema(transformSupergraphToPublicSchema(parse(supergraphSdl)));
+    apiSchemaSdl = `${API_SCHEMA_HEADER}${printSchema(publicSchema)}\n`;
+  } catch (err) {
+    console.error(`compose: cannot derive the API schema from the supergraph: ${err.message}; nothing written`);
+    process.exit(1);
+  }
+}
+
+const unchanged = writeIfChanged(resolve(out), supergraphSdl);
+const apiUnchanged = apiSchema ? writeIfChanged(resolve(apiSchema), apiSchemaSdl) : undefined;
 
 const typeCount = result.publicDocumentNode.definitions.filter((d) =>
   d.kind.endsWith('TypeDefinition'),
@@ -138,5 +171,5 @@ console.log(
     .map((s) => `${s.name}=${s.url}`)
     .join(', ')}) -> ${out} (${Buffer.byteLength(supergraphSdl)} bytes, ${typeCount} public types${
     unchanged ? ', unchanged' : ''
-  })`,
+  })${apiSchema ? `; API schema -> ${apiSchema}${apiUnchanged ? ' (unchanged)' : ''}` : ''}`,
 );

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from vsm_common.auth import Principal
+from vsm_common.cursors import Page, PageWindow
 from vsm_common.errors import DomainError, Forbidden
 from vsm_common.runtime import Runtime
 
@@ -173,23 +174,23 @@ async def read_page(
     employee_ref: str | None,
     unit_id: uuid.UUID | None,
     operational_goal_id: uuid.UUID | None,
-    after_seq: int | None,
-    limit: int,
-) -> tuple[list[tuple[int, EmployeeGoal]], int]:
+    window: PageWindow,
+) -> Page[EmployeeGoal]:
     """A page of medarbetarmål; the read and the access-log rows commit together."""
     async with rt.unit_of_work() as uow:
         employee_ref, unit_id = await reader.scope.narrow(uow.conn, employee_ref, unit_id)
-        rows, total = await repo.page(
+        rows, counts = await repo.page(
             uow.conn,
             employee_ref=employee_ref,
             unit_id=unit_id,
             operational_goal_id=operational_goal_id,
-            after_seq=after_seq,
-            limit=limit,
+            window=window,
         )
-        counts = Counter(g.employee_ref for _, g in rows)
-        await repo.log_access(uow.conn, reader.actor, reader.purpose, "read", dict(counts))
-    return rows, total
+        page = window.page(rows, counts)
+        # Only what the caller gets is logged as read, not the extra row that tells whether more follow.
+        read = Counter(g.employee_ref for _, g in page.rows)
+        await repo.log_access(uow.conn, reader.actor, reader.purpose, "read", dict(read))
+    return page
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The Decimal scalar of the planning subgraph takes money exactly, never through a float."""
+"""The Decimal scalar (vsm_common.scalars) takes money exactly, never through a float."""
 
 from __future__ import annotations
 
@@ -7,31 +7,31 @@ from decimal import Decimal
 import pytest
 from graphql import BooleanValueNode, FloatValueNode, IntValueNode, StringValueNode
 
+from vsm_common import scalars
 from vsm_common.errors import DomainError
-from vsm_planning.api import scalars
 from vsm_planning.api.schema import schema
 
 
 def test_strings_and_integers_are_exact() -> None:
-    assert scalars.parse_value("125000000.00") == Decimal("125000000.00")
-    assert str(scalars.parse_value(" 20.38 ")) == "20.38"
-    assert scalars.parse_value(12345678901234567) == Decimal("12345678901234567")
-    assert str(scalars.parse_value("12345678901234567.89")) == "12345678901234567.89"
+    assert scalars.parse_decimal("125000000.00") == Decimal("125000000.00")
+    assert str(scalars.parse_decimal(" 20.38 ")) == "20.38"
+    assert scalars.parse_decimal(12345678901234567) == Decimal("12345678901234567")
+    assert str(scalars.parse_decimal("12345678901234567.89")) == "12345678901234567.89"
 
 
 @pytest.mark.parametrize("value", [20.38, 1.2345678901234568e16, True, None, "tjugo", ["1"]])
 def test_floats_and_non_numbers_are_refused(value: object) -> None:
     with pytest.raises(DomainError) as info:
-        scalars.parse_value(value)
+        scalars.parse_decimal(value)
     assert info.value.rule == "decimal.format"
 
 
 def test_literals_are_read_from_their_source_text() -> None:
-    assert str(scalars.parse_literal(FloatValueNode(value="12345678901234567.89"))) == "12345678901234567.89"
-    assert scalars.parse_literal(IntValueNode(value="7")) == Decimal(7)
-    assert scalars.parse_literal(StringValueNode(value="20.38")) == Decimal("20.38")
+    assert str(scalars.parse_decimal_literal(FloatValueNode(value="12345678901234567.89"))) == "12345678901234567.89"
+    assert scalars.parse_decimal_literal(IntValueNode(value="7")) == Decimal(7)
+    assert scalars.parse_decimal_literal(StringValueNode(value="20.38")) == Decimal("20.38")
     with pytest.raises(DomainError):
-        scalars.parse_literal(BooleanValueNode(value=True))
+        scalars.parse_decimal_literal(BooleanValueNode(value=True))
 
 
 def test_the_schema_uses_the_exact_scalar_and_serialises_strings() -> None:

@@ -12,6 +12,7 @@ from vsm_common.authz import acting_for
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, standard_extensions
+from vsm_common.scalars import SCALAR_OVERRIDES
 
 from .. import service
 from ..adapters import repository as repo
@@ -242,6 +243,7 @@ schema = BatchedEntitiesSchema(
         RowError,
     ],
     federation_version="2.9",
+    scalar_overrides=SCALAR_OVERRIDES,
     extensions=standard_extensions(),  # type: ignore[arg-type]
     execution_context_class=FastLeafExecutor,
 )

@@ -8,6 +8,8 @@ from datetime import datetime
 
 import asyncpg
 
+from vsm_common.cursors import Counts, PageWindow, beyond_cursors, keyset_condition
+
 from ..domain.model import EmployeeGoal, GoalState
 
 _COLUMNS = "id, seq, source_system, external_id, employee_ref, unit_id, operational_goal_id, title, state, updated_at"
@@ -72,21 +74,27 @@ async def page(
     employee_ref: str | None,
     unit_id: uuid.UUID | None,
     operational_goal_id: uuid.UUID | None,
-    after_seq: int | None,
-    limit: int,
-) -> tuple[list[tuple[int, EmployeeGoal]], int]:
+    window: PageWindow,
+) -> tuple[list[tuple[int, EmployeeGoal]], Counts]:
+    """One window of the filter in ``seq`` order (either way) and its counts, as goals are paged."""
     where = """($1::text IS NULL OR employee_ref = $1) AND ($2::uuid IS NULL OR unit_id = $2)
                AND ($3::uuid IS NULL OR operational_goal_id = $3)"""
     args = [employee_ref, unit_id, operational_goal_id]
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM employee_goals WHERE {where} AND ($4::bigint IS NULL OR seq > $4) "
-        "ORDER BY seq LIMIT $5",
+        f"SELECT {_COLUMNS} FROM employee_goals WHERE {where} AND {keyset_condition('seq', 4, 5)} "
+        f"ORDER BY seq {window.order} LIMIT $6",
         *args,
-        after_seq,
-        limit,
+        window.after,
+        window.before,
+        window.limit,
     )
-    total = await conn.fetchval(f"SELECT count(*) FROM employee_goals WHERE {where}", *args)
-    return [(r["seq"], _row(r)) for r in rows], total
+    counted = await conn.fetchrow(
+        f"SELECT {beyond_cursors('seq', 4, 5)} FROM employee_goals WHERE {where}",
+        *args,
+        window.after,
+        window.before,
+    )
+    return [(r["seq"], _row(r)) for r in rows], Counts(**dict(counted))
 
 
 async def by_employee(conn: asyncpg.Connection, employee_ref: str) -> list[EmployeeGoal]:

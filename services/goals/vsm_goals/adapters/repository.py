@@ -10,6 +10,8 @@ from typing import Any
 
 import asyncpg
 
+from vsm_common.cursors import Counts, PageWindow, beyond_cursors, keyset_condition
+
 from ..domain.model import (
     Decision,
     Goal,
@@ -200,11 +202,11 @@ async def page_goals(
     level: GoalLevel | None,
     organization_id: uuid.UUID | None,
     state: GoalState | None,
-    after_seq: int | None,
-    limit: int,
+    window: PageWindow,
     as_of: date | None = None,
-) -> tuple[list[tuple[int, Goal]], int]:
-    """One page in ``seq`` order plus the total count of the filter: two statements, any page size."""
+) -> tuple[list[tuple[int, Goal]], Counts]:
+    """One window of the filter in ``seq`` order (either way, at most ``window.limit`` rows) and its
+    counts: two statements, any page size, the last page as cheap as the first."""
     source, args = _goals_source(as_of)
     n = len(args)
     where = f"""(${n + 1}::text IS NULL OR g.level = ${n + 1})
@@ -213,14 +215,20 @@ async def page_goals(
                                                 WHERE go.goal_id = g.id AND go.organization_id = ${n + 3}))"""
     args += [level.value if level else None, state.value if state else None, organization_id]
     rows = await conn.fetch(
-        f"SELECT * FROM {source} g WHERE {where} AND (${n + 4}::bigint IS NULL OR g.seq > ${n + 4}) "
-        f"ORDER BY g.seq LIMIT ${n + 5}",
+        f"SELECT * FROM {source} g WHERE {where} AND {keyset_condition('g.seq', n + 4, n + 5)} "
+        f"ORDER BY g.seq {window.order} LIMIT ${n + 6}",
         *args,
-        after_seq,
-        limit,
+        window.after,
+        window.before,
+        window.limit,
     )
-    total = await conn.fetchval(f"SELECT count(*) FROM {source} g WHERE {where}", *args)
-    return [(r["seq"], _goal(r)) for r in rows], total
+    counted = await conn.fetchrow(
+        f"SELECT {beyond_cursors('g.seq', n + 4, n + 5)} FROM {source} g WHERE {where}",
+        *args,
+        window.after,
+        window.before,
+    )
+    return [(r["seq"], _goal(r)) for r in rows], Counts(**dict(counted))
 
 
 def _links_in_force(as_of: date | None) -> tuple[str, list[Any]]:

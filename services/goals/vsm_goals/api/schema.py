@@ -9,24 +9,21 @@ from typing import Annotated, Any
 import strawberry
 
 from vsm_common import descriptions
+from vsm_common.cursors import page_window
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.federation import is_selected
-from vsm_common.graphql import (
-    check_page_size,
-    decode_cursor,
-    encode_cursor,
-    parse_id,
-    parse_ids,
-    standard_extensions,
-)
+from vsm_common.graphql import parse_id, parse_ids, standard_extensions
+from vsm_common.scalars import SCALAR_OVERRIDES
 
 from .. import employee_goals, service
 from ..adapters import repository as repo
 from ..domain.model import Decision
 from .types import (
+    GOAL_CONNECTION,
     AccessLogEntry,
     After,
+    Before,
     CreateGoalInput,
     DecisionInput,
     EmployeeDataExport,
@@ -40,9 +37,11 @@ from .types import (
     GoalEdge,
     GoalLevel,
     GoalState,
+    Last,
     Organization,
     OrganizationInput,
     OrganizationKind,
+    PageArgs,
     PageInfo,
     ReviseGoalInput,
     RowError,
@@ -120,32 +119,27 @@ class Query:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> GoalConnection:
-        limit = check_page_size(first)
-        after_seq = decode_cursor(after)
+        cursors = info.context.runtime.cursors
+        window = page_window(cursors, GOAL_CONNECTION, first=first, after=after, last=last, before=before)
         org_id = parse_id(organization_id, "organizationId") if organization_id else None
         async with info.context.runtime.pool.acquire() as conn:
-            rows, total = await repo.page_goals(
-                conn,
-                level=level,
-                organization_id=org_id,
-                state=state,
-                after_seq=after_seq,
-                limit=limit + 1,
-                as_of=as_of,
+            rows, counts = await repo.page_goals(
+                conn, level=level, organization_id=org_id, state=state, window=window, as_of=as_of
             )
-        page = rows[:limit]
+        page = window.page(rows, counts)
         structure = info.context.loaders.at(as_of)
-        for _, g in page:
+        for _, g in page.rows:
             structure.goal.prime(g.id, g)
-        edges = [GoalEdge(cursor=encode_cursor(seq), node=Goal.from_domain(g, as_of)) for seq, g in page]
+        edges = [
+            GoalEdge(cursor=cursors.encode(GOAL_CONNECTION, seq), node=Goal.from_domain(g, as_of))
+            for seq, g in page.rows
+        ]
         if edges and is_selected(info, ("edges", "node"), "parents"):
             await Goal.prefetch_parents(info, [e.node for e in edges], as_of)
-        return GoalConnection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None),
-            total_count=total,
-        )
+        return GoalConnection(edges=edges, page_info=PageInfo.of(page, edges), total_count=page.total)
 
     @strawberry.field(
         description="Adopted övergripande mål and handlingsprogram whose review (översyn) falls before a date."
@@ -168,14 +162,15 @@ class Query:
         operational_goal_id: Annotated[strawberry.ID | None, _arg("Only those linked to this verksamhetsmål.")] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
         purpose: Annotated[
             str | None, strawberry.argument(description="Why the caller reads them (ändamål), for the access log.")
         ] = None,
     ) -> EmployeeGoalConnection:
         return await employee_goal_page(
             info,
-            first,
-            after,
+            PageArgs(first, after, last, before),
             purpose,
             employee_ref=employee_ref,
             unit_id=parse_id(unit_id, "unitId") if unit_id else None,
@@ -342,6 +337,7 @@ schema = BatchedEntitiesSchema(
     mutation=Mutation,
     types=[Organization, Goal, Vision, EmployeeGoal],
     federation_version="2.9",
+    scalar_overrides=SCALAR_OVERRIDES,
     extensions=standard_extensions(),  # type: ignore[arg-type]
     execution_context_class=FastLeafExecutor,
 )

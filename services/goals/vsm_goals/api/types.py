@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, Protocol
 
 import strawberry
 from strawberry.types import Info
 
 from vsm_common import descriptions
-from vsm_common.graphql import check_page_size, decode_cursor, describe_enum_values, encode_cursor
+from vsm_common.cursors import Page, page_window
+from vsm_common.graphql import describe_enum_values
 
 from .. import employee_goals
 from ..domain import model
@@ -61,10 +64,27 @@ describe_enum_values(
 
 GInfo = Info[GoalsContext, None]
 
-# Arguments of a Relay page.
-First = Annotated[int | None, strawberry.argument(description="Page size, at most 1000; default 50.")]
+# Arguments of a Relay page: forward with first/after, backward with last/before (vsm_common.cursors).
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page forward: this many from the start (or after `after`), 0 to 1000; default 50. "
+        "Not together with `last`."
+    ),
+]
 After = Annotated[
     str | None, strawberry.argument(description="Start after this cursor (endCursor of the previous page).")
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page backward: this many from the end (or before `before`), 0 to 1000, still in list "
+        "order. Not together with `first`."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="End before this cursor (startCursor of the page after), to page backward."),
 ]
 
 
@@ -271,11 +291,15 @@ class Goal:
         info: GInfo,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
         purpose: Annotated[
             str | None, strawberry.argument(description="Why the caller reads them (ändamål), for the access log.")
         ] = None,
     ) -> EmployeeGoalConnection:
-        return await employee_goal_page(info, first, after, purpose, operational_goal_id=uuid.UUID(self.id))
+        return await employee_goal_page(
+            info, PageArgs(first, after, last, before), purpose, operational_goal_id=uuid.UUID(self.id)
+        )
 
     @classmethod
     async def resolve_reference(cls, info: GInfo, id: strawberry.ID) -> Goal | None:
@@ -335,7 +359,7 @@ class EmployeeGoal:
 
 @strawberry.type(description="A medarbetarmål in a page.")
 class EmployeeGoalEdge:
-    cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after`.")
+    cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after` and `before`.")
     node: EmployeeGoal = strawberry.field(description="The medarbetarmål.")
 
 
@@ -346,46 +370,82 @@ class EmployeeGoalConnection:
     total_count: int = strawberry.field(description="Number of medarbetarmål matching the filter.")
 
 
+@dataclass(frozen=True, slots=True)
+class PageArgs:
+    """The four Relay arguments of a connection field, as the client sent them."""
+
+    first: int | None
+    after: str | None
+    last: int | None
+    before: str | None
+
+
 async def employee_goal_page(
     info: GInfo,
-    first: int | None,
-    after: str | None,
+    paging: PageArgs,
     purpose: str | None,
     *,
     employee_ref: str | None = None,
     unit_id: uuid.UUID | None = None,
     operational_goal_id: uuid.UUID | None = None,
 ) -> EmployeeGoalConnection:
-    limit = check_page_size(first)
-    rows, total = await employee_goals.read_page(
+    cursors = info.context.runtime.cursors
+    window = page_window(
+        cursors,
+        EMPLOYEE_GOAL_CONNECTION,
+        first=paging.first,
+        after=paging.after,
+        last=paging.last,
+        before=paging.before,
+    )
+    page = await employee_goals.read_page(
         info.context.runtime,
         info.context.reader(purpose),
         employee_ref=employee_ref,
         unit_id=unit_id,
         operational_goal_id=operational_goal_id,
-        after_seq=decode_cursor(after),
-        limit=limit + 1,
+        window=window,
     )
-    page = rows[:limit]
-    edges = [EmployeeGoalEdge(cursor=encode_cursor(seq), node=EmployeeGoal.from_domain(g)) for seq, g in page]
-    return EmployeeGoalConnection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None),
-        total_count=total,
-    )
+    edges = [
+        EmployeeGoalEdge(cursor=cursors.encode(EMPLOYEE_GOAL_CONNECTION, seq), node=EmployeeGoal.from_domain(g))
+        for seq, g in page.rows
+    ]
+    return EmployeeGoalConnection(edges=edges, page_info=PageInfo.of(page, edges), total_count=page.total)
 
 
-@strawberry.type(description="Relay page information.")
+class _Edge(Protocol):
+    cursor: str
+
+
+@strawberry.type(description="Relay page information: where this page lies in the list, and its cursors.")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
     end_cursor: str | None = strawberry.field(
         description="Cursor of the last item of this page, for `after`; null for an empty page."
     )
+    has_previous_page: bool = strawberry.field(description="Whether more items come before this page.")
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the first item of this page, for `before`; null for an empty page."
+    )
+
+    @classmethod
+    def of(cls, page: Page[Any], edges: Sequence[_Edge]) -> PageInfo:
+        return cls(
+            has_next_page=page.has_next_page,
+            end_cursor=edges[-1].cursor if edges else None,
+            has_previous_page=page.has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+        )
+
+
+# What each connection's cursors are bound to: a cursor of one is refused by the other.
+GOAL_CONNECTION = "GoalConnection"
+EMPLOYEE_GOAL_CONNECTION = "EmployeeGoalConnection"
 
 
 @strawberry.type(description="A goal in a page of goals.")
 class GoalEdge:
-    cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after`.")
+    cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after` and `before`.")
     node: Goal = strawberry.field(description="The goal (mål).")
 
 

@@ -13,11 +13,11 @@ from vsm_common.authz import acting_for
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
+from vsm_common.scalars import SCALAR_OVERRIDES
 
 from .. import service
 from ..adapters import repository as repo
 from ..domain import rules
-from .scalars import ExactDecimal
 from .types import (
     AnalysisSectionKind,
     Assignment,
@@ -349,7 +349,7 @@ schema = BatchedEntitiesSchema(
     mutation=Mutation,
     types=[Organization, Goal, Directive, OperationalPlan, PlanningCycle],
     federation_version="2.9",
-    scalar_overrides={Decimal: ExactDecimal},
+    scalar_overrides=SCALAR_OVERRIDES,
     extensions=standard_extensions(),  # type: ignore[arg-type]
     execution_context_class=FastLeafExecutor,
 )
