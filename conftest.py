@@ -7,7 +7,10 @@ beside a developer's stack) and stops every one of them at the end.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -17,10 +20,32 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def server_dir(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Path]]:
+    """Makes data folders for servers that run as another user (embedded PostgreSQL as root).
+
+    Not under pytest's basetemp: every pytest session that starts on the machine makes
+    /tmp/pytest-of-<user> 0700 again and removes all but its three newest runs, which locks the
+    PostgreSQL user out of a running stack (a second `make test`, a developer's test beside CI).
+    The folders are removed at the end unless a test failed, so their logs can be read.
+    """
+    made: list[Path] = []
+
+    def make(name: str) -> Path:
+        path = Path(tempfile.mkdtemp(prefix=f"vsm-{name}-"))
+        made.append(path)
+        return path
+
+    yield make
+    if request.session.testsfailed == 0:
+        for path in made:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def stack(server_dir: Callable[[str], Path]) -> Iterator[Stack]:
     from vsm_dev.stack import Stack, StackConfig
 
-    config = StackConfig.on_free_ports(tmp_path_factory.mktemp("vsm-stack"), topic_prefix="vsm")
+    config = StackConfig.on_free_ports(server_dir("stack"), topic_prefix="vsm")
     s = Stack(config, progress=lambda msg: print(f"[stack] {msg}"))
     try:
         s.start(seed=True)

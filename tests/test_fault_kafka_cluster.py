@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +47,8 @@ CREATE = "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id } }"
 
 
 @pytest.fixture(scope="module")
-def cluster_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, KafkaCluster]]:
-    data_dir: Path = tmp_path_factory.mktemp("vsm-cluster-stack")
+def cluster_stack(server_dir: Callable[[str], Path]) -> Iterator[tuple[Stack, KafkaCluster]]:
+    data_dir = server_dir("cluster-stack")
     cluster = KafkaCluster(data_dir / "kafka", StackConfig.kafka_libs, nodes=3, log_dir=data_dir / "logs")
     print(f"[cluster] starting three Kafka nodes on {cluster.bootstrap}")
     cluster.start()

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -19,9 +20,15 @@ from vsm_dev.procutil import free_port, port_is_free
 TOOLS = Path(__file__).resolve().parents[1]
 
 
-async def test_start_query_stop_restart_keeps_data(tmp_path: Path) -> None:
+@pytest.fixture
+def pg_home(server_dir: Callable[[str], Path]) -> Path:
+    """A folder the server's own user can reach whatever other pytest sessions do (see conftest)."""
+    return server_dir("pg-test")
+
+
+async def test_start_query_stop_restart_keeps_data(pg_home: Path) -> None:
     port = free_port()
-    pg = EmbeddedPostgres(tmp_path / "pg", port)
+    pg = EmbeddedPostgres(pg_home / "pg", port)
     dsn = pg.start()
     assert dsn == f"postgresql://vsm:vsm@127.0.0.1:{port}/vsm"
     try:
@@ -52,17 +59,17 @@ async def test_start_query_stop_restart_keeps_data(tmp_path: Path) -> None:
         pg.stop()
 
 
-def test_restart_after_postmaster_was_killed(tmp_path: Path) -> None:
+def test_restart_after_postmaster_was_killed(pg_home: Path) -> None:
     port = free_port()
-    pg = EmbeddedPostgres(tmp_path / "pg", port)
+    pg = EmbeddedPostgres(pg_home / "pg", port)
     pg.start()
     pid = pg.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     time.sleep(0.2)
     # A new handle, as a new supervisor would create; postmaster.pid is left behind.
-    assert (tmp_path / "pg" / "postmaster.pid").exists()
-    again = EmbeddedPostgres(tmp_path / "pg", port)
+    assert (pg_home / "pg" / "postmaster.pid").exists()
+    again = EmbeddedPostgres(pg_home / "pg", port)
     try:
         again.start()
         assert again.psql("SELECT 1").strip() == "1"
@@ -71,11 +78,11 @@ def test_restart_after_postmaster_was_killed(tmp_path: Path) -> None:
         pg.stop()
 
 
-def test_restart_after_supervisor_was_killed(tmp_path: Path) -> None:
+def test_restart_after_supervisor_was_killed(pg_home: Path) -> None:
     """A supervisor killed with SIGKILL leaves its postgres running (it runs in a session of
     its own); the next start must stop that orphan rather than fail on the busy port."""
     port = free_port()
-    data = tmp_path / "pg"
+    data = pg_home / "pg"
     script = (
         "import sys, time; from pathlib import Path; from vsm_dev.postgres import EmbeddedPostgres;"
         f"pg = EmbeddedPostgres(Path({str(data)!r}), {port}); pg.start();"
@@ -100,12 +107,12 @@ def test_restart_after_supervisor_was_killed(tmp_path: Path) -> None:
         pg.stop()
 
 
-def test_port_in_use_is_reported(tmp_path: Path) -> None:
+def test_port_in_use_is_reported(pg_home: Path) -> None:
     import socket
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        pg = EmbeddedPostgres(tmp_path / "pg", busy.getsockname()[1])
+        pg = EmbeddedPostgres(pg_home / "pg", busy.getsockname()[1])
         with pytest.raises(RuntimeError, match="already in use"):
             pg.start()
