@@ -1,4 +1,4 @@
-"""docs/api.md works: every example runs against the stack with a token of its role and answers as documented.
+"""docs/api.md works: every example runs unchanged against the stack with a token of its role and answers as documented.
 
 An example in the document is an HTML comment followed by fenced blocks::
 
@@ -10,13 +10,18 @@ An example in the document is an HTML comment followed by fenced blocks::
     <!-- response: NAME -->
     ```json      the documented answer (lists may be shortened)
 
-``role=none`` sends no token. The answer must have the documented shape: every documented key, with a
-value of the documented JSON type (``null`` documents anything), every documented list element matched
-by an element of the answer; ``exact`` answers must be equal. ``expect=errors`` examples must fail with
-the documented codes, rules and fields. Ids in the variables that an earlier example's answer documents
-are replaced by what that answer really held (the demo data's ids are fixed, period and directive
-revision ids are not). The operations are also checked, without a stack, against the committed supergraph
-and the access policy (each is allowed for its role, or documented as refused).
+``role=none`` sends no token. The examples are read out of the document and sent as they are written,
+query and variables, on a stack with the demo data of a fresh ``make run``: only the token is the test
+stack's (and the curl commands get its address). A worked example must answer without errors and with
+data; the answer must have the documented shape: every documented key, with a value of the documented JSON
+type (``null`` documents anything), every documented list element matched by an element of the answer;
+``exact`` answers must be equal. ``expect=errors`` examples must fail with the documented codes, rules and
+fields. Nothing is substituted, so an example may send only ids that are the same on every installation:
+each id in its variables must be in the documented answer of an earlier example and, on the stack, in
+that example's real answer (the demo data's organisations and goals have fixed ids; periods, directive
+revisions and medarbetarmål do not, so examples name periods by label). README.md's curl command runs the
+same way. The operations are also checked, without a stack, against the committed supergraph and the access
+policy (each is allowed for its role, or documented as refused).
 """
 
 from __future__ import annotations
@@ -38,22 +43,26 @@ from vsm_dev.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "api.md"
+README = ROOT / "README.md"
 SUPERGRAPH = ROOT / "services" / "gateway" / "supergraph.graphql"
 POLICY = json.loads((ROOT / "libs" / "vsm_common" / "policy" / "access.json").read_text())
 DOC_URL = "http://127.0.0.1:4000/graphql"
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EXPECTED = [
     "no-token",
     "budget-system-forbidden",
     "bad-id",
     "budget-directives",
+    "budget-frames",
     "hr-lookup",
     "hr-upsert",
     "hr-upsert-row-errors",
     "hr-read-back",
     "namnd-lookup",
     "namnd-goals",
+    "namnd-report",
 ]
+WORKED = EXPECTED[3:]  # the worked examples; the first three illustrate errors
 
 
 # ------------------------------------------------------------------ the document
@@ -170,33 +179,21 @@ def shape_errors(sample: Any, actual: Any, path: str = "") -> list[str]:
     return []
 
 
-def id_replacements(sample: Any, actual: Any) -> dict[str, str]:
-    """Documented id -> the id at the same place of the real answer (lists matched element by element)."""
-    found: dict[str, str] = {}
-
-    def walk(s: Any, a: Any) -> None:
-        if isinstance(s, dict) and isinstance(a, dict):
-            for key, value in s.items():
-                if key in a:
-                    walk(value, a[key])
-        elif isinstance(s, list) and isinstance(a, list):
-            for item in s:
-                match = best_match(item, a)
-                if match is not None:
-                    walk(item, match)
-        elif isinstance(s, str) and isinstance(a, str) and UUID.match(s) and UUID.match(a):
-            found[s] = a
-
-    walk(sample, actual)
-    return found
-
-
-def replace_ids(value: Any, replacements: dict[str, str]) -> Any:
+def ids_in(value: Any) -> set[str]:
+    """Every id (a UUID string) anywhere in a JSON value."""
     if isinstance(value, dict):
-        return {k: replace_ids(v, replacements) for k, v in value.items()}
+        return set().union(*(ids_in(v) for v in value.values())) if value else set()
     if isinstance(value, list):
-        return [replace_ids(v, replacements) for v in value]
-    return replacements.get(value, value) if isinstance(value, str) else value
+        return set().union(*(ids_in(v) for v in value)) if value else set()
+    return {value} if isinstance(value, str) and UUID_TEXT.fullmatch(value) else set()
+
+
+def data_problems(body: Any) -> list[str]:
+    """A worked example must answer with data: every field it asked for at the top non-null and non-empty."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict) or not data:
+        return [f"no data: {json.dumps(body, ensure_ascii=False)[:300]}"]
+    return [f"data.{key} is {json.dumps(value)}" for key, value in data.items() if value in (None, [], {})]
 
 
 def answer_problems(example: Example, status: int, body: Any) -> list[str]:
@@ -220,6 +217,7 @@ def answer_problems(example: Example, status: int, body: Any) -> list[str]:
         return problems
     if errors:
         return [*problems, f"errors: {json.dumps(errors, ensure_ascii=False)[:1000]}"]
+    problems += data_problems(body)
     if example.exact:
         return problems if body == example.response else [*problems, f"not the documented answer: {body}"]
     return problems + shape_errors(example.response, body)
@@ -234,7 +232,7 @@ def test_the_document_has_every_example_complete() -> None:
         if example.role is not None:
             assert example.role in POLICY["roles"], example.name
     with_curl = [e.name for e in EXAMPLES if e.curl]
-    assert with_curl == EXPECTED[3:]  # every worked example (not the error illustrations) shows its curl
+    assert with_curl == WORKED  # every worked example (not the error illustrations) shows its curl
     for example in EXAMPLES:
         if example.curl:
             assert f"--rawfile query {example.name}.graphql" in example.curl, example.name
@@ -242,6 +240,18 @@ def test_the_document_has_every_example_complete() -> None:
             token = f"$(make -s token ROLE={example.role}" + (f" ORG={example.org}" if example.org else "") + ")"
             assert token in example.curl, example.name
             assert DOC_URL in example.curl, example.name
+
+
+def test_an_example_sends_only_ids_an_earlier_example_documents() -> None:
+    # Ids differ between installations unless they are the demo data's fixed ones: an example that sends
+    # an id must have got it from a step before it (which the stack tests check it really answers), and
+    # its query text names things by code or label, never by a literal id.
+    documented: set[str] = set()
+    for example in EXAMPLES:
+        assert not UUID_TEXT.search(example.query), f"{example.name}: a literal id in the query"
+        unexplained = ids_in(example.variables) - documented
+        assert not unexplained, f"{example.name} sends {unexplained}, which no earlier example's answer shows"
+        documented |= ids_in(example.response)
 
 
 def _public_schema() -> graphql.GraphQLSchema:
@@ -252,6 +262,7 @@ def refused_fields(schema: graphql.GraphQLSchema, document: graphql.DocumentNode
     """The access policy (access.json) as the gateway applies it: the coordinates ``role`` may not use."""
     rule = POLICY["roles"][role]
     personal = set(POLICY["personalTypes"])
+    fields = rule.get("fields", {})  # of the types named, only these fields
 
     def may_read(type_name: str) -> bool:
         read = rule["read"]
@@ -272,7 +283,7 @@ def refused_fields(schema: graphql.GraphQLSchema, document: graphql.DocumentNode
             elif parent.name == "Query":
                 allowed = "queries" not in rule or name in rule["queries"]
             else:
-                allowed = may_read(parent.name)
+                allowed = may_read(parent.name) and name in fields.get(parent.name, [name])
             if allowed and not graphql.is_leaf_type(named):
                 allowed = may_read(named.name)
             if not allowed:
@@ -303,13 +314,11 @@ def test_the_example_is_valid_for_the_committed_schema_and_its_role(name: str) -
 class Answer:
     status: int
     body: Any
-    variables: dict[str, Any]
 
 
 @dataclass
 class Run:
     answers: dict[str, Answer]
-    replacements: dict[str, str]
 
 
 def headers_for(stack: Stack, example: Example) -> dict[str, str]:
@@ -331,23 +340,18 @@ def wait_for_the_demo_goals(stack: Stack, http: httpx.Client) -> None:
 
 @pytest.fixture(scope="module")
 def run(stack: Stack) -> Iterator[Run]:
-    """Every example, in the document's order, each with the ids earlier answers really held."""
+    """Every example, in the document's order, sent exactly as the document writes it (only the token is ours)."""
     answers: dict[str, Answer] = {}
-    replacements: dict[str, str] = {}
     with httpx.Client(timeout=30) as http:
         wait_for_the_demo_goals(stack, http)
         for example in EXAMPLES:
-            variables = replace_ids(example.variables, replacements)
             response = http.post(
                 stack.config.gateway_url,
-                json={"query": example.query, "variables": variables},
+                json={"query": example.query, "variables": example.variables},
                 headers=headers_for(stack, example),
             )
-            body = response.json()
-            answers[example.name] = Answer(response.status_code, body, variables)
-            if not example.expect_errors and example.status == 200:
-                replacements |= id_replacements(example.response, body)
-    yield Run(answers, replacements)
+            answers[example.name] = Answer(response.status_code, response.json())
+    yield Run(answers)
 
 
 @pytest.mark.e2e
@@ -356,6 +360,16 @@ def test_the_example_answers_as_documented(run: Run, name: str) -> None:
     example, answer = BY_NAME[name], run.answers[name]
     problems = answer_problems(example, answer.status, answer.body)
     assert not problems, f"{name} as {example.role}: " + "; ".join(problems)
+
+
+@pytest.mark.e2e
+def test_the_ids_an_example_sends_are_in_an_earlier_answer_on_this_stack(run: Run) -> None:
+    # The document's ids are this stack's too: a fresh `make run` answers the earlier step with them.
+    answered: set[str] = set()
+    for example in EXAMPLES:
+        missing = ids_in(example.variables) - answered
+        assert not missing, f"{example.name} sends {missing}, which no earlier answer on a fresh stack held"
+        answered |= ids_in(run.answers[example.name].body)
 
 
 @pytest.mark.e2e
@@ -372,6 +386,27 @@ def test_the_budget_system_gets_frames_for_three_years_and_the_tax_rate(run: Run
         assert frames == {(code, year) for code in recipients for year in (2027, 2028, 2029)}
         assert all(re.fullmatch(r"\d+\.\d\d", f["amount"]) for f in directive["budgetFrames"])
         assert directive["adopted"]["body"]["code"] == "KF"
+        assert directive["goalEstablishment"]["state"] == "ESTABLISHED"
+    # KF's konkretiserade mål came with the planeringsdirektiv, each for 2027-2029 and one or more nämnder.
+    goals = {g["title"]: g for g in planning["concreteGoals"]}
+    assert len(goals) == 3 and owner["concreteGoals"] == []
+    for goal in goals.values():
+        assert (goal["level"], goal["state"], goal["validFrom"], goal["validTo"]) == (
+            "CONCRETE",
+            "ADOPTED",
+            "2027-01-01",
+            "2029-12-31",
+        )
+        assert {o["code"] for o in goal["organizations"]} <= {r["code"] for r in planning["recipients"]}
+    assert {o["code"] for o in goals["Kultur- och fritidsutbudet ska nå fler unga"]["organizations"]} == {"KFN", "TFN"}
+
+
+@pytest.mark.e2e
+def test_the_budget_system_gets_each_recipients_frames_of_a_year(run: Run) -> None:
+    [planning] = run.answers["budget-frames"].body["data"]["directives"]
+    assert {r["code"] for r in planning["recipients"]} == {"BUN", "SN", "KFN", "TFN"}
+    for recipient in planning["recipients"]:
+        assert [(f["year"], f["directive"]["budgetYear"]) for f in recipient["budgetFrames"]] == [(2028, 2027)]
 
 
 @pytest.mark.e2e
@@ -379,7 +414,7 @@ def test_sending_the_hr_batch_again_changes_nothing(stack: Stack, run: Run) -> N
     example = BY_NAME["hr-upsert"]
     again = httpx.post(
         stack.config.gateway_url,
-        json={"query": example.query, "variables": run.answers["hr-upsert"].variables},
+        json={"query": example.query, "variables": example.variables},
         headers=headers_for(stack, example),
         timeout=30,
     ).json()
@@ -389,7 +424,7 @@ def test_sending_the_hr_batch_again_changes_nothing(stack: Stack, run: Run) -> N
 
 @pytest.mark.e2e
 def test_the_hr_system_reads_back_what_it_sent(run: Run) -> None:
-    sent = {g["externalId"]: g for g in run.answers["hr-upsert"].variables["goals"]}
+    sent = {g["externalId"]: g for g in BY_NAME["hr-upsert"].variables["goals"]}
     page = run.answers["hr-read-back"].body["data"]["employeeGoals"]
     stored = {e["node"]["externalId"]: e["node"] for e in page["edges"] if e["node"]["externalId"] in sent}
     assert set(stored) == set(sent)  # and nothing of the refused batch
@@ -406,37 +441,73 @@ def test_the_hr_system_reads_back_what_it_sent(run: Run) -> None:
 
 @pytest.mark.e2e
 def test_the_front_end_gets_the_namnds_goals_with_the_periods_fulfilment(run: Run) -> None:
-    period = run.answers["namnd-goals"].variables["periodId"]
-    periods = {p["id"]: p for p in run.answers["namnd-lookup"].body["data"]["periods"]}
-    assert periods[period]["kind"] == "INTERIM"  # the delårsrapport, as documented
+    period = BY_NAME["namnd-goals"].variables["periodLabel"]
+    periods = {p["label"]: p for p in run.answers["namnd-lookup"].body["data"]["periods"]}
+    assert periods[period]["kind"] == "INTERIM"  # the delårsrapport, as documented, a label step 1 lists
     goals = [e["node"] for e in run.answers["namnd-goals"].body["data"]["goals"]["edges"]]
     assert {g["level"] for g in goals} == {"CONCRETE", "OPERATIONAL"}
     for goal in goals:
         fulfilment = goal["fulfilment"]
-        assert fulfilment["period"]["label"] == periods[period]["label"]
+        assert fulfilment["period"]["label"] == period
         assert fulfilment["explanation"]
     concrete = next(g for g in goals if g["level"] == "CONCRETE")
     assert concrete["fulfilment"]["basis"] == "ROLLED_UP" and len(concrete["fulfilment"]["contributors"]) == 2
+    # The printable report of the same period tells the same fulfilment.
+    report = run.answers["namnd-report"].body["data"]["organization"]["followUpReport"]
+    assert report["period"]["label"] == period and "<html" in report["html"]
+    assert {(f["goal"]["title"], f["status"]) for f in report["goals"]} == {
+        (g["title"], g["fulfilment"]["status"]) for g in goals
+    }
 
 
-def run_curl(stack: Stack, example: Example, variables: dict[str, Any], workdir: Path) -> Any:
-    """The documented shell command, with this stack's address and a token of this stack's issuer."""
-    assert example.curl is not None and example.role is not None
-    (workdir / f"{example.name}.graphql").write_text(example.query + "\n")
-    (workdir / f"{example.name}.json").write_text(json.dumps(variables, ensure_ascii=False))
-    token = stack.token(example.role, sub=example.sub, org=example.org)
-    script = re.sub(r"\$\(make -s token [^)]*\)", token, example.curl).replace(DOC_URL, stack.config.gateway_url)
+def run_shell(
+    stack: Stack, command: str, role: str, workdir: Path, *, sub: str | None = None, org: str | None = None
+) -> Any:
+    """A documented shell command, with this stack's address and a token of this stack's issuer for ``role``."""
+    token = stack.token(role, sub=sub, org=org)
+    script = re.sub(r"\$\(make -s token [^)]*\)", token, command).replace(DOC_URL, stack.config.gateway_url)
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=workdir, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
+def run_curl(stack: Stack, example: Example, workdir: Path) -> Any:
+    """The example's curl command, reading the operation and variables saved as the document says."""
+    assert example.curl is not None and example.role is not None
+    (workdir / f"{example.name}.graphql").write_text(example.query + "\n")
+    (workdir / f"{example.name}.json").write_text(json.dumps(example.variables, ensure_ascii=False))
+    return run_shell(stack, example.curl, example.role, workdir, sub=example.sub, org=example.org)
+
+
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", EXPECTED[3:])
+@pytest.mark.parametrize("name", WORKED)
 def test_the_curl_command_works(stack: Stack, run: Run, name: str, tmp_path: Path) -> None:
     example = BY_NAME[name]
-    body = run_curl(stack, example, run.answers[name].variables, tmp_path)
-    assert not body.get("errors"), body
+    body = run_curl(stack, example, tmp_path)
+    assert not body.get("errors") and not data_problems(body), body
     if example.exact and name != "hr-upsert":  # the batch was sent before: now all of it is unchanged
         assert body == example.response
     assert not shape_errors(example.response, body), shape_errors(example.response, body)
+
+
+def readme_commands() -> list[tuple[str, str]]:
+    """README.md's shell commands that call the API, each with the role of the token it asks for."""
+    blocks = re.findall(r"```sh\n(.*?)\n```", README.read_text(), re.DOTALL)
+    found = []
+    for block in blocks:
+        if DOC_URL in block:
+            role = re.search(r"\$\(make -s token ROLE=([\w-]+)\)", block)
+            assert role, f"README.md calls the API without a token: {block}"
+            found.append((block, role.group(1)))
+    return found
+
+
+def test_the_readme_shows_a_whole_api_call() -> None:
+    assert readme_commands(), "README.md has no curl command that runs as is"
+
+
+@pytest.mark.e2e
+def test_the_readme_api_call_works(stack: Stack, tmp_path: Path) -> None:
+    for command, role in readme_commands():
+        body = run_shell(stack, command, role, tmp_path)
+        assert not body.get("errors") and not data_problems(body), body

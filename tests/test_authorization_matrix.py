@@ -85,6 +85,15 @@ def test_the_policy_says_what_the_issue_says() -> None:
         assert roles[name]["read"] == "public", name
     assert roles["budget-system"]["queries"] == ["directives", "directive"]
     assert not personal & set(roles["budget-system"]["read"])
+    # budget-system: a directive with everything budget-related, KF's konkretiserade mål by their own
+    # public fields (issue 13: id, title, level, validity, recipients), and no field of a goal that leads
+    # to medarbetarmål, follow-up or the rest of the structure.
+    budget = roles["budget-system"]
+    assert {"Directive", "BudgetFrame", "Assignment", "Decision", "Organization", "Goal"} <= set(budget["read"])
+    assert "Organization" not in budget.get("fields", {})  # recipients { budgetFrames(year:) } is open too
+    goal_fields = set(budget["fields"]["Goal"])
+    assert {"id", "title", "level", "validFrom", "validTo", "organizations"} <= goal_fields
+    assert not goal_fields & {"employeeGoals", "parents", "children", "fulfilment", "assessments", "plans"}
 
 
 # ====================================================================== every mutation × role
@@ -148,7 +157,8 @@ READS = {
     "vision": "{ vision { id title } }",
     "goals": "{ goals(first: 2) { edges { node { id title fulfilment { status } } } } }",
     "directives": "{ directives { id taxRate budgetFrames { year amount organization { code } } } }",
-    "directive goals": "{ directives { concreteGoals { id } } }",
+    "directive goals": "{ directives { concreteGoals { id title level validFrom validTo organizations { code } } } }",
+    "recipient frames": "{ directives { recipients { code budgetFrames(year: 2027) { year amount } } } }",
     "organizations": "{ organizations { code } }",
     "plans": "{ operationalPlans { id } }",
     "periods": "{ periods { id } }",
@@ -162,7 +172,7 @@ READS = {
         "{ goals(first: 1) { edges { node { ... on Goal { employeeGoals { totalCount } } } } } }"
     ),
 }
-PUBLIC = {"vision", "goals", "directives", "directive goals", "organizations", "plans", "periods"}
+PUBLIC = {"vision", "goals", "directives", "directive goals", "recipient frames", "organizations", "plans", "periods"}
 PERSONAL = set(READS) - PUBLIC
 MAY_READ = {
     "planner": PUBLIC,
@@ -172,7 +182,8 @@ MAY_READ = {
     "employee": PUBLIC | PERSONAL,
     "manager": PUBLIC | PERSONAL,
     "hr-system": PUBLIC | PERSONAL,
-    "budget-system": {"directives"},
+    # Issue 13: the budget system reads a directive's konkretiserade mål and each recipient's frames.
+    "budget-system": {"directives", "directive goals", "recipient frames"},
 }
 
 
@@ -191,12 +202,84 @@ async def test_each_role_reads_what_it_may_and_nothing_else(stack: Stack, role: 
 
 
 async def test_a_refusal_names_the_field_and_happens_at_the_gateway(stack: Stack) -> None:
+    query = "{ directives { concreteGoals { id employeeGoals { totalCount } } } }"
     async with role_client(stack, "budget-system") as http:
-        resp = await http.post(stack.config.gateway_url, json={"query": READS["directive goals"]})
+        resp = await http.post(stack.config.gateway_url, json={"query": query})
     assert resp.status_code == 403
     [error] = resp.json()["errors"]
-    assert error["extensions"] == {"code": "FORBIDDEN", "rule": "access.field", "field": "Directive.concreteGoals"}
+    assert error["extensions"] == {"code": "FORBIDDEN", "rule": "access.field", "field": "Goal.employeeGoals"}
     assert "budget-system" in error["message"]
+
+
+# ====================================================================== the budget system's one query
+BUDGET_PULL = """query($y: Int!) {
+  directives(budgetYear: $y, state: ADOPTED) {
+    id lineageId kind revision title budgetYear taxRate
+    adopted { date paragraph diaryNumber body { code } }
+    recipients { code name kind budgetFrames(year: $y) { year amount } }
+    budgetFrames { year amount organization { code } }
+    concreteGoals { id title level state description validFrom validTo adopted { date } organizations { code } }
+    assignments { id title description dueOn state recipients { code } }
+    goalEstablishment { state refusals { goalId rule message } }
+  }
+}"""
+
+
+async def test_the_budget_system_pulls_a_directive_with_frames_goals_and_uppdrag_in_one_query(stack: Stack) -> None:
+    async with role_client(stack, "budget-system") as http:
+        resp = await http.post(stack.config.gateway_url, json={"query": BUDGET_PULL, "variables": {"y": 2027}})
+    body = resp.json()
+    assert resp.status_code == 200 and not body.get("errors"), body
+    demo = {d["title"]: d for d in body["data"]["directives"]}  # of the demo data (other tests add none for 2027)
+    planning = demo["Planeringsdirektiv med budget 2027 och plan 2028–2029"]
+    assert planning["taxRate"] == "20.38" and planning["adopted"]["body"]["code"] == "KF"
+    recipients = {r["code"] for r in planning["recipients"]}
+    frames = {(f["organization"]["code"], f["year"]) for f in planning["budgetFrames"]}
+    assert frames == {(code, year) for code in recipients for year in (2027, 2028, 2029)}
+    for recipient in planning["recipients"]:  # and per organisation for one year, every adopted directive's
+        assert recipient["budgetFrames"] and {f["year"] for f in recipient["budgetFrames"]} == {2027}, recipient
+    goals = planning["concreteGoals"]
+    assert {g["title"] for g in goals} == {
+        "Andelen elever som är behöriga till gymnasiet ska öka",
+        "Fler äldre ska uppleva trygghet i hemtjänsten",
+        "Kultur- och fritidsutbudet ska nå fler unga",
+    }
+    for goal in goals:
+        assert (goal["level"], goal["validFrom"], goal["validTo"]) == ("CONCRETE", "2027-01-01", "2029-12-31")
+        assert goal["organizations"] and {o["code"] for o in goal["organizations"]} <= recipients
+    assert planning["assignments"] and all(a["recipients"] for a in planning["assignments"])
+    assert demo["Ägardirektiv 2027 för de helägda kommunala bolagen"]["assignments"]
+
+
+@pytest.mark.parametrize(
+    ("selection", "field"),
+    [
+        ("employeeGoals { totalCount edges { node { employeeRef title } } }", "Goal.employeeGoals"),
+        ('employeeGoals(first: 1, purpose: "budget") { totalCount }', "Goal.employeeGoals"),
+        ("... on Goal { employeeGoals { totalCount } }", "Goal.employeeGoals"),
+        ("mine: employeeGoals { totalCount }", "Goal.employeeGoals"),
+        ("fulfilment { status }", "Goal.fulfilment"),
+        ("assessments { status analysis }", "Goal.assessments"),
+        ("parents { id }", "Goal.parents"),
+        ("children { id }", "Goal.children"),
+        ("revisions { number }", "Goal.revisions"),
+        ("plans { id }", "Goal.plans"),
+    ],
+)
+async def test_the_budget_system_gets_nothing_personal_or_beyond_a_goals_own_fields(
+    stack: Stack, selection: str, field: str
+) -> None:
+    query = f"{{ directives {{ id concreteGoals {{ id title {selection} }} }} }}"
+    async with role_client(stack, "budget-system") as http:
+        resp = await http.post(stack.config.gateway_url, json={"query": query})
+    body = resp.json()
+    assert resp.status_code == 403 and body.get("data") is None, body
+    assert [e["extensions"]["field"] for e in body["errors"]] == [field]
+    # The one-query pull with personal data added is refused whole: nothing of it runs.
+    pull = BUDGET_PULL.replace("organizations { code } }", f"organizations {{ code }} {selection} }}")
+    async with role_client(stack, "budget-system") as http:
+        whole = await gql(http, stack.config.gateway_url, pull, {"y": 2027})
+    assert forbidden(whole) and whole.get("data") is None
 
 
 # ====================================================================== the subgraphs check again
@@ -221,6 +304,7 @@ async def subgraph(stack: Stack, name: str, query: str, variables: dict[str, Any
         ("planning", "budget-system", "{ operationalPlans { id } }"),
         ("planning", "reader", "mutation { openCycle(kind: ANNUAL, startYear: 2031) { id } }"),
         ("followup", "budget-system", "{ periods { id } }"),
+        ("planning", "budget-system", "{ directives { concreteGoals { id plans { id } } } }"),
         ("followup", "planner", 'mutation { setActionState(id: "x", state: DONE) { id } }'),
     ],
 )
@@ -229,6 +313,22 @@ async def test_a_subgraph_refuses_what_the_gateway_would(stack: Stack, service: 
     body = resp.json()
     assert forbidden(body), body
     assert body.get("data") is None
+
+
+async def test_a_subgraph_gives_the_budget_system_only_a_goals_own_fields(stack: Stack) -> None:
+    # What the gateway fetches for `directives { concreteGoals { ... } }`: the goal as an entity.
+    reps = {"r": [{"__typename": "Goal", "id": str(demo_id("goal", "K1"))}]}
+    entities = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Goal { %s } } }"
+    headers = stack.auth_headers("budget-system")
+    own = await subgraph(
+        stack, "goals", entities % "id title level validFrom validTo organizations { code }", reps, **headers
+    )
+    assert own.json()["data"]["_entities"][0]["level"] == "CONCRETE", own.json()
+    for selection in ("employeeGoals { totalCount }", "parents { id }", "themes { name }"):
+        body = (await subgraph(stack, "goals", entities % selection, reps, **headers)).json()
+        assert forbidden(body) and body.get("data") is None, (selection, body)
+    body = (await subgraph(stack, "followup", entities % "fulfilment { status }", reps, **headers)).json()
+    assert forbidden(body) and body.get("data") is None, body
 
 
 async def test_entities_of_medarbetarmal_are_refused_to_roles_without_personal_data(stack: Stack) -> None:

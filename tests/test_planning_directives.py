@@ -321,7 +321,7 @@ async def test_budget_system_reads_adopted_directives_with_stable_ids(api: Api) 
     state = "mutation($a: ID!, $s: AssignmentState!) { setAssignmentState(id: $a, state: $s) { id state } }"
     assert (await api.data(state, a=assignment["id"], s="IN_PROGRESS"))["setAssignmentState"]["state"] == "IN_PROGRESS"
 
-    # The budget system may read directives and nothing else: not the goals (concreteGoals) of them.
+    # The budget system reads the adopted directives (access.json: budget-system).
     query = """query($y: Int!) { directives(budgetYear: $y, state: ADOPTED) {
         id lineageId kind budgetYear revision taxRate adopted { date paragraph diaryNumber body { code } }
         recipients { id code }
@@ -343,8 +343,11 @@ async def test_budget_system_reads_adopted_directives_with_stable_ids(api: Api) 
         (s.n2, s.year + 1, "51000000.00"),
         (s.n2, s.year + 2, "52000000.50"),
     }
-    # Its goals, as the planning office reads them.
-    goals = await api.data("query($d: ID!) { directive(id: $d) { concreteGoals { id level } } }", d=doc["id"])
+    # Its konkretiserade mål, which the budget system reads too (a goal's own fields, issue 13).
+    async with client(api.stack, "budget-system") as http:
+        goals = await Api(http, api.stack).data(
+            "query($d: ID!) { directive(id: $d) { concreteGoals { id level } } }", d=doc["id"]
+        )
     assert [(g["id"], g["level"]) for g in goals["directive"]["concreteGoals"]] == [
         (s.k1, "CONCRETE"),
         (s.k2, "CONCRETE"),

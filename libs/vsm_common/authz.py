@@ -10,7 +10,7 @@ a committee's own plans) is the services' business on top of this.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,19 @@ class RoleRule:
     read_types: frozenset[str]
     queries: frozenset[str] | None  # None: every query field whose type is readable
     mutations: frozenset[str]
+    # Of the types named here, only these fields: a role may need a few public fields of a type
+    # without the links from it into data it has no business with (the budget system's goals).
+    fields: Mapping[str, frozenset[str]]
+
+    def may_read_type(self, type_name: str, personal_types: frozenset[str]) -> bool:
+        return self.read_all or type_name in self.read_types or (self.read_public and type_name not in personal_types)
+
+    def may_read_field(self, parent: str, field: str, personal_types: frozenset[str]) -> bool:
+        """May this role read ``field`` of the object type ``parent`` (its result type aside)?"""
+        if not self.may_read_type(parent, personal_types):
+            return False
+        allowed = self.fields.get(parent)
+        return allowed is None or field in allowed
 
 
 class AccessPolicy:
@@ -68,6 +81,7 @@ class AccessPolicy:
                 read_types=frozenset(read) if isinstance(read, list) else frozenset(),
                 queries=frozenset(rule["queries"]) if "queries" in rule else None,
                 mutations=frozenset(rule.get("mutations", [])),
+                fields={type_name: frozenset(names) for type_name, names in rule.get("fields", {}).items()},
             )
 
     @classmethod
@@ -78,12 +92,7 @@ class AccessPolicy:
         return (self.roles[role] for role in roles if role in self.roles)
 
     def may_read_type(self, roles: Iterable[str], type_name: str) -> bool:
-        for rule in self._rules(roles):
-            if rule.read_all or type_name in rule.read_types:
-                return True
-            if rule.read_public and type_name not in self.personal_types:
-                return True
-        return False
+        return any(rule.may_read_type(type_name, self.personal_types) for rule in self._rules(roles))
 
     def may_use(self, roles: frozenset[str], parent: str, field: str, result_type: str | None) -> bool:
         """May a caller with ``roles`` select ``parent.field`` (``result_type``: its named type, None for leaves)?"""
@@ -99,8 +108,8 @@ class AccessPolicy:
             allowed = any(rule.queries is None or field in rule.queries for rule in self._rules(roles))
             if not allowed:
                 return False
-        elif not self.may_read_type(roles, parent):
-            return False
+        elif not any(rule.may_read_field(parent, field, self.personal_types) for rule in self._rules(roles)):
+            return False  # one role must grant both the type and the field: a field list binds its own role
         return result_type is None or self.may_read_type(roles, result_type)
 
 

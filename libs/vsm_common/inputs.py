@@ -93,6 +93,8 @@ TEXT_RULES: Mapping[str, TextRule] = {
     "externalId": KEY,
     "employeeRef": KEY,
     "sourceSystem": KEY,
+    "label": KEY,  # a reporting period's label finds it ("Delår 2027")
+    "periodLabel": KEY,
     "koladaKpiId": IDENTIFIER,
     "municipalityId": IDENTIFIER,
     "gender": IDENTIFIER,

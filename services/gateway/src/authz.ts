@@ -3,9 +3,10 @@
 // fragments and aliases included, after validation and before any subgraph is called.
 //
 // A field is usable when one of the caller's roles (the verified token's `vsm_roles`) may read its
-// parent type and its result type (leaves need no check of their own); a Query field may further be
-// limited to a list per role, a Mutation field must be listed for one of the roles. Rows (whose
-// medarbetarmål, which organisation's plan) are the subgraphs' business.
+// parent type (and, where that role lists the fields it may read of the type, the field is listed)
+// and its result type (leaves need no check of their own); a Query field may further be limited to a
+// list per role, a Mutation field must be listed for one of the roles. Rows (whose medarbetarmål,
+// which organisation's plan) are the subgraphs' business.
 import { readFileSync } from 'node:fs';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import {
@@ -25,6 +26,8 @@ interface RoleRule {
   read: 'all' | 'public' | string[];
   queries?: string[];
   mutations?: string[];
+  /** Of the types named, only these fields (the budget system reads a goal's own fields, not its links). */
+  fields?: Record<string, string[]>;
 }
 
 interface PolicyDocument {
@@ -34,7 +37,10 @@ interface PolicyDocument {
 
 export class AccessPolicy {
   private readonly personal: Set<string>;
-  private readonly roles: Map<string, { rule: RoleRule; read: Set<string>; queries?: Set<string>; mutations: Set<string> }>;
+  private readonly roles: Map<
+    string,
+    { rule: RoleRule; read: Set<string>; queries?: Set<string>; mutations: Set<string>; fields: Map<string, Set<string>> }
+  >;
 
   constructor(document: PolicyDocument) {
     if (!Array.isArray(document?.personalTypes) || typeof document?.roles !== 'object') {
@@ -49,6 +55,7 @@ export class AccessPolicy {
           read: new Set(Array.isArray(rule.read) ? rule.read : []),
           queries: rule.queries ? new Set(rule.queries) : undefined,
           mutations: new Set(rule.mutations ?? []),
+          fields: new Map(Object.entries(rule.fields ?? {}).map(([type, names]) => [type, new Set(names)])),
         },
       ]),
     );
@@ -62,13 +69,25 @@ export class AccessPolicy {
     }
   }
 
+  private roleReadsType(role: string, typeName: string): boolean {
+    const found = this.roles.get(role);
+    if (!found) return false;
+    if (found.rule.read === 'all') return true;
+    if (found.rule.read === 'public') return !this.personal.has(typeName);
+    return found.read.has(typeName);
+  }
+
   mayReadType(roles: readonly string[], typeName: string): boolean {
+    return roles.some((role) => this.roleReadsType(role, typeName));
+  }
+
+  /** Does one of `roles` read `parent` and, if it lists the fields it may read of `parent`, `field`? */
+  mayReadField(roles: readonly string[], parent: string, field: string): boolean {
+    // One role must grant both: a field list binds the role that has it, not the caller's other roles.
     return roles.some((role) => {
-      const found = this.roles.get(role);
-      if (!found) return false;
-      if (found.rule.read === 'all') return true;
-      if (found.rule.read === 'public') return !this.personal.has(typeName);
-      return found.read.has(typeName);
+      if (!this.roleReadsType(role, parent)) return false;
+      const listed = this.roles.get(role)?.fields.get(parent);
+      return listed === undefined || listed.has(field);
     });
   }
 
@@ -80,7 +99,7 @@ export class AccessPolicy {
       if (!rules.some((rule) => rule.mutations.has(field))) return false;
     } else if (parent === 'Query') {
       if (!rules.some((rule) => rule.queries === undefined || rule.queries.has(field))) return false;
-    } else if (!this.mayReadType(roles, parent)) {
+    } else if (!this.mayReadField(roles, parent, field)) {
       return false;
     }
     return resultType === undefined || this.mayReadType(roles, resultType);

@@ -316,6 +316,19 @@ async def periods_by_ids(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> 
     return {r["id"]: _period(r) for r in rows}
 
 
+async def period_by_label(conn: asyncpg.Connection, label: str) -> ReportingPeriod | None:
+    """The period with this label, case aside ("Delår 2027", "delår 2027").
+
+    A label names its year ("T1 2027", "Mars 2027": domain.periods), so with (year, label) unique it
+    names one period; the ordering only makes the answer deterministic should that ever not hold.
+    """
+    row = await conn.fetchrow(
+        "SELECT * FROM reporting_periods WHERE lower(label) = lower($1) ORDER BY year DESC, ends_on LIMIT 1",
+        label.strip(),
+    )
+    return _period(row) if row else None
+
+
 async def latest_open_period(conn: asyncpg.Connection) -> ReportingPeriod | None:
     # Of periods ending the same day (December, T3, helår), the longest is the one a report means.
     row = await conn.fetchrow(

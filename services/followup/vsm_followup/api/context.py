@@ -24,6 +24,7 @@ class FollowupContext(BaseContext):
         self.settings = settings
         self.loaders = Loaders(runtime.pool, settings)
         self._default_period: asyncio.Task[ReportingPeriod | None] | None = None
+        self._labelled: dict[str, asyncio.Task[ReportingPeriod | None]] = {}
 
     def default_period(self) -> asyncio.Task[ReportingPeriod | None]:
         """The latest open period, looked up once per request however many goals ask for it at once."""
@@ -34,6 +35,20 @@ class FollowupContext(BaseContext):
     async def _latest_open_period(self) -> ReportingPeriod | None:
         async with self.runtime.pool.acquire() as conn:
             return await repo.latest_open_period(conn)
+
+    def period_labelled(self, label: str) -> asyncio.Task[ReportingPeriod | None]:
+        """The period with this label, looked up once per request however many goals ask for it at once."""
+        key = label.strip().lower()
+        if key not in self._labelled:
+            self._labelled[key] = asyncio.ensure_future(self._period_labelled(label))
+        return self._labelled[key]
+
+    async def _period_labelled(self, label: str) -> ReportingPeriod | None:
+        async with self.runtime.pool.acquire() as conn:
+            found = await repo.period_by_label(conn, label)
+        if found is not None:
+            self.loaders.period.prime(found.id, found)
+        return found
 
 
 async def make_context(runtime: Runtime, request: Request) -> FollowupContext:

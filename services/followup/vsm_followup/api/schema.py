@@ -55,9 +55,19 @@ class Query:
             info.context.loaders.period.prime(p.id, p)
         return [ReportingPeriod.from_domain(p) for p in found]
 
-    @strawberry.field(description="One reporting period by id.")
-    async def period(self, info: FInfo, id: Annotated[ID, _arg("The period's id.")]) -> ReportingPeriod | None:
-        p = await info.context.loaders.period.load(parse_id(id, "id"))
+    @strawberry.field(description="One reporting period by id or by label.")
+    async def period(
+        self,
+        info: FInfo,
+        id: Annotated[ID | None, _arg("The period's id; wins over label.")] = None,
+        label: Annotated[str | None, _arg('Its label, e.g. "Delår 2027" (case does not matter).')] = None,
+    ) -> ReportingPeriod | None:
+        if id is not None:
+            p = await info.context.loaders.period.load(parse_id(id, "id"))
+        elif label is not None:
+            p = await info.context.period_labelled(label)
+        else:
+            return None
         return ReportingPeriod.from_domain(p) if p else None
 
     @strawberry.field(description="Indicators (nyckeltal) by name, optionally of one goal or one source.")

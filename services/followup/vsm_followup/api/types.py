@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from vsm_common import descriptions
-from vsm_common.errors import NotFound
+from vsm_common.errors import DomainError, NotFound
 from vsm_common.federation import selected_arguments
 from vsm_common.graphql import describe_enum_values, parse_id
 
@@ -127,20 +127,38 @@ def _key(value: strawberry.ID) -> uuid.UUID | None:
         return None
 
 
-async def _period_key(info: FInfo, period_id: strawberry.ID | None) -> uuid.UUID | None:
+PERIOD_LABEL = (
+    'The reporting period by its label, e.g. "Delår 2027" (case does not matter), when periodId is not given: '
+    "a label names its year, so it stays the same on every installation while ids do not."
+)
+
+
+async def _period_key(
+    info: FInfo, period_id: strawberry.ID | None, period_label: str | None = None
+) -> uuid.UUID | None:
     """The period a fulfilment is asked for: the given one (which must exist), else the latest open."""
-    if period_id is not None:
-        return (await _period_or_fail(info, period_id)).id
+    if period_id is not None or period_label is not None:
+        return (await _period_or_fail(info, period_id, period_label)).id
     latest = await info.context.default_period()
     return latest.id if latest else None
 
 
-async def _period_or_fail(info: FInfo, period_id: strawberry.ID, field: str = "periodId") -> model.ReportingPeriod:
-    key = parse_id(period_id, field)
-    found = await info.context.loaders.period.load(key)
-    if found is None:
-        raise NotFound(f"no reporting period {key}", field=field, rule="period.exists")
-    return found
+async def _period_or_fail(
+    info: FInfo, period_id: strawberry.ID | None, period_label: str | None = None
+) -> model.ReportingPeriod:
+    """The period named by id (which wins, like ``organization(id, code)``) or by label; it must exist."""
+    if period_id is not None:
+        key = parse_id(period_id, "periodId")
+        found = await info.context.loaders.period.load(key)
+        if found is None:
+            raise NotFound(f"no reporting period {key}", field="periodId", rule="period.exists")
+        return found
+    if period_label is not None:
+        labelled = await info.context.period_labelled(period_label)
+        if labelled is None:
+            raise NotFound(f"no reporting period labelled “{period_label}”", field="periodLabel", rule="period.exists")
+        return labelled
+    raise DomainError("name the reporting period: periodId or periodLabel", field="periodId", rule="period.required")
 
 
 # ---------------------------------------------------------------- entities owned by goals
@@ -155,9 +173,12 @@ class Organization:
     async def follow_up_report(
         self,
         info: FInfo,
-        period_id: Annotated[strawberry.ID, strawberry.argument(description="The reporting period.")],
+        period_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The reporting period; this or periodLabel.")
+        ] = None,
+        period_label: Annotated[str | None, strawberry.argument(description=PERIOD_LABEL)] = None,
     ) -> FollowUpReport:
-        period = await _period_or_fail(info, period_id)
+        period = await _period_or_fail(info, period_id, period_label)
         org_id = parse_id(self.id, "id")
         data = await info.context.loaders.report.load((org_id, period.id))
         for goal_id, results in data.outcomes.items():
@@ -174,8 +195,8 @@ class Organization:
 @strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="The goal's id (owned by the goals subgraph).")
-    # Filled by prefetch_entities: fulfilment per requested periodId (not part of the schema).
-    _prefetched: strawberry.Private[dict[strawberry.ID | None, Fulfilment] | None] = None
+    # Filled by prefetch_entities: fulfilment per requested (periodId, periodLabel) (not part of the schema).
+    _prefetched: strawberry.Private[dict[tuple[strawberry.ID | None, str | None], Fulfilment] | None] = None
 
     @strawberry.field(description="Indicators (nyckeltal) linked to the goal.")
     async def indicators(self, info: FInfo) -> list[Indicator]:
@@ -199,32 +220,33 @@ class Goal:
         period_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="The reporting period; default the latest open.")
         ] = None,
+        period_label: Annotated[str | None, strawberry.argument(description=PERIOD_LABEL)] = None,
     ) -> Fulfilment:
         # Synchronous when `_entities` prefetched it for this period (the dashboard, the roll-up);
         # otherwise the coroutine, which graphql-core awaits like any async resolver's.
-        prefetched = self._prefetched.get(period_id) if self._prefetched else None
+        prefetched = self._prefetched.get((period_id, period_label)) if self._prefetched else None
         if prefetched is not None:
             return prefetched
-        return self._fulfilment(info, period_id)  # type: ignore[return-value]
+        return self._fulfilment(info, period_id, period_label)  # type: ignore[return-value]
 
-    async def _fulfilment(self, info: FInfo, period_id: strawberry.ID | None) -> Fulfilment:
-        pid = await _period_key(info, period_id)
+    async def _fulfilment(self, info: FInfo, period_id: strawberry.ID | None, period_label: str | None) -> Fulfilment:
+        pid = await _period_key(info, period_id, period_label)
         return Fulfilment.of(await info.context.loaders.fulfilment.load((parse_id(self.id, "id"), pid)))
 
     @classmethod
     async def prefetch_entities(cls, info: FInfo, goals: list[Goal]) -> None:
         """One fulfilment load for every goal the gateway asks about (vsm_common.federation)."""
         selections = selected_arguments(info, "Goal", "fulfilment")
-        if len({s.get("periodId") for s in selections}) != 1:
+        if len({(s.get("periodId"), s.get("periodLabel")) for s in selections}) != 1:
             return  # not selected, or with different periods: each field resolves on its own
-        period_id = selections[0].get("periodId")
+        period_id, period_label = selections[0].get("periodId"), selections[0].get("periodLabel")
         try:
-            pid = await _period_key(info, period_id)
+            pid = await _period_key(info, period_id, period_label)
             found = await info.context.loaders.fulfilment.load_many([(parse_id(g.id, "id"), pid) for g in goals])
         except Exception:  # noqa: BLE001 - the fields resolve one by one and report their own errors
             return
         for goal, f in zip(goals, found, strict=True):
-            goal._prefetched = {period_id: Fulfilment.of(f)}
+            goal._prefetched = {(period_id, period_label): Fulfilment.of(f)}
 
     @strawberry.field(description="Actions (åtgärder) decided for the goal, by due date.")
     async def actions(self, info: FInfo) -> list[Action]:
