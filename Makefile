@@ -45,9 +45,9 @@ lint: $(VENV)/.installed
 	$(PYTHON) -m ruff format --check .
 
 typecheck: $(VENV)/.installed
-	$(PYTHON) -m mypy libs tools/vsm_dev services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench
+	$(PYTHON) -m mypy libs tools/vsm_dev tools/deploy_check services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench
 
-test: setup lint typecheck
+test: setup deploy-tools lint typecheck
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # The whole suite RUNS times (default 20) with one CPU hog per core beside it; prints how many runs
@@ -55,7 +55,7 @@ test: setup lint typecheck
 RUNS ?= 20
 STRESS_ARGS ?=
 
-stress-test: setup lint typecheck
+stress-test: setup deploy-tools lint typecheck
 	$(PYTHON) -m vsm_dev.stress --runs $(RUNS) -- $(STRESS_ARGS)
 
 unit: $(VENV)/.installed
@@ -104,3 +104,12 @@ bench-smoke: setup
 
 clean-data:
 	rm -rf .data
+
+# ---------------------------------------------------------------- deploy validation tools (issue 15)
+# promtool, kubeconform and kustomize built with `go install` from pinned versions, and the Kubernetes and
+# operator schemas converted from pinned packages, into ~/.cache/vsm/deploy-tools (or VSM_TOOLS_CACHE),
+# outside the clone; every part is skipped when it is there (tools/deploy_check, pins in pins.py).
+.PHONY: deploy-tools
+
+deploy-tools: $(VENV)/.installed
+	@$(PYTHON) -m deploy_check.install

@@ -1,13 +1,15 @@
 """Offline checks of the container and Kubernetes deployment files.
 
 No Docker engine and no cluster are needed: docker-compose.yml, the Dockerfiles (with their
-.dockerignore files) and the manifests under deploy/k8s are parsed and cross-checked against each other
-and against the repository (this machine has neither a compose CLI nor kubectl, so the checks
-below are the whole validation).
+.dockerignore files) and the manifests under deploy/kubernetes are parsed and cross-checked against each
+other and against the repository. The manifests are also validated against the Kubernetes and operator
+schemas by kubeconform (tests/test_deploy_kubernetes.py); the checks here are about what the schemas
+cannot know (ports, names, secrets, budgets).
 """
 
 from __future__ import annotations
 
+import functools
 import http.server
 import os
 import re
@@ -27,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKER_DIR = ROOT / "deploy" / "docker"
-K8S_DIR = ROOT / "deploy" / "k8s"
+K8S_DIR = ROOT / "deploy" / "kubernetes"
 PYTHON_DOCKERFILE = DOCKER_DIR / "python-service.Dockerfile"
 GATEWAY_DOCKERFILE = DOCKER_DIR / "gateway.Dockerfile"
 ENTRYPOINT_SCRIPT = DOCKER_DIR / "python-entrypoint.sh"
@@ -43,6 +45,10 @@ PYTHONPATH = "/app/libs:/app/services/goals:/app/services/planning:/app/services
 PYTHON_MEMORY_BUDGET = 300 * 1000 * 1000  # bytes, per Python service
 DEPENDENCY_CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
 K8S_NAMESPACE = "vsm"
+# Secrets an operator creates, with the keys the manifests may read: CloudNativePG writes <cluster>-app for
+# the owner of the database that its Cluster's bootstrap.initdb creates.
+POSTGRES_CLUSTER = "vsm-postgres"
+GENERATED_SECRETS = {f"{POSTGRES_CLUSTER}-app": {"uri", "username", "password", "host", "port", "dbname", "jdbc-uri"}}
 
 
 # --------------------------------------------------------------------------- helpers: compose
@@ -257,9 +263,20 @@ def allowed_by_dockerignore(dockerignore: Path, source: str) -> bool:
 # ------------------------------------------------------------------------ helpers: Kubernetes
 
 
+def k8s_manifest_files() -> list[Path]:
+    """Every manifest under deploy/kubernetes except the kustomization and the examples (not applied)."""
+    return sorted(
+        path
+        for path in K8S_DIR.rglob("*.y*ml")
+        if path.name != "kustomization.yaml" and "examples" not in path.relative_to(K8S_DIR).parts
+    )
+
+
+@functools.cache
 def k8s_documents() -> list[tuple[Path, dict[str, Any]]]:
+    """The documents of the files the kustomization applies (read once; callers must not change them)."""
     documents: list[tuple[Path, dict[str, Any]]] = []
-    for path in sorted(K8S_DIR.glob("*.y*ml")):
+    for path in [K8S_DIR / resource for resource in kustomization().get("resources") or []]:
         for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if document is not None:
                 assert isinstance(document, dict), f"{path.name}: a document is not a mapping"
@@ -268,12 +285,12 @@ def k8s_documents() -> list[tuple[Path, dict[str, Any]]]:
 
 
 def k8s_objects(kind: str | None = None) -> list[dict[str, Any]]:
-    return [doc for _, doc in k8s_documents() if doc.get("kind") != "Kustomization" and kind in {None, doc.get("kind")}]
+    return [doc for _, doc in k8s_documents() if kind in {None, doc.get("kind")}]
 
 
 def k8s_object(kind: str, name: str) -> dict[str, Any]:
     matches = [doc for doc in k8s_objects(kind) if doc["metadata"]["name"] == name]
-    assert len(matches) == 1, f"expected one {kind} {name!r} in deploy/k8s, found {len(matches)}"
+    assert len(matches) == 1, f"expected one {kind} {name!r} in deploy/kubernetes, found {len(matches)}"
     return matches[0]
 
 
@@ -289,6 +306,15 @@ def all_containers(pod_spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [*(pod_spec.get("initContainers") or []), *pod_spec["containers"]]
 
 
+def secret_data(name: str) -> dict[str, str]:
+    """A Secret's keys and values: from the manifests, or (values unknown) from the operator that makes it."""
+    if name in GENERATED_SECRETS:
+        cluster = k8s_object("Cluster", POSTGRES_CLUSTER)
+        assert cluster["spec"]["bootstrap"]["initdb"].get("owner"), "CloudNativePG makes <cluster>-app for the owner"
+        return {key: f"<{key} of the Secret {name}, made by CloudNativePG>" for key in GENERATED_SECRETS[name]}
+    return k8s_object("Secret", name).get("stringData") or {}
+
+
 def container_env(container: dict[str, Any]) -> dict[str, str]:
     """Environment of a container with envFrom and valueFrom resolved against the manifests."""
     env: dict[str, str] = {}
@@ -296,7 +322,7 @@ def container_env(container: dict[str, Any]) -> dict[str, str]:
         if "configMapRef" in source:
             env.update(k8s_object("ConfigMap", source["configMapRef"]["name"]).get("data") or {})
         if "secretRef" in source:
-            env.update(k8s_object("Secret", source["secretRef"]["name"]).get("stringData") or {})
+            env.update(secret_data(source["secretRef"]["name"]))
     for item in container.get("env") or []:
         if "value" in item:
             env[item["name"]] = str(item["value"])
@@ -307,7 +333,7 @@ def container_env(container: dict[str, Any]) -> dict[str, str]:
             data = k8s_object("ConfigMap", key_ref["name"]).get("data") or {}
         else:
             key_ref = ref["secretKeyRef"]
-            data = k8s_object("Secret", key_ref["name"]).get("stringData") or {}
+            data = secret_data(key_ref["name"])
         assert key_ref["key"] in data or key_ref.get("optional"), f"{item['name']}: key {key_ref['key']} not defined"
         if key_ref["key"] in data:
             env[item["name"]] = str(data[key_ref["key"]])
@@ -680,19 +706,27 @@ def test_entrypoint_runs_the_service_module() -> None:
 
 def test_k8s_manifests_parse_and_are_named() -> None:
     documents = k8s_documents()
-    assert documents, "no manifests in deploy/k8s"
+    assert documents, "no manifests in deploy/kubernetes"
     for path, doc in documents:
-        if doc.get("kind") == "Kustomization":
-            continue
-        assert doc.get("apiVersion") and doc.get("kind"), f"{path.name}: apiVersion/kind missing"
-        assert (doc.get("metadata") or {}).get("name"), f"{path.name}: {doc.get('kind')} without metadata.name"
+        where = path.relative_to(K8S_DIR)
+        assert doc.get("apiVersion") and doc.get("kind"), f"{where}: apiVersion/kind missing"
+        assert (doc.get("metadata") or {}).get("name"), f"{where}: {doc.get('kind')} without metadata.name"
         if doc["kind"] != "Namespace":
-            assert doc["metadata"].get("namespace", K8S_NAMESPACE) == K8S_NAMESPACE, f"{path.name}: other namespace"
+            assert doc["metadata"].get("namespace", K8S_NAMESPACE) == K8S_NAMESPACE, f"{where}: other namespace"
     kinds = {(doc["kind"], doc["metadata"]["name"]) for doc in k8s_objects()}
-    expected = {("Namespace", K8S_NAMESPACE), ("ConfigMap", "vsm-config"), ("Secret", "vsm-secrets")}
+    expected = {
+        ("Namespace", K8S_NAMESPACE),
+        ("ConfigMap", "vsm-config"),
+        ("Secret", "vsm-gateway-secret"),
+        ("Secret", "vsm-jwks"),
+        ("Kafka", "vsm"),
+        ("Cluster", POSTGRES_CLUSTER),
+    }
     for name in (*PYTHON_SERVICES, "gateway"):
-        expected |= {("Deployment", name), ("Service", name)}
+        expected |= {("Deployment", name), ("Service", name), ("HorizontalPodAutoscaler", name)}
+        expected |= {("PodDisruptionBudget", name)}
     assert expected <= kinds, f"missing: {expected - kinds}"
+    assert len(kinds) == len(k8s_objects()), "two objects of the same kind share a name"
 
 
 def test_kustomization_lists_exactly_the_manifests() -> None:
@@ -703,8 +737,9 @@ def test_kustomization_lists_exactly_the_manifests() -> None:
     for resource in resources:
         assert (K8S_DIR / resource).is_file(), f"kustomization lists {resource}, which does not exist"
     assert len(resources) == len(set(resources)), "a resource is listed twice"
-    manifests = {path.name for path in K8S_DIR.glob("*.y*ml")} - {"kustomization.yaml"}
+    manifests = {path.relative_to(K8S_DIR).as_posix() for path in k8s_manifest_files()}
     assert manifests == set(resources), f"not listed: {manifests - set(resources)}"
+    assert not [r for r in resources if r.startswith("examples/")], "the examples are not to be applied"
     used_images = {
         container["image"].rpartition(":")[0]
         for _, template in pod_templates()
@@ -803,27 +838,36 @@ def test_k8s_pods_meet_the_restricted_pod_security_standard() -> None:
             assert security.get("capabilities", {}).get("drop") == ["ALL"], f"{name}/{container['name']}: capabilities"
 
 
-def test_k8s_topics_job_creates_the_topics() -> None:
-    job = k8s_object("Job", "kafka-topics")
-    (container,) = job["spec"]["template"]["spec"]["containers"]
-    assert container["image"] == "apache/kafka:4.1.1"
-    env = container_env(container)
-    assert parse_topics(env["VSM_TOPICS"]) == EXPECTED_TOPICS
-    assert env.get("KAFKA_BOOTSTRAP_SERVERS") and env.get("REPLICATION_FACTOR", "").isdigit()
+def test_k8s_kafka_topics_are_strimzi_topics_of_the_cluster() -> None:
+    (kafka,) = k8s_objects("Kafka")
+    topics = {topic["spec"].get("topicName", topic["metadata"]["name"]): topic for topic in k8s_objects("KafkaTopic")}
+    assert {name: topic["spec"]["partitions"] for name, topic in topics.items()} == EXPECTED_TOPICS
+    for name, topic in topics.items():
+        assert topic["metadata"]["labels"]["strimzi.io/cluster"] == kafka["metadata"]["name"], name
+        assert topic["spec"]["replicas"] == 3, f"{name}: replication factor"
+        assert int(topic["spec"]["config"]["min.insync.replicas"]) == 2, f"{name}: min.insync.replicas"
     assert k8s_object("ConfigMap", "vsm-config")["data"].get("VSM_TOPIC_PREFIX", TOPIC_PREFIX) == TOPIC_PREFIX
-    script = container["command"][-1]
-    assert "$VSM_TOPICS" in script and "--if-not-exists" in script
-    assert "$(" not in script, "Kubernetes would expand $(...) in a command itself"
+    bootstrap = k8s_object("ConfigMap", "vsm-config")["data"]["KAFKA_BOOTSTRAP_SERVERS"]
+    (plain,) = [listener for listener in kafka["spec"]["kafka"]["listeners"] if not listener["tls"]]
+    assert bootstrap == f"{kafka['metadata']['name']}-kafka-bootstrap:{plain['port']}", bootstrap
 
 
-def test_k8s_secret_holds_placeholders_only() -> None:
-    secret = k8s_object("Secret", "vsm-secrets")
-    data = secret.get("stringData") or {}
-    assert "CHANGE-ME" in data["VSM_GATEWAY_SECRET"] and "CHANGE-ME" in data["DATABASE_URL"]
-    assert not secret.get("data"), "no base64-encoded (real-looking) values in the committed Secret"
+def test_k8s_secrets_hold_placeholders_only() -> None:
+    secrets = k8s_objects("Secret")
+    assert secrets
+    for secret in secrets:
+        name = secret["metadata"]["name"]
+        assert not secret.get("data"), f"{name}: no base64-encoded (real-looking) values in a committed Secret"
+        for key, value in (secret.get("stringData") or {}).items():
+            placeholder = "CHANGE-ME" in value or (key == "VSM_JWT_AUDIENCE" and value == "vsm")
+            assert placeholder, f"{name}.{key} is not a placeholder"
+    assert secret_data("vsm-gateway-secret")["VSM_GATEWAY_SECRET"] == "CHANGE-ME"
+    assert {"VSM_JWKS_URL", "VSM_JWT_ISSUER", "VSM_JWT_AUDIENCE"} <= set(secret_data("vsm-jwks"))
+    config = k8s_object("ConfigMap", "vsm-config")["data"]
+    assert not {"DATABASE_URL", "VSM_GATEWAY_SECRET", "VSM_JWKS_URL"} & set(config), "secrets in the ConfigMap"
 
 
 def test_deploy_readme_explains_both_ways() -> None:
     readme = (ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
-    for needed in ("docker compose", "kubectl apply -k deploy/k8s", "VSM_GATEWAY_SECRET", "PostgreSQL", "Kafka"):
+    for needed in ("docker compose", "kubectl apply -k deploy/kubernetes", "VSM_GATEWAY_SECRET", "PostgreSQL", "Kafka"):
         assert needed in readme, f"deploy/README.md does not mention {needed!r}"
