@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from deploy_check import install, schemas
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,9 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from deploy_check import install, rules
 from prometheus_client.parser import text_string_to_metric_families
+
+from deploy_check import install, rules
 
 ROOT = Path(__file__).resolve().parents[1]
 OBSERVABILITY = ROOT / "deploy" / "observability"
