@@ -190,7 +190,8 @@ def breakdown_of_trace(spans: list[dict[str, Any]]) -> dict[str, dict[str, float
     gw = [s for s in spans if s["service"] == "vsm-gateway" and s["kind"] == "SERVER"]
     if gw:
         root = min(gw, key=lambda s: s["start_ns"])
-        fetches = [s for s in _descendants(root, children) if s["kind"] == "CLIENT" and s["name"] == "http.fetch"]
+        # The gateway's HTTP client spans (named by method; subgraph.execute is CLIENT too, without a URL).
+        fetches = [s for s in _descendants(root, children) if s["kind"] == "CLIENT" and "url.full" in s["attributes"]]
         total = root["end_ns"] - root["start_ns"]
         in_subgraphs = union_ns((f["start_ns"], f["end_ns"]) for f in fetches)
         out["gateway"] = {
@@ -207,7 +208,7 @@ def breakdown_of_trace(spans: list[dict[str, Any]]) -> dict[str, dict[str, float
         for server in servers:
             total += server["end_ns"] - server["start_ns"]
             below = _descendants(server, children)
-            ops = [s for s in below if s["name"].startswith("graphql ")]
+            ops = [s for s in below if s["scope"] == "vsm.graphql"]  # named "{type} {name}" or "{type}"
             op += sum(s["end_ns"] - s["start_ns"] for s in ops)
             sqls = [s for s in below if _is_sql(s)]
             statements += len(sqls)
@@ -387,7 +388,7 @@ async def event_propagation(ctx: Ctx) -> dict[str, Any]:
         for t in traces:
             sp = found[t]
             goals_commit = [s["end_ns"] for s in sp if s["service"] == "vsm-goals" and s["name"].startswith("COMMIT")]
-            publish = [s for s in sp if s["service"] == "vsm-goals" and s["name"].startswith("publish ")]
+            publish = [s for s in sp if s["service"] == "vsm-goals" and s["kind"] == "PRODUCER"]
             process = [s for s in sp if s["service"] == "vsm-followup" and s["kind"] == "CONSUMER"]
             projected = [s["end_ns"] for s in sp if s["service"] == "vsm-followup" and s["name"].startswith("COMMIT")]
             if goals_commit and projected:
@@ -395,7 +396,7 @@ async def event_propagation(ctx: Ctx) -> dict[str, Any]:
             if goals_commit and publish and process:
                 c, p, q = min(goals_commit), publish[0], process[0]
                 commit_to_publish.append((p["end_ns"] - c) / 1e9)
-                # The relay's send span ends when the record is handed to the producer, not at the ack.
+                # The relay's send span ends with Kafka's acknowledgement.
                 stages["commit → relay sends"].append((p["start_ns"] - c) / 1e9)
                 stages["relay sends → consumer starts"].append((q["start_ns"] - p["start_ns"]) / 1e9)
                 stages["consumer applies and commits"].append((max(projected) - q["start_ns"]) / 1e9)
@@ -426,7 +427,7 @@ def _span_outline(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "service": s["service"],
-            "span": (s["attributes"].get("db.statement") or s["name"])[:80],
+            "span": (s["attributes"].get("db.query.text") or s["name"])[:80],
             "start_ms": round((s["start_ns"] - t0) / 1e6, 2),
             "ms": round((s["end_ns"] - s["start_ns"]) / 1e6, 2),
         }

@@ -16,7 +16,7 @@ from opentelemetry import trace
 from .events import CloudEvent
 from .failures import Failure, RetryPolicy, classify
 from .settings import dead_letter_topic
-from .tracing import context_from_kafka_headers
+from .tracing import context_from_kafka_headers, kafka_process_attributes
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("vsm.consumer")
@@ -180,24 +180,31 @@ class InboxConsumer:
             return classify(exc)
         if not self.inbox.handles(event.type):
             return None
+        # A child of the relay's send span (its context came in the record's headers), so one trace
+        # runs from the request through Kafka into every consumer's SQL.
         with tracer.start_as_current_span(
-            f"process {event.type}",
+            f"process {record.topic}",
             context=parent,
             kind=trace.SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.destination.name": record.topic,
-                "messaging.consumer.group.name": self.name,
-                "messaging.message.id": event.id,
-                "messaging.kafka.offset": record.offset,
-                "cloudevents.event_type": event.type,
-            },
+            attributes=kafka_process_attributes(
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                key=record.key,
+                group=self.name,
+                message_id=event.id,
+                event_type=event.type,
+            ),
         ) as span:
             try:
                 fresh = await self.inbox.apply(event)
             except Exception as exc:  # noqa: BLE001 - classified: retried or dead-lettered by the caller
                 failure = classify(exc)
                 span.set_attribute("vsm.consumer.failure", failure.reason)
+                # This attempt failed (a transient one is retried in a span of its own); the reason is
+                # a stable, low-cardinality id, as error.type must be.
+                span.set_attribute("error.type", failure.reason)
+                span.set_status(trace.Status(trace.StatusCode.ERROR, failure.kind.value))
                 if failure.transient:
                     return failure
                 span.record_exception(exc)

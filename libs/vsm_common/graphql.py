@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 
+from graphql import DocumentNode, get_operation_ast
 from graphql.error import GraphQLError
 from opentelemetry import trace
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
@@ -85,20 +86,71 @@ class DomainErrors(SchemaExtension):
         result.errors = shaped  # type: ignore[union-attr]
 
 
+# Error codes that mean the service failed, not the client (as 5xx against 4xx in HTTP): only these
+# mark the operation's span as an error; a refused input or a forbidden field is the client's.
+SERVER_ERROR_CODES = frozenset({"INTERNAL", "SERVICE_UNAVAILABLE"})
+# Longer operation names stay in graphql.operation.name but out of the span name.
+MAX_SPAN_NAME_OPERATION = 64
+
+
+def operation_span_details(document: DocumentNode | None, operation_name: str | None) -> tuple[str, dict[str, str]]:
+    """Span name and attributes of a GraphQL operation, per the OpenTelemetry GraphQL conventions.
+
+    ``{type} {name}``, or the type alone for an anonymous operation (the gateway sends subgraphs
+    unnamed ones), or ``GraphQL Operation`` when the document did not parse or names no single
+    operation. The conventions name the span by type alone by default, since clients choose names
+    freely; a subgraph only runs operations that came through the gateway, whose clients are
+    known integrations, and the name is what an operator looks for. Long names stay out of it.
+    """
+    operation = get_operation_ast(document, operation_name) if document is not None else None
+    if operation is None:
+        return "GraphQL Operation", {}
+    operation_type = operation.operation.value
+    attributes = {"graphql.operation.type": operation_type}
+    if operation.name is None:
+        return operation_type, attributes
+    name = operation.name.value
+    attributes["graphql.operation.name"] = name
+    return (f"{operation_type} {name}" if len(name) <= MAX_SPAN_NAME_OPERATION else operation_type), attributes
+
+
+def error_type(errors: Sequence[GraphQLError]) -> tuple[str | None, bool]:
+    """``error.type`` of an answer (the first error's code) and whether the service is at fault."""
+    codes = [str((e.extensions or {}).get("code") or "_OTHER") for e in errors]
+    if not codes:
+        return None, False
+    at_fault = [c for c in codes if c in SERVER_ERROR_CODES]
+    return (at_fault or codes)[0], bool(at_fault)
+
+
 class OperationSpan(SchemaExtension):
-    """One span per GraphQL operation, named by its operation; no arguments recorded.
+    """One span per GraphQL operation, named and described per the conventions; no arguments recorded.
 
     Per-resolver spans would cost more than the resolvers and tempt recording
-    arguments (personal data), so the operation is the unit.
+    arguments (personal data), so the operation is the unit. ``graphql.document`` is left out
+    on purpose: the gateway inlines client literals into subgraph documents (values, possibly
+    personal data), and documents run to kilobytes on every span; the operation type and name
+    say what ran. The span is INTERNAL, not SERVER as the conventions suggest: the FastAPI span
+    around it is the request's server span, and a second one would count each request twice in
+    span-derived server metrics.
     """
 
     def on_operation(self) -> Iterator[None]:
-        name = self.execution_context.operation_name or "anonymous"
-        with tracer.start_as_current_span(f"graphql {name}") as span:
+        # The document is parsed inside the operation, so the span is named once it has run.
+        with tracer.start_as_current_span("GraphQL Operation") as span:
             yield
-            result = self.execution_context.result
-            if result is not None and getattr(result, "errors", None):
-                span.set_attribute("graphql.errors", len(result.errors or []))
+            ec = self.execution_context
+            name, attributes = operation_span_details(ec.graphql_document, ec.operation_name)
+            span.update_name(name)
+            span.set_attributes(attributes)
+            errors = getattr(ec.result, "errors", None) or []
+            if errors:
+                kind, at_fault = error_type(errors)
+                span.set_attribute("vsm.graphql.errors", len(errors))
+                if kind is not None:
+                    span.set_attribute("error.type", kind)
+                if at_fault:
+                    span.set_status(trace.Status(trace.StatusCode.ERROR, kind))
 
 
 def standard_extensions() -> list[object]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import uuid
@@ -18,7 +19,12 @@ from opentelemetry import trace
 
 from .db import database_unavailable
 from .events import CloudEvent
-from .tracing import context_from_traceparent, current_traceparent, kafka_headers_from_current
+from .tracing import (
+    context_from_traceparent,
+    current_traceparent,
+    kafka_headers_from_current,
+    kafka_send_attributes,
+)
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("vsm.outbox")
@@ -61,6 +67,27 @@ def _broker_away(exc: KafkaError) -> bool:
 
 def _failed(future: asyncio.Future[Any]) -> bool:
     return future.done() and (future.cancelled() or future.exception() is not None)
+
+
+def _end_send_span(span: trace.Span, *, error: BaseException | None = None, metadata: Any = None) -> None:
+    """End a relay's send span with what Kafka answered: the record's partition and offset, or the error."""
+    if error is not None:
+        span.set_attribute("error.type", type(error).__qualname__)
+        span.set_status(trace.Status(trace.StatusCode.ERROR, type(error).__name__))
+    elif metadata is not None:
+        span.set_attribute("messaging.destination.partition.id", str(metadata.partition))
+        span.set_attribute("messaging.kafka.offset", metadata.offset)
+    span.end()
+
+
+def _end_on_acknowledgement(span: trace.Span, future: asyncio.Future[Any]) -> None:
+    if future.cancelled():
+        _end_send_span(span, error=asyncio.CancelledError())
+    elif (error := future.exception()) is not None:
+        span.record_exception(error)
+        _end_send_span(span, error=error)
+    else:
+        _end_send_span(span, metadata=future.result())
 
 
 class OutboxRelay:
@@ -258,23 +285,29 @@ class OutboxRelay:
         return len(delivered)
 
     async def _send(self, row: asyncpg.Record) -> asyncio.Future[Any]:
-        with tracer.start_as_current_span(
-            f"publish {row['type']}",
+        # The span covers the send until Kafka acknowledges it (or fails it), as a send span should,
+        # and learns the partition and offset from the acknowledgement; it continues the trace of the
+        # request that wrote the row, and its context goes into the record's headers for the consumer.
+        span = tracer.start_span(
+            f"send {row['topic']}",
             context=context_from_traceparent(row["traceparent"]),
             kind=trace.SpanKind.PRODUCER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.destination.name": row["topic"],
-                "messaging.message.id": str(row["id"]),
-                "cloudevents.event_type": row["type"],
-            },
-        ):
-            future: asyncio.Future[Any] = await self._producer.send(
-                row["topic"],
-                value=bytes(row["payload"]),
-                key=row["key"].encode(),
-                headers=kafka_headers_from_current({"content-type": "application/cloudevents+json"}),
-            )
+            attributes=kafka_send_attributes(
+                topic=row["topic"], key=row["key"], message_id=str(row["id"]), event_type=row["type"]
+            ),
+        )
+        try:
+            with trace.use_span(span, end_on_exit=False):
+                future: asyncio.Future[Any] = await self._producer.send(
+                    row["topic"],
+                    value=bytes(row["payload"]),
+                    key=row["key"].encode(),
+                    headers=kafka_headers_from_current({"content-type": "application/cloudevents+json"}),
+                )
+        except BaseException as exc:
+            _end_send_span(span, error=exc)
+            raise
+        future.add_done_callback(functools.partial(_end_on_acknowledgement, span))
         return future
 
     async def _acknowledged(

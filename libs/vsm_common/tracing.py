@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry.propagate import extract, inject
@@ -32,3 +33,58 @@ def kafka_headers_from_current(extra: Mapping[str, str] | None = None) -> list[t
     inject(carrier)
     carrier.update(extra or {})
     return [(k, v.encode()) for k, v in carrier.items()]
+
+
+# -- messaging spans (OpenTelemetry messaging conventions, Kafka) ------------------------------------
+# The relay's send and the consumers' process spans are vsm's own (aiokafka's instrumentation is not
+# used: it ends its consumer span before the handler runs). Names are "{operation} {topic}", topics
+# being few; keys are entity ids (a goal's, a cycle's), never personal data, so they are recorded.
+
+
+def _key_text(key: str | bytes | None) -> str | None:
+    if key is None:
+        return None
+    text = key.decode("utf-8", "replace") if isinstance(key, bytes) else key
+    return text or None
+
+
+def kafka_send_attributes(*, topic: str, key: str | bytes | None, message_id: str, event_type: str) -> dict[str, Any]:
+    """Attributes of a ``send {topic}`` PRODUCER span; the partition is known only once Kafka acknowledges."""
+    attributes: dict[str, Any] = {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "send",
+        "messaging.operation.name": "send",
+        "messaging.destination.name": topic,
+        "messaging.message.id": message_id,
+        "cloudevents.event_type": event_type,
+    }
+    if (text := _key_text(key)) is not None:
+        attributes["messaging.kafka.message.key"] = text
+    return attributes
+
+
+def kafka_process_attributes(
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: str | bytes | None,
+    group: str,
+    message_id: str,
+    event_type: str,
+) -> dict[str, Any]:
+    """Attributes of a ``process {topic}`` CONSUMER span."""
+    attributes: dict[str, Any] = {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "process",
+        "messaging.operation.name": "process",
+        "messaging.destination.name": topic,
+        "messaging.destination.partition.id": str(partition),
+        "messaging.consumer.group.name": group,
+        "messaging.kafka.offset": offset,
+        "messaging.message.id": message_id,
+        "cloudevents.event_type": event_type,
+    }
+    if (text := _key_text(key)) is not None:
+        attributes["messaging.kafka.message.key"] = text
+    return attributes

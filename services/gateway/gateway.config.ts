@@ -31,6 +31,7 @@ import { configError, env } from './src/env.ts';
 import { batchingOption, limitPlugins, limitSettings } from './src/limits.ts';
 import { useExactScalarLiterals } from './src/literals.ts';
 import { persistedDocumentsOption, persistedSettings } from './src/persisted.ts';
+import { StableSemconvExporter } from './src/semconv.ts';
 
 const SECRET_HEADER = 'x-vsm-gateway-secret';
 
@@ -120,7 +121,8 @@ if (otlpTracesUrl) {
       contextManager: new AsyncLocalStorageContextManager(),
       resource: { serviceName: env('OTEL_SERVICE_NAME') ?? 'vsm-gateway' },
       traces: {
-        exporter: new OTLPTraceExporter({ url: otlpTracesUrl, timeoutMillis: 3_000 }),
+        // Spans leave in the current semantic conventions; the plugin writes deprecated names (src/semconv.ts).
+        exporter: new StableSemconvExporter(new OTLPTraceExporter({ url: otlpTracesUrl, timeoutMillis: 3_000 })),
         // Flush quickly: tests and dev tools read spans right after a request.
         batching: {
           scheduledDelayMillis: 500,
