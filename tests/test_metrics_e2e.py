@@ -1,4 +1,5 @@
-"""Every Python service serves Prometheus metrics at /metrics, and they move with the traffic.
+"""Every process (the gateway and the three services) serves Prometheus metrics at /metrics, and
+they move with the traffic.
 
 The subgraphs see what the gateway sends them: Hive Router's query planner sends unnamed
 operations, so a client's query is ``anonymous`` in the subgraph that owns its root fields and
@@ -38,8 +39,16 @@ Families = dict[str, Metric]
 
 async def scrape(stack: Stack, service: str) -> Families:
     """GET /metrics as Prometheus does: no gateway secret, no token."""
+    return await scrape_url(f"{stack.config.service_url(service)}/metrics")
+
+
+async def scrape_gateway(stack: Stack) -> Families:
+    return await scrape_url(stack.config.gateway_url.removesuffix("/graphql") + "/metrics")
+
+
+async def scrape_url(url: str) -> Families:
     async with httpx.AsyncClient(timeout=10) as http:
-        resp = await http.get(f"{stack.config.service_url(service)}/metrics")
+        resp = await http.get(url)
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"].startswith("text/plain")
     return {family.name: family for family in text_string_to_metric_families(resp.text)}
@@ -177,3 +186,34 @@ async def test_a_named_operation_and_its_errors_keep_their_name_and_code(stack: 
     assert errors == [1.0], families.get("vsm_graphql_errors")
     [sample] = [s for s in families["vsm_graphql_errors"].samples if s.labels.get("operation") == f"{probe}Bad"]
     assert sample.labels["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_the_gateway_counts_each_operation_by_name_with_its_errors_latency_and_subgraph_calls(
+    stack: Stack,
+) -> None:
+    probe = f"GatewayProbe{uuid.uuid4().hex[:8]}"
+    async with client(stack, "reader", timeout=30) as reader:
+        data = await data_of(reader, stack.config.gateway_url, DASHBOARD.replace("MetricsDashboard", probe))
+        assert data["goals"]["edges"]
+        bad = await reader.post(stack.config.gateway_url, json={"query": f"query {probe}Bad {{ noSuchField }}"})
+    assert bad.json().get("errors")
+
+    async def counted() -> Families | None:
+        families = await scrape_gateway(stack)
+        seen = total(families, "graphql_envelop_request", "graphql_envelop_request_total", operationName=probe)
+        return families if seen == 1 else None
+
+    families = await eventually(counted, timeout=30, what="the gateway counting the named operation")
+    http_count = "graphql_yoga_http_duration_count"
+    [answered] = values(families, "graphql_yoga_http_duration", http_count, operationName=probe, operationType="query")
+    assert answered == 1
+    failed = values(
+        families, "graphql_envelop_error_result", "graphql_envelop_error_result_total", operationName=f"{probe}Bad"
+    )
+    assert failed == [1.0], families.get("graphql_envelop_error_result")
+    # The dashboard asks goals for the goals and planning and followup for their entity fields.
+    calls = "graphql_gateway_subgraph_execute_duration_count"
+    for subgraph in SERVICES:
+        assert total(families, "graphql_gateway_subgraph_execute_duration", calls, subgraphName=subgraph) > 0, subgraph
+    assert values(families, "process_resident_memory_bytes")[0] > 10_000_000
+    assert "nodejs_gc_duration_seconds" in families and "nodejs_eventloop_lag_seconds" in families

@@ -30,6 +30,7 @@ import { AccessPolicy, policyPath, useAuthorization } from './src/authz.ts';
 import { configError, env } from './src/env.ts';
 import { batchingOption, limitPlugins, limitSettings } from './src/limits.ts';
 import { useExactScalarLiterals } from './src/literals.ts';
+import { prometheusOption } from './src/metrics.ts';
 import { persistedDocumentsOption, persistedSettings } from './src/persisted.ts';
 import { StableSemconvExporter } from './src/semconv.ts';
 
@@ -213,8 +214,8 @@ function useStripErrorInternals(): GatewayPlugin {
   };
 }
 
-// Health probes would otherwise produce a trace every few seconds.
-const UNTRACED_PATHS = new Set(['/healthcheck', '/readiness']);
+// Health probes and metrics scrapes would otherwise produce a trace every few seconds.
+const UNTRACED_PATHS = new Set(['/healthcheck', '/readiness', '/metrics']);
 
 // -------------------------------------------------------------------- config
 export const gatewayConfig = defineConfig({
@@ -229,6 +230,9 @@ export const gatewayConfig = defineConfig({
   healthCheckEndpoint: '/healthcheck',
   readinessCheckEndpoint: '/readiness',
   graphqlEndpoint: '/graphql',
+
+  // Prometheus metrics at GET /metrics (src/metrics.ts); like the health probes, no token needed.
+  prometheus: prometheusOption(),
 
   // development: GraphiQL (self-contained, no CDN) at /graphql, introspection on.
   // production: no IDE, no landing page, no introspection, no field suggestions.

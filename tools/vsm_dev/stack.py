@@ -422,6 +422,7 @@ class Stack:
         rows = [
             ("gateway (GraphQL" + (", IDE" if cfg.profile == "development" else "") + ")", cfg.gateway_url),
             *((f"{svc} subgraph", f"{cfg.service_url(svc)}/graphql") for svc in SERVICES),
+            ("gateway metrics", cfg.gateway_url.removesuffix("/graphql") + "/metrics  (Prometheus)"),
             *((f"{svc} metrics", f"{cfg.service_url(svc)}/metrics  (Prometheus)") for svc in SERVICES),
             ("PostgreSQL", _redact(self.database_url or "")),
             ("Kafka", self.kafka_bootstrap or ""),
