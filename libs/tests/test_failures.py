@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 from aiokafka.errors import KafkaConnectionError, RecordTooLargeError
 
+from vsm_common.db import database_unavailable
 from vsm_common.errors import DomainError, NotFound
 from vsm_common.events import MalformedEvent
 from vsm_common.failures import FailureKind, NotYetApplicable, RetryPolicy, classify
@@ -17,6 +18,19 @@ def test_infrastructure_away_is_retried_without_limit() -> None:
         failure = classify(exc)
         assert failure.kind is FailureKind.UNAVAILABLE, exc
         assert not policy.gives_up(failure, 10_000)
+
+
+def test_the_consumers_and_the_api_agree_on_what_a_database_outage_is() -> None:
+    # A connection closed under a handler is an outage; a bad argument (DataError, an InterfaceError
+    # too) is the event's own fault and must be dead-lettered, not retried for ever.
+    closed = asyncpg.InterfaceError("connection is closed")
+    assert classify(closed).kind is FailureKind.UNAVAILABLE
+    assert database_unavailable(closed)
+    bad_argument = asyncpg.DataError("invalid input for query argument $1: 'x' (expected uuid)")
+    assert classify(bad_argument).kind is FailureKind.PERMANENT
+    assert not database_unavailable(bad_argument)
+    lost = asyncpg.InternalClientError("cannot switch to state 15; another operation (2) is in progress")
+    assert classify(lost).kind is FailureKind.UNAVAILABLE and database_unavailable(lost)
 
 
 def test_contention_is_retried_a_bounded_number_of_times() -> None:

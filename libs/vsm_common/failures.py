@@ -19,6 +19,7 @@ from enum import StrEnum
 import asyncpg
 from aiokafka.errors import KafkaError
 
+from .db import database_unavailable
 from .errors import DomainError
 from .events import MalformedEvent
 
@@ -48,17 +49,6 @@ class Failure:
         return self.kind is not FailureKind.PERMANENT
 
 
-_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    OSError,
-    TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,  # the protocol of a connection terminated mid-operation
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError,
-)
 _CONTENTION: tuple[type[BaseException], ...] = (
     NotYetApplicable,
     asyncpg.DeadlockDetectedError,
@@ -77,7 +67,9 @@ def classify(exc: BaseException) -> Failure:
     if isinstance(exc, KafkaError):
         kind = FailureKind.UNAVAILABLE if exc.retriable or _is_connection_error(exc) else FailureKind.PERMANENT
         return Failure(kind, name, str(exc))
-    if isinstance(exc, _UNAVAILABLE):
+    # One answer to "is the database away?" for the API and the consumers (vsm_common.db): an
+    # InterfaceError about a bad argument must not be retried for ever as an outage.
+    if database_unavailable(exc):
         return Failure(FailureKind.UNAVAILABLE, name, str(exc))
     if isinstance(exc, MalformedEvent):
         return Failure(FailureKind.PERMANENT, "malformed", str(exc))
