@@ -48,12 +48,14 @@ def _key_text(key: str | bytes | None) -> str | None:
     return text or None
 
 
-def kafka_send_attributes(*, topic: str, key: str | bytes | None, message_id: str, event_type: str) -> dict[str, Any]:
-    """Attributes of a ``send {topic}`` PRODUCER span; the partition is known only once Kafka acknowledges."""
+def _kafka_message_attributes(
+    operation: str, topic: str, key: str | bytes | None, message_id: str, event_type: str
+) -> dict[str, Any]:
+    """What a PRODUCER and a CONSUMER span of one message both say about it."""
     attributes: dict[str, Any] = {
         "messaging.system": "kafka",
-        "messaging.operation.type": "send",
-        "messaging.operation.name": "send",
+        "messaging.operation.type": operation,
+        "messaging.operation.name": operation,
         "messaging.destination.name": topic,
         "messaging.message.id": message_id,
         "cloudevents.event_type": event_type,
@@ -61,6 +63,11 @@ def kafka_send_attributes(*, topic: str, key: str | bytes | None, message_id: st
     if (text := _key_text(key)) is not None:
         attributes["messaging.kafka.message.key"] = text
     return attributes
+
+
+def kafka_send_attributes(*, topic: str, key: str | bytes | None, message_id: str, event_type: str) -> dict[str, Any]:
+    """Attributes of a ``send {topic}`` PRODUCER span; the partition is known only once Kafka acknowledges."""
+    return _kafka_message_attributes("send", topic, key, message_id, event_type)
 
 
 def kafka_process_attributes(
@@ -74,17 +81,9 @@ def kafka_process_attributes(
     event_type: str,
 ) -> dict[str, Any]:
     """Attributes of a ``process {topic}`` CONSUMER span."""
-    attributes: dict[str, Any] = {
-        "messaging.system": "kafka",
-        "messaging.operation.type": "process",
-        "messaging.operation.name": "process",
-        "messaging.destination.name": topic,
+    return {
+        **_kafka_message_attributes("process", topic, key, message_id, event_type),
         "messaging.destination.partition.id": str(partition),
         "messaging.consumer.group.name": group,
         "messaging.kafka.offset": offset,
-        "messaging.message.id": message_id,
-        "cloudevents.event_type": event_type,
     }
-    if (text := _key_text(key)) is not None:
-        attributes["messaging.kafka.message.key"] = text
-    return attributes
