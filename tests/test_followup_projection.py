@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -239,6 +240,127 @@ async def test_roll_up_over_a_deep_tree_with_a_retired_branch(conn: asyncpg.Conn
         S.PARTLY_ACHIEVED,
     )
     assert (await queries.fulfilments(conn, [top], delar, SETTINGS))[top].status is S.ACHIEVED
+
+
+def goal_event(event_type: str, subject: uuid.UUID, at: datetime | None = None, **data: Any) -> CloudEvent:
+    event = CloudEvent(type=event_type, source="/vsm/goals", subject=str(subject), data=data)
+    return replace(event, time=at) if at is not None else event
+
+
+async def deliver(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    await HANDLERS[event.type](conn, event)
+
+
+async def link_periods(conn: asyncpg.Connection, child: uuid.UUID) -> list[tuple[uuid.UUID, date | None, date | None]]:
+    rows = await conn.fetch(
+        "SELECT parent_id, effective_from, effective_to FROM projected_goal_links WHERE child_id = $1 ORDER BY id",
+        child,
+    )
+    return [(r["parent_id"], r["effective_from"], r["effective_to"]) for r in rows]
+
+
+async def test_dated_links_move_a_goal_on_the_day_the_decision_says_and_redelivery_changes_nothing(
+    conn: asyncpg.Connection,
+) -> None:
+    old_top = await create(conn, "OVERARCHING", "Gammal topp", [])
+    new_top = await create(conn, "OVERARCHING", "Ny topp", [])
+    program = await create(conn, "ACTION_PROGRAMME", "Program", [old_top])
+    await apply(
+        conn,
+        "vsm.goals.goal.adopted.v1",
+        program,
+        goalId=str(program),
+        level="ACTION_PROGRAMME",
+        revision=1,
+        decision=decision(date(2026, 1, 10)),
+        establishedBy=None,
+    )
+    move_on = date(2026, 7, 1)
+    unlinked = goal_event(
+        "vsm.goals.goal.unlinked.v2",
+        program,
+        goalId=str(program),
+        parentId=str(old_top),
+        effectiveTo=move_on.isoformat(),
+        decision=decision(date(2026, 5, 20)),
+    )
+    linked = goal_event(
+        "vsm.goals.goal.linked.v2",
+        program,
+        goalId=str(program),
+        parentId=str(new_top),
+        effectiveFrom=move_on.isoformat(),
+        decision=decision(date(2026, 5, 20)),
+    )
+    for event in (unlinked, linked, unlinked, linked):  # the second round: a redelivery
+        await deliver(conn, event)
+    assert await link_periods(conn, program) == [(old_top, None, move_on), (new_top, move_on, None)]
+
+    p = await period(conn, "Delår", date(2026, 8, 31))
+    await assess(conn, program, p, S.PARTLY_ACHIEVED)
+
+    async def contributors(top: uuid.UUID, as_of: date | None) -> list[uuid.UUID]:
+        found = (await queries.fulfilments(conn, [top], p, SETTINGS, as_of))[top]
+        return [c.goal_id for c in found.contributors]
+
+    assert await contributors(old_top, date(2026, 6, 30)) == [program]
+    assert await contributors(new_top, date(2026, 6, 30)) == []
+    assert await contributors(old_top, move_on) == []
+    assert await contributors(new_top, move_on) == [program]
+    # Without asOf the period's last day decides, which is after the move.
+    assert await contributors(new_top, None) == [program]
+    assert (await queries.fulfilments(conn, [new_top], p, SETTINGS))[new_top].status is S.PARTLY_ACHIEVED
+
+    # Linked again later, after it was ended: a period of its own.
+    again = goal_event(
+        "vsm.goals.goal.linked.v2",
+        program,
+        goalId=str(program),
+        parentId=str(old_top),
+        effectiveFrom="2027-01-01",
+        decision=decision(date(2026, 11, 1)),
+    )
+    await deliver(conn, again)
+    await deliver(conn, again)
+    assert await link_periods(conn, program) == [
+        (old_top, None, move_on),
+        (new_top, move_on, None),
+        (old_top, date(2027, 1, 1), None),
+    ]
+    # A redelivered old removal does not end the new period.
+    await deliver(conn, unlinked)
+    assert (await link_periods(conn, program))[2] == (old_top, date(2027, 1, 1), None)
+
+
+async def test_v1_link_events_keep_their_meaning(conn: asyncpg.Connection) -> None:
+    top = await create(conn, "OVERARCHING", "Topp", [])
+    other = await create(conn, "OVERARCHING", "Annan", [])
+    draft = await create(conn, "ACTION_PROGRAMME", "Utkast", [top])
+    adopted = await create(conn, "ACTION_PROGRAMME", "Antaget", [top])
+    await apply(
+        conn,
+        "vsm.goals.goal.adopted.v1",
+        adopted,
+        goalId=str(adopted),
+        level="ACTION_PROGRAMME",
+        revision=1,
+        decision=decision(date(2026, 1, 10)),
+        establishedBy=None,
+    )
+    # 23:30 UTC on 1 March is 00:30 on 2 March in Stockholm: the municipality's day counts.
+    late_evening = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+
+    # A draft's links take effect with its adoption; removing one removes it.
+    for event_type, parent in [("vsm.goals.goal.linked.v1", other), ("vsm.goals.goal.unlinked.v1", top)]:
+        await deliver(conn, goal_event(event_type, draft, late_evening, goalId=str(draft), parentId=str(parent)))
+    assert await link_periods(conn, draft) == [(other, None, None)]
+
+    # On a goal in force a v1 change took effect the day it was recorded.
+    linked = goal_event("vsm.goals.goal.linked.v1", adopted, late_evening, goalId=str(adopted), parentId=str(other))
+    unlinked = goal_event("vsm.goals.goal.unlinked.v1", adopted, late_evening, goalId=str(adopted), parentId=str(top))
+    for event in (linked, unlinked, linked, unlinked):
+        await deliver(conn, event)
+    assert await link_periods(conn, adopted) == [(top, None, date(2026, 3, 2)), (other, date(2026, 3, 2), None)]
 
 
 async def test_roll_up_of_1500_goals_is_one_load_and_fast(conn: asyncpg.Connection) -> None:

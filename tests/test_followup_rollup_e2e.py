@@ -175,3 +175,55 @@ async def test_retired_goal_drops_out_of_the_roll_up_from_its_retirement_date(st
         # A retired goal is not assessed in a period it is no longer in force at the end of.
         errors = await bun_api.errors(ASSESS, g=dropped, p=delar, s="NOT_ACHIEVED", a="Sent.")
         assert errors[0]["extensions"]["rule"] == "goal.retired"
+
+
+UNLINK_DECIDED = """mutation($c: ID!, $p: ID!, $d: DecisionInput, $f: Date) {
+    unlinkGoals(childId: $c, parentId: $p, decision: $d, effectiveFrom: $f) { id } }"""
+LINK_DECIDED = """mutation($c: ID!, $p: ID!, $d: DecisionInput, $f: Date) {
+    linkGoals(childId: $c, parentId: $p, decision: $d, effectiveFrom: $f) { id } }"""
+FULFILMENT_AS_OF = """query($id: ID!, $p: ID, $d: Date) { goal(id: $id) { fulfilment(periodId: $p, asOf: $d) {
+    status basis contributors { goal { id } } } } }"""
+
+
+async def test_roll_up_as_of_a_date_follows_a_decided_link_change(stack: Stack) -> None:
+    tag = uuid.uuid4().hex[:6]
+    kf, bun = str(demo_id("org", "KF")), str(demo_id("org", "BUN"))
+
+    def decision(body: str, day: str) -> dict[str, Any]:
+        return {"bodyId": body, "date": day, "paragraph": "§ 40", "diaryNumber": f"KS 2016/{tag}"}
+
+    async with client(stack, "planner", timeout=20) as planner, client(stack, "committee", org="BUN") as committee:
+        api = Api(planner, stack.config.gateway_url)
+        bun_api = Api(committee, stack.config.gateway_url)
+        old_top = await api.goal("OVERARCHING", f"Trygghet {tag}")
+        new_top = await api.goal("OVERARCHING", f"Hälsa {tag}")
+        concrete = await api.goal(
+            "CONCRETE",
+            f"Fler i rörelse {tag}",
+            [old_top],
+            organizationIds=[bun],
+            validFrom="2016-01-01",
+            validTo="2017-12-31",
+        )
+        leaf = await api.goal("OPERATIONAL", f"Simskola {tag}", [concrete], organizationIds=[bun])
+        for goal_id, body in [(old_top, kf), (new_top, kf), (concrete, kf), (leaf, bun)]:
+            await api.data(ADOPT, id=goal_id, d=decision(body, "2016-01-10"))
+        delar = (await api.periods(2016))["Delår"]["id"]
+        await assess_when_known(bun_api, leaf, delar, "NOT_ACHIEVED", "Simhallen var stängd.")
+
+        # KF decides on 20 May that the concrete goal serves the other övergripande mål from 1 June.
+        moved = {"d": decision(kf, "2016-05-20"), "f": "2016-06-01"}
+        await api.data(UNLINK_DECIDED, c=concrete, p=old_top, **moved)
+        await api.data(LINK_DECIDED, c=concrete, p=new_top, **moved)
+        # The period ends 31 August, after the move: by default its roll-up walks the new structure.
+        await wait_for_contributors(api, new_top, delar, 1)
+
+        async def rolled_up(top: str, day: str) -> tuple[str, list[str]]:
+            goal = (await api.data(FULFILMENT_AS_OF, id=top, p=delar, d=day))["goal"]
+            f = goal["fulfilment"]
+            return f["status"], [c["goal"]["id"] for c in f["contributors"]]
+
+        assert await rolled_up(old_top, "2016-05-31") == ("NOT_ACHIEVED", [concrete])
+        assert await rolled_up(new_top, "2016-05-31") == ("NOT_ASSESSED", [])
+        assert await rolled_up(old_top, "2016-06-01") == ("NOT_ASSESSED", [])
+        assert await rolled_up(new_top, "2016-06-01") == ("NOT_ACHIEVED", [concrete])

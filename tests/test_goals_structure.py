@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 
@@ -177,3 +178,91 @@ async def test_bad_ids_and_unknown_references_name_the_field(api: GoalsApi) -> N
         'mutation { registerOrganization(input: {code: "KF", name: "Igen", kind: COUNCIL}) { id } }'
     )
     assert err["extensions"]["rule"] == "organization.code_unique"
+
+
+LINK = """mutation($c: ID!, $p: ID!, $d: DecisionInput, $f: Date) {
+    linkGoals(childId: $c, parentId: $p, decision: $d, effectiveFrom: $f) { id } }"""
+UNLINK = """mutation($c: ID!, $p: ID!, $d: DecisionInput, $f: Date) {
+    unlinkGoals(childId: $c, parentId: $p, decision: $d, effectiveFrom: $f) { id } }"""
+LINK_HISTORY = """query($id: ID!) { goal(id: $id) { parents { id } parentLinks {
+    parent { id } effectiveFrom effectiveTo
+    decision { date paragraph body { code } } endedBy { date paragraph } } } }"""
+
+
+async def test_a_link_change_on_a_goal_in_force_is_a_decision_taking_effect_on_its_date(api: GoalsApi) -> None:
+    kf, ks = await api.org_id("KF"), await api.org_id("KS")
+    old_top = await api.create(level="OVERARCHING", title=unique("Gammalt övergripande"))
+    new_top = await api.create(level="OVERARCHING", title=unique("Nytt övergripande"))
+    programme = await api.create(level="ACTION_PROGRAMME", title=unique("Program"), parentIds=[old_top["id"]])
+    for goal in (old_top, new_top, programme):
+        await api.adopt(goal["id"], kf, "2026-02-01")
+    c, old, new = programme["id"], old_top["id"], new_top["id"]
+
+    # In force: no change to its links without a decision, by the right body, not effective before it.
+    for mutation, parent in [(LINK, new), (UNLINK, old)]:
+        [err] = await api.errors(mutation, c=c, p=parent)
+        assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("decision", "goal.link_decision_required")
+    [err] = await api.errors(LINK, c=c, p=new, d={"bodyId": ks, "date": "2026-05-20"})
+    assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("decision.bodyId", "decision.body_for_level")
+    [err] = await api.errors(UNLINK, c=c, p=old, d={"bodyId": kf, "date": "2026-05-20"}, f="2026-05-19")
+    assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("effectiveFrom", "decision.date_order")
+    [err] = await api.errors(LINK, c=c, p=new, d={"bodyId": kf, "date": "2026-01-01"})
+    assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("decision.date", "decision.date_order")
+    unchanged = (await api.data(LINK_HISTORY, id=c))["goal"]
+    assert unchanged["parents"] == [{"id": old}]
+    assert [(x["parent"]["id"], x["decision"], x["endedBy"]) for x in unchanged["parentLinks"]] == [(old, None, None)]
+
+    # KF decides in May that the programme serves the new goal from a day still to come.
+    moves_on = f"{date.today().year + 2}-01-01"
+    decided = {"bodyId": kf, "date": "2026-05-20", "paragraph": "§ 40", "diaryNumber": "KS 2026/00040"}
+    await api.data(UNLINK, c=c, p=old, d=decided, f=moves_on)
+    await api.data(LINK, c=c, p=new, d=decided, f=moves_on)
+    await api.data(LINK, c=c, p=new, d=decided, f=moves_on)  # already linked: nothing changes
+
+    tree = """query($id: ID!, $d: Date) { goal(id: $id, asOf: $d) { parents { id } } }"""
+    day_before = f"{date.today().year + 1}-12-31"
+    assert (await api.data(tree, id=c, d=day_before))["goal"]["parents"] == [{"id": old}]
+    assert (await api.data(tree, id=c, d=moves_on))["goal"]["parents"] == [{"id": new}]
+    children = """query($id: ID!, $d: Date) { goal(id: $id, asOf: $d) { children { id } } }"""
+    assert {"id": c} in (await api.data(children, id=old, d=day_before))["goal"]["children"]
+    assert {"id": c} not in (await api.data(children, id=old, d=moves_on))["goal"]["children"]
+    assert {"id": c} in (await api.data(children, id=new, d=moves_on))["goal"]["children"]
+
+    # Now is before the day: the structure in force has not changed yet, the history shows what is decided.
+    history = (await api.data(LINK_HISTORY, id=c))["goal"]
+    assert history["parents"] == [{"id": old}]
+    assert history["parentLinks"] == [
+        {
+            "parent": {"id": old},
+            "effectiveFrom": None,
+            "effectiveTo": moves_on,
+            "decision": None,
+            "endedBy": {"date": "2026-05-20", "paragraph": "§ 40"},
+        },
+        {
+            "parent": {"id": new},
+            "effectiveFrom": moves_on,
+            "effectiveTo": None,
+            "decision": {"date": "2026-05-20", "paragraph": "§ 40", "body": {"code": "KF"}},
+            "endedBy": None,
+        },
+    ]
+    # Linked to the old goal again before the end of its first link: the two periods would overlap.
+    [err] = await api.errors(LINK, c=c, p=old, d=decided, f=day_before)
+    assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("effectiveFrom", "goal.link_overlap")
+
+
+async def test_a_drafts_links_change_without_a_decision(api: GoalsApi) -> None:
+    kf = await api.org_id("KF")
+    top = await api.create(level="OVERARCHING", title=unique("Topp"))
+    other = await api.create(level="OVERARCHING", title=unique("Annan topp"))
+    draft = await api.create(level="ACTION_PROGRAMME", title=unique("Utkast"), parentIds=[top["id"]])
+    [err] = await api.errors(LINK, c=draft["id"], p=other["id"], d={"bodyId": kf, "date": "2026-05-20"})
+    assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("decision", "goal.draft_link_without_decision")
+    await api.data(LINK, c=draft["id"], p=other["id"])
+    await api.data(UNLINK, c=draft["id"], p=top["id"])
+    history = (await api.data(LINK_HISTORY, id=draft["id"]))["goal"]
+    assert history["parents"] == [{"id": other["id"]}]
+    assert [(x["parent"]["id"], x["effectiveFrom"], x["decision"]) for x in history["parentLinks"]] == [
+        (other["id"], None, None)
+    ]

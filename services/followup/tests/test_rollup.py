@@ -4,7 +4,15 @@ import uuid
 from datetime import date
 
 from vsm_followup.domain.model import AssessmentStatus, FulfilmentBasis
-from vsm_followup.domain.rollup import MAX_NAMED, GoalNode, RollupPolicy, RollupStrategy, combine, roll_up
+from vsm_followup.domain.rollup import (
+    MAX_NAMED,
+    GoalNode,
+    RollupPolicy,
+    RollupStrategy,
+    combine,
+    roll_up,
+    structure_day,
+)
 
 S = AssessmentStatus
 B = FulfilmentBasis
@@ -235,3 +243,12 @@ def test_a_1500_goal_tree_rolls_up_fast() -> None:
     elapsed = time.perf_counter() - start
     assert len(done) == len(t.nodes)
     assert elapsed < 0.25, elapsed
+
+
+def test_the_structure_walked_is_the_asked_day_else_the_periods_end_else_today() -> None:
+    def today() -> date:
+        return date(2026, 5, 5)
+
+    assert structure_day(date(2025, 1, 1), date(2026, 8, 31), today) == date(2025, 1, 1)
+    assert structure_day(None, date(2026, 8, 31), today) == date(2026, 8, 31)
+    assert structure_day(None, None, today) == date(2026, 5, 5)

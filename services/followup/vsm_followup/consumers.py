@@ -1,8 +1,8 @@
 """Handlers that keep followup's projection of the goal structure from goal events (docs/events.md).
 
-The projection remembers what the roll-up needs: levels, titles, links, owners and recipients,
-and the dates a goal took effect and was retired, so a period's roll-up can tell which goals
-were in force at its end.
+The projection remembers what the roll-up needs: levels, titles, links with the dates they were in
+force, owners and recipients, and the dates a goal took effect and was retired, so a roll-up as of
+a date (by default a period's end) can tell which goals and links were in force then.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import logging
 import uuid
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -19,6 +20,7 @@ from vsm_common.events import CloudEvent
 
 from .adapters import repository as repo
 from .domain.model import ProjectedGoal
+from .settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,11 @@ GOAL_CREATED = "vsm.goals.goal.created.v1"
 GOAL_REVISED = "vsm.goals.goal.revised.v1"
 GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
 GOAL_RETIRED = "vsm.goals.goal.retired.v1"
-GOAL_LINKED = "vsm.goals.goal.linked.v1"
-GOAL_UNLINKED = "vsm.goals.goal.unlinked.v1"
+GOAL_LINKED = "vsm.goals.goal.linked.v2"
+GOAL_UNLINKED = "vsm.goals.goal.unlinked.v2"
+# No longer published, but still in the topic's older events; read with the meaning they had.
+GOAL_LINKED_V1 = "vsm.goals.goal.linked.v1"
+GOAL_UNLINKED_V1 = "vsm.goals.goal.unlinked.v1"
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -76,7 +81,7 @@ async def on_goal_created(conn: asyncpg.Connection, event: CloudEvent) -> None:
         organization_ids=tuple(_uuids(d.get("organizationIds"))),
     )
     await repo.upsert_goal(conn, goal)
-    await repo.add_links(conn, goal_id, _uuids(d.get("parentIds")))
+    await repo.add_links(conn, goal_id, _uuids(d.get("parentIds")), event.id)
 
 
 async def on_goal_revised(conn: asyncpg.Connection, event: CloudEvent) -> None:
@@ -108,14 +113,38 @@ async def on_goal_retired(conn: asyncpg.Connection, event: CloudEvent) -> None:
 
 
 async def on_goal_linked(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    child = _uuid(event.data["goalId"])
-    await repo.add_links(conn, child, [_uuid(event.data["parentId"])])
+    d = event.data
+    child = _uuid(d["goalId"])
+    await repo.add_links(conn, child, [_uuid(d["parentId"])], event.id, _date(d.get("effectiveFrom")))
     await repo.touch_goal(conn, child)
 
 
 async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    d = event.data
+    child = _uuid(d["goalId"])
+    await repo.end_link(conn, child, _uuid(d["parentId"]), _date(d.get("effectiveTo")), event.id)
+    await repo.touch_goal(conn, child)
+
+
+async def _v1_change_day(conn: asyncpg.Connection, event: CloudEvent, child: uuid.UUID) -> date | None:
+    """What a v1 link event meant: on a goal in force the change took effect the day it was recorded
+    (the goals service's calendar day); on a draft, with its adoption."""
+    if await repo.goal_state(conn, child) in (None, "DRAFT"):
+        return None
+    return event.time.astimezone(ZoneInfo(get_settings().timezone)).date()
+
+
+async def on_goal_linked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
     child = _uuid(event.data["goalId"])
-    await repo.remove_link(conn, child, _uuid(event.data["parentId"]))
+    starts = await _v1_change_day(conn, event, child)
+    await repo.add_links(conn, child, [_uuid(event.data["parentId"])], event.id, starts)
+    await repo.touch_goal(conn, child)
+
+
+async def on_goal_unlinked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    child = _uuid(event.data["goalId"])
+    ends = await _v1_change_day(conn, event, child)
+    await repo.end_link(conn, child, _uuid(event.data["parentId"]), ends, event.id)
     await repo.touch_goal(conn, child)
 
 
@@ -127,6 +156,8 @@ HANDLERS = {
     GOAL_RETIRED: on_goal_retired,
     GOAL_LINKED: on_goal_linked,
     GOAL_UNLINKED: on_goal_unlinked,
+    GOAL_LINKED_V1: on_goal_linked_v1,
+    GOAL_UNLINKED_V1: on_goal_unlinked_v1,
 }
 
 goal_projection = ConsumerSpec(group="followup.goal-projection", sources=("goals",), handlers=HANDLERS)

@@ -30,14 +30,23 @@ from .settings import FollowupSettings
 LEVEL_ORDER = {"OVERARCHING": 0, "ACTION_PROGRAMME": 1, "CONCRETE": 2, "OPERATIONAL": 3}
 
 
-async def fulfilments(
-    conn: asyncpg.Connection, roots: Sequence[uuid.UUID], period: ReportingPeriod | None, settings: FollowupSettings
-) -> dict[uuid.UUID, Fulfilment]:
-    """Fulfilment of each root, with every contributor below it, from one load of the subtrees.
+def structure_date(period: ReportingPeriod | None, as_of: date | None, settings: FollowupSettings) -> date:
+    return rollup.structure_day(as_of, period.ends_on if period else None, settings.today)
 
-    Without a period the structure is taken as of today and nothing is assessed.
+
+async def fulfilments(
+    conn: asyncpg.Connection,
+    roots: Sequence[uuid.UUID],
+    period: ReportingPeriod | None,
+    settings: FollowupSettings,
+    as_of: date | None = None,
+) -> dict[uuid.UUID, Fulfilment]:
+    """Fulfilment of each root, with every contributor below it, from one load of the subtrees: the goals
+    and links in force on ``as_of`` (default: the period's last day, without a period today).
+
+    Without a period nothing is assessed.
     """
-    as_of = period.ends_on if period else settings.today()
+    as_of = structure_date(period, as_of, settings)
     period_id = period.id if period else None
     nodes = await repo.load_tree(conn, roots, period_id, as_of)
     done = rollup.roll_up(roots, nodes, period_id=period_id, as_of=as_of, policy=settings.rollup)
@@ -91,15 +100,21 @@ class ReportData:
 
 
 async def reports(
-    conn: asyncpg.Connection, org_ids: Sequence[uuid.UUID], period: ReportingPeriod, settings: FollowupSettings
+    conn: asyncpg.Connection,
+    org_ids: Sequence[uuid.UUID],
+    period: ReportingPeriod,
+    settings: FollowupSettings,
+    as_of: date | None = None,
 ) -> dict[uuid.UUID, ReportData]:
-    """The follow-up reports of several organisations for one period, loaded together."""
+    """The follow-up reports of several organisations for one period, loaded together, over the goal
+    structure of ``as_of`` (default: the period's last day)."""
+    as_of = structure_date(period, as_of, settings)
     goals_of = await repo.goals_of_organizations(conn, org_ids)
     all_goal_ids = list({g for ids in goals_of.values() for g in ids})
     info = await repo.projected_goals(conn, all_goal_ids)
-    # Goals retired by the period's end are no longer followed up in it (the roll-up rule).
-    in_force = [g for g in all_goal_ids if g in info and rollup.in_force(_node(info[g]), period.ends_on)]
-    fulfilled = await fulfilments(conn, in_force, period, settings)
+    # Goals retired by then are no longer followed up (the roll-up rule).
+    in_force = [g for g in all_goal_ids if g in info and rollup.in_force(_node(info[g]), as_of)]
+    fulfilled = await fulfilments(conn, in_force, period, settings, as_of)
     results = await outcomes(conn, in_force, period, settings)
     own = await repo.assessments_by_keys(conn, [(g, period.id) for g in in_force])
     actions = await repo.actions_of_goals(conn, in_force)

@@ -25,6 +25,7 @@ from .domain.model import (
     Organization,
     OrganizationKind,
 )
+from .settings import today
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,16 @@ async def create_goal(rt: Runtime, new: NewGoal, goal_id: uuid.UUID | None = Non
     return goal
 
 
-async def link_goals(rt: Runtime, child_id: uuid.UUID, parent_id: uuid.UUID) -> Goal:
+async def link_goals(
+    rt: Runtime,
+    child_id: uuid.UUID,
+    parent_id: uuid.UUID,
+    decision: Decision | None = None,
+    effective_from: date | None = None,
+) -> Goal:
+    """Link a goal upward. On a goal in force the link is a decision of its own, in force from
+    ``effective_from`` (default: the decision's date); a draft's links take effect with its adoption.
+    Linking goals already linked changes nothing."""
     async with rt.unit_of_work() as uow:
         child = await repo.lock_goal(uow.conn, child_id)
         if child is None:
@@ -114,24 +124,42 @@ async def link_goals(rt: Runtime, child_id: uuid.UUID, parent_id: uuid.UUID) -> 
         if child.state is GoalState.RETIRED:
             raise Conflict("a retired goal cannot be linked", field="childId", rule="goal.retired")
         rules.check_parent_levels(child.level, levels, "parentId")
-        rules.check_no_cycle(child_id, parent_id, await repo.ancestors(uow.conn, parent_id))
-        # A link made after adoption takes effect the day it is recorded; a draft's links take
-        # effect with its adoption.
-        effective_from = date.today() if child.state is GoalState.ADOPTED else None
-        if await repo.insert_link(uow.conn, child_id, parent_id, effective_from):
-            await uow.emit(events.GOAL_LINKED, str(child_id), events.goal_link(str(child_id), str(parent_id)))
+        starts = rules.link_change_effective_on(child, decision, effective_from)
+        if decision is not None:
+            rules.check_decision_body(child, await _decision_body(uow.conn, decision, "decision.bodyId"))
+        rules.check_no_cycle(child_id, parent_id, await repo.ancestors(uow.conn, parent_id, starts or today()))
+        linked, ended = await repo.link_state(uow.conn, child_id, parent_id)
+        if linked:
+            return child
+        rules.check_relink(starts, ended)
+        decision_id = await repo.insert_decision(uow.conn, decision) if decision is not None else None
+        await repo.insert_link(uow.conn, child_id, parent_id, starts, decision_id)
+        await uow.emit(events.GOAL_LINKED, str(child_id), events.goal_linked(child_id, parent_id, starts, decision))
     return child
 
 
-async def unlink_goals(rt: Runtime, child_id: uuid.UUID, parent_id: uuid.UUID) -> Goal:
+async def unlink_goals(
+    rt: Runtime,
+    child_id: uuid.UUID,
+    parent_id: uuid.UUID,
+    decision: Decision | None = None,
+    effective_from: date | None = None,
+) -> Goal:
+    """End a goal's link upward. On a goal in force the removal is a decision of its own and the link
+    stands until ``effective_from`` (exclusive; default: the decision's date); a draft's link is removed."""
     async with rt.unit_of_work() as uow:
         child = await repo.lock_goal(uow.conn, child_id)
         if child is None:
             raise NotFound(f"no goal {child_id}", field="childId", rule="goal.exists")
-        effective_to = date.today() if child.state is not GoalState.DRAFT else None
-        if not await repo.end_link(uow.conn, child_id, parent_id, effective_to):
+        ends = rules.link_change_effective_on(child, decision, effective_from)
+        if decision is not None:
+            rules.check_decision_body(child, await _decision_body(uow.conn, decision, "decision.bodyId"))
+        linked, _ = await repo.link_state(uow.conn, child_id, parent_id)
+        if not linked:
             raise NotFound("these goals are not linked", field="parentId", rule="goal.link_exists")
-        await uow.emit(events.GOAL_UNLINKED, str(child_id), events.goal_link(str(child_id), str(parent_id)))
+        decision_id = await repo.insert_decision(uow.conn, decision) if decision is not None else None
+        await repo.end_link(uow.conn, child_id, parent_id, ends, decision_id)
+        await uow.emit(events.GOAL_UNLINKED, str(child_id), events.goal_unlinked(child_id, parent_id, ends, decision))
     return child
 
 

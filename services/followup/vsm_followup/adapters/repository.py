@@ -167,15 +167,51 @@ async def retire_goal(conn: asyncpg.Connection, goal_id: uuid.UUID, retired_on: 
     return bool(status.endswith(" 1"))
 
 
-async def add_links(conn: asyncpg.Connection, child_id: uuid.UUID, parent_ids: Sequence[uuid.UUID]) -> None:
+async def goal_state(conn: asyncpg.Connection, goal_id: uuid.UUID) -> str | None:
+    state: str | None = await conn.fetchval("SELECT state FROM projected_goals WHERE id = $1", goal_id)
+    return state
+
+
+async def add_links(
+    conn: asyncpg.Connection,
+    child_id: uuid.UUID,
+    parent_ids: Sequence[uuid.UUID],
+    event_id: str,
+    effective_from: date | None = None,
+) -> None:
+    """Links in force from ``effective_from`` (None: from the child's adoption). A link standing
+    already, or one this event made before (a redelivery), is left as it is."""
     await conn.executemany(
-        "INSERT INTO projected_goal_links (child_id, parent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        [(child_id, p) for p in parent_ids],
+        """INSERT INTO projected_goal_links (child_id, parent_id, effective_from, source_event)
+           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
+        [(child_id, p, effective_from, event_id) for p in parent_ids],
     )
 
 
-async def remove_link(conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID) -> None:
-    await conn.execute("DELETE FROM projected_goal_links WHERE child_id = $1 AND parent_id = $2", child_id, parent_id)
+async def end_link(
+    conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID, effective_to: date | None, event_id: str
+) -> bool:
+    """End the standing link on ``effective_to`` (exclusive); None removes it (a draft's link never took
+    effect). False when there was nothing to end."""
+    if effective_to is None:
+        status = await conn.execute(
+            "DELETE FROM projected_goal_links WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL",
+            child_id,
+            parent_id,
+        )
+        return bool(status.endswith(" 1"))
+    # The event id guards a redelivery: once this event has ended a period, a later one (made again
+    # by a later event) is not ended by it a second time.
+    status = await conn.execute(
+        """UPDATE projected_goal_links SET effective_to = $3, ended_by_event = $4
+           WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL
+             AND NOT EXISTS (SELECT 1 FROM projected_goal_links WHERE ended_by_event = $4)""",
+        child_id,
+        parent_id,
+        effective_to,
+        event_id,
+    )
+    return bool(status.endswith(" 1"))
 
 
 async def touch_goal(conn: asyncpg.Connection, goal_id: uuid.UUID) -> None:
@@ -237,25 +273,28 @@ async def projected_organizations(
 async def load_tree(
     conn: asyncpg.Connection, roots: Sequence[uuid.UUID], period_id: uuid.UUID | None, as_of: date
 ) -> dict[uuid.UUID, GoalNode]:
-    """``roots`` and everything below them with each goal's own status in the period, in one statement.
+    """``roots`` and everything below them through the links in force on ``as_of``, with each goal's own
+    status in the period, in one statement.
 
     The walk goes on below a goal only while the goal is in force on ``as_of``; a retired goal is
     still returned (the explanation names it) but its subtree is not, as it no longer contributes.
     """
     rows = await conn.fetch(
-        """WITH RECURSIVE tree(id, live) AS (
+        """WITH RECURSIVE links AS (
+               SELECT child_id, parent_id FROM projected_goal_links
+               WHERE (effective_from IS NULL OR effective_from <= $3) AND (effective_to IS NULL OR effective_to > $3)
+           ), tree(id, live) AS (
                SELECT g.id, true FROM projected_goals g WHERE g.id = ANY($1)
                UNION
                SELECT l.child_id, (c.retired_on IS NULL OR c.retired_on > $3)
                FROM tree t
-               JOIN projected_goal_links l ON l.parent_id = t.id
+               JOIN links l ON l.parent_id = t.id
                JOIN projected_goals c ON c.id = l.child_id
                WHERE t.live
            ), ids AS (SELECT id, bool_or(live) AS live FROM tree GROUP BY id)
            SELECT g.id, g.level, g.title, g.retired_on, a.status AS own_status,
                   CASE WHEN ids.live THEN
-                      coalesce((SELECT array_agg(l.child_id) FROM projected_goal_links l WHERE l.parent_id = g.id),
-                               '{}')
+                      coalesce((SELECT array_agg(l.child_id) FROM links l WHERE l.parent_id = g.id), '{}')
                   ELSE '{}' END AS child_ids
            FROM ids JOIN projected_goals g ON g.id = ids.id
            LEFT JOIN assessments a ON a.goal_id = g.id AND a.period_id = $2""",

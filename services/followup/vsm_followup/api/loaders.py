@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import TypeVar
 
 import asyncpg
@@ -22,7 +23,10 @@ from ..settings import FollowupSettings
 K = uuid.UUID
 V = TypeVar("V")
 GoalPeriod = tuple[uuid.UUID, uuid.UUID]
-GoalMaybePeriod = tuple[uuid.UUID, uuid.UUID | None]
+# A roll-up is asked for a goal (or a report for an organisation) in a period, or none, over the
+# structure of a date (None: the default, the period's last day or today).
+GoalMaybePeriodAsOf = tuple[uuid.UUID, uuid.UUID | None, date | None]
+GoalPeriodAsOf = tuple[uuid.UUID, uuid.UUID, date | None]
 
 
 def _by_period(keys: Sequence[tuple[uuid.UUID, V]]) -> dict[V, list[uuid.UUID]]:
@@ -30,6 +34,10 @@ def _by_period(keys: Sequence[tuple[uuid.UUID, V]]) -> dict[V, list[uuid.UUID]]:
     for first, period in keys:
         groups.setdefault(period, []).append(first)
     return groups
+
+
+def _by_period_as_of(keys: Sequence[tuple[uuid.UUID, V, date | None]]) -> dict[tuple[V, date | None], list[K]]:
+    return _by_period([(first, (period, as_of)) for first, period, as_of in keys])
 
 
 class Loaders:
@@ -50,18 +58,18 @@ class Loaders:
             wanted = [p for p in ids if p is not None]
             return await repo.periods_by_ids(conn, wanted) if wanted else {}
 
-        async def fulfilment(keys: list[GoalMaybePeriod]) -> list[Fulfilment | BaseException]:
-            found: dict[GoalMaybePeriod, Fulfilment] = {}
+        async def fulfilment(keys: list[GoalMaybePeriodAsOf]) -> list[Fulfilment | BaseException]:
+            found: dict[GoalMaybePeriodAsOf, Fulfilment] = {}
             async with pool.acquire() as conn:
-                groups = _by_period(keys)
-                known = await periods_of(conn, list(groups))
-                # One tree load per distinct period asked for (usually one per request).
-                for period_id, goal_ids in groups.items():
+                groups = _by_period_as_of(keys)
+                known = await periods_of(conn, [period_id for period_id, _ in groups])
+                # One tree load per distinct period and date asked for (usually one per request).
+                for (period_id, as_of), goal_ids in groups.items():
                     period = known.get(period_id) if period_id is not None else None
                     if period_id is not None and period is None:
                         continue
-                    for goal_id, f in (await queries.fulfilments(conn, goal_ids, period, settings)).items():
-                        found[(goal_id, period_id)] = f
+                    for goal_id, f in (await queries.fulfilments(conn, goal_ids, period, settings, as_of)).items():
+                        found[(goal_id, period_id, as_of)] = f
             return [found.get(k) or _no_period(k[1]) for k in keys]
 
         async def outcomes(keys: list[GoalPeriod]) -> list[list[Outcome]]:
@@ -82,21 +90,22 @@ class Loaders:
                 found = await repo.assessments_by_keys(conn, keys)
             return [found.get(k) for k in keys]
 
-        async def report(keys: list[GoalPeriod]) -> list[ReportData | BaseException]:
-            found: dict[GoalPeriod, ReportData] = {}
+        async def report(keys: list[GoalPeriodAsOf]) -> list[ReportData | BaseException]:
+            found: dict[GoalPeriodAsOf, ReportData] = {}
             async with pool.acquire() as conn:
-                groups = _by_period(keys)
-                known = await repo.periods_by_ids(conn, list(groups))
-                for period_id, org_ids in groups.items():
+                groups = _by_period_as_of(keys)
+                known = await repo.periods_by_ids(conn, list({period_id for period_id, _ in groups}))
+                for (period_id, as_of), org_ids in groups.items():
                     if period_id in known:
-                        for org_id, data in (await queries.reports(conn, org_ids, known[period_id], settings)).items():
-                            found[(org_id, period_id)] = data
+                        reports = await queries.reports(conn, org_ids, known[period_id], settings, as_of)
+                        for org_id, data in reports.items():
+                            found[(org_id, period_id, as_of)] = data
             return [found.get(k) or _no_period(k[1]) for k in keys]
 
-        self.fulfilment: DataLoader[GoalMaybePeriod, Fulfilment] = DataLoader(load_fn=fulfilment)
+        self.fulfilment: DataLoader[GoalMaybePeriodAsOf, Fulfilment] = DataLoader(load_fn=fulfilment)
         self.outcomes: DataLoader[GoalPeriod, list[Outcome]] = DataLoader(load_fn=outcomes)
         self.assessment: DataLoader[GoalPeriod, Assessment | None] = DataLoader(load_fn=assessment)
-        self.report: DataLoader[GoalPeriod, ReportData] = DataLoader(load_fn=report)
+        self.report: DataLoader[GoalPeriodAsOf, ReportData] = DataLoader(load_fn=report)
 
 
 def _no_period(period_id: uuid.UUID | None) -> NotFound:

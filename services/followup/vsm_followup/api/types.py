@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -127,6 +127,19 @@ def _key(value: strawberry.ID) -> uuid.UUID | None:
         return None
 
 
+AS_OF = (
+    "The goal structure as it stood on this date: the goals and links in force then (a link changed by a "
+    "decision counts from the day it took effect). Default: the period's last day; without a period, today."
+)
+
+
+def _as_of(value: Any) -> date | None:
+    """asOf as the resolvers get it, whether it came as a variable (a date) or written in the query (text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
 PERIOD_LABEL = (
     'The reporting period by its label, e.g. "Delår 2027" (case does not matter), when periodId is not given: '
     "a label names its year, so it stays the same on every installation while ids do not."
@@ -161,6 +174,10 @@ async def _period_or_fail(
     raise DomainError("name the reporting period: periodId or periodLabel", field="periodId", rule="period.required")
 
 
+# The arguments of Goal.fulfilment: periodId, periodLabel, asOf.
+FulfilmentArgs = tuple[strawberry.ID | None, str | None, date | None]
+
+
 # ---------------------------------------------------------------- entities owned by goals
 @strawberry.federation.type(keys=["id"], description=descriptions.ORGANIZATION)
 class Organization:
@@ -177,10 +194,11 @@ class Organization:
             strawberry.ID | None, strawberry.argument(description="The reporting period; this or periodLabel.")
         ] = None,
         period_label: Annotated[str | None, strawberry.argument(description=PERIOD_LABEL)] = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
     ) -> FollowUpReport:
         period = await _period_or_fail(info, period_id, period_label)
         org_id = parse_id(self.id, "id")
-        data = await info.context.loaders.report.load((org_id, period.id))
+        data = await info.context.loaders.report.load((org_id, period.id, as_of))
         for goal_id, results in data.outcomes.items():
             info.context.loaders.outcomes.prime((goal_id, period.id), results)
         for goal_id in data.goal_info:
@@ -195,8 +213,8 @@ class Organization:
 @strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="The goal's id (owned by the goals subgraph).")
-    # Filled by prefetch_entities: fulfilment per requested (periodId, periodLabel) (not part of the schema).
-    _prefetched: strawberry.Private[dict[tuple[strawberry.ID | None, str | None], Fulfilment] | None] = None
+    # Filled by prefetch_entities: fulfilment per requested (periodId, periodLabel, asOf) (not part of the schema).
+    _prefetched: strawberry.Private[dict[FulfilmentArgs, Fulfilment] | None] = None
 
     @strawberry.field(description="Indicators (nyckeltal) linked to the goal.")
     async def indicators(self, info: FInfo) -> list[Indicator]:
@@ -221,32 +239,36 @@ class Goal:
             strawberry.ID | None, strawberry.argument(description="The reporting period; default the latest open.")
         ] = None,
         period_label: Annotated[str | None, strawberry.argument(description=PERIOD_LABEL)] = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF)] = None,
     ) -> Fulfilment:
         # Synchronous when `_entities` prefetched it for this period (the dashboard, the roll-up);
         # otherwise the coroutine, which graphql-core awaits like any async resolver's.
-        prefetched = self._prefetched.get((period_id, period_label)) if self._prefetched else None
+        prefetched = self._prefetched.get((period_id, period_label, as_of)) if self._prefetched else None
         if prefetched is not None:
             return prefetched
-        return self._fulfilment(info, period_id, period_label)  # type: ignore[return-value]
+        return self._fulfilment(info, period_id, period_label, as_of)  # type: ignore[return-value]
 
-    async def _fulfilment(self, info: FInfo, period_id: strawberry.ID | None, period_label: str | None) -> Fulfilment:
+    async def _fulfilment(
+        self, info: FInfo, period_id: strawberry.ID | None, period_label: str | None, as_of: date | None
+    ) -> Fulfilment:
         pid = await _period_key(info, period_id, period_label)
-        return Fulfilment.of(await info.context.loaders.fulfilment.load((parse_id(self.id, "id"), pid)))
+        return Fulfilment.of(await info.context.loaders.fulfilment.load((parse_id(self.id, "id"), pid, as_of)))
 
     @classmethod
     async def prefetch_entities(cls, info: FInfo, goals: list[Goal]) -> None:
         """One fulfilment load for every goal the gateway asks about (vsm_common.federation)."""
         selections = selected_arguments(info, "Goal", "fulfilment")
-        if len({(s.get("periodId"), s.get("periodLabel")) for s in selections}) != 1:
-            return  # not selected, or with different periods: each field resolves on its own
-        period_id, period_label = selections[0].get("periodId"), selections[0].get("periodLabel")
+        asked = {(s.get("periodId"), s.get("periodLabel"), _as_of(s.get("asOf"))) for s in selections}
+        if len(asked) != 1:
+            return  # not selected, or with different periods or dates: each field resolves on its own
+        [(period_id, period_label, as_of)] = asked
         try:
             pid = await _period_key(info, period_id, period_label)
-            found = await info.context.loaders.fulfilment.load_many([(parse_id(g.id, "id"), pid) for g in goals])
+            found = await info.context.loaders.fulfilment.load_many([(parse_id(g.id, "id"), pid, as_of) for g in goals])
         except Exception:  # noqa: BLE001 - the fields resolve one by one and report their own errors
             return
         for goal, f in zip(goals, found, strict=True):
-            goal._prefetched = {(period_id, period_label): Fulfilment.of(f)}
+            goal._prefetched = {(period_id, period_label, as_of): Fulfilment.of(f)}
 
     @strawberry.field(description="Actions (åtgärder) decided for the goal, by due date.")
     async def actions(self, info: FInfo) -> list[Action]:

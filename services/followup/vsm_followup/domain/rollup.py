@@ -5,7 +5,9 @@ Rules:
   own assessment overrides it (basis OVERRIDDEN) and the explanation names what it overrode.
 - Without an own assessment the status is rolled up from the contributors that have a status
   (basis ROLLED_UP); contributors nobody assessed are counted in the explanation, not in the result.
-- A goal counts as a contributor in a period when it is still in force on the period's last day:
+- The structure is the one in force on ``as_of`` (by default the period's last day): only the links
+  in force that day connect a goal to its contributors (a link changed by a decision counts from the
+  day the change took effect), and a goal counts as a contributor while it is still in force then:
   a goal retired on or before ``as_of`` drops out (it is named in the explanation, not counted).
   Its own subtree drops out with it.
 - Strategies: WORST_OF (default; the worst contributor decides) and SHARE (ACHIEVED when at least
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -69,6 +71,14 @@ class GoalNode:
     child_ids: tuple[uuid.UUID, ...] = ()
     retired_on: date | None = None
     own_status: AssessmentStatus | None = None
+
+
+def structure_day(as_of: date | None, period_ends_on: date | None, today: Callable[[], date]) -> date:
+    """The day whose goal structure a roll-up walks: the one asked for; else the period's last day, as a
+    period is followed up with the goals and links in force at its end; else today."""
+    if as_of is not None:
+        return as_of
+    return period_ends_on if period_ends_on is not None else today()
 
 
 def in_force(node: GoalNode, as_of: date) -> bool:

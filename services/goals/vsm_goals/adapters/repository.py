@@ -16,6 +16,7 @@ from ..domain.model import (
     Decision,
     Goal,
     GoalLevel,
+    GoalLink,
     GoalRevision,
     GoalState,
     Organization,
@@ -23,6 +24,7 @@ from ..domain.model import (
     Vision,
     VisionTheme,
 )
+from ..settings import today
 
 
 def _org(row: asyncpg.Record) -> Organization:
@@ -233,7 +235,14 @@ async def page_goals(
 
 def _links_in_force(as_of: date | None) -> tuple[str, list[Any]]:
     if as_of is None:
-        return "SELECT child_id, parent_id FROM goal_links WHERE effective_to IS NULL", []
+        # Now: a draft's links too (they are what its adoption will decide on), but not a change
+        # decided to take effect later, nor a link whose end has come.
+        return (
+            """SELECT child_id, parent_id FROM goal_links
+               WHERE (effective_from IS NULL OR effective_from <= $1)
+                 AND (effective_to IS NULL OR effective_to > $1)""",
+            [today()],
+        )
     # Both ends in force on the date, and the link itself in effect then; links made while the
     # child was a draft took effect with the child's adoption.
     return (
@@ -305,14 +314,17 @@ async def themes_of_goals(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) ->
     return out
 
 
-async def ancestors(conn: asyncpg.Connection, goal_id: uuid.UUID) -> set[uuid.UUID]:
+async def ancestors(conn: asyncpg.Connection, goal_id: uuid.UUID, since: date) -> set[uuid.UUID]:
+    """Every goal above ``goal_id`` through links that stand on ``since`` or later (also those decided
+    to take effect later): a new link from ``since`` must close no cycle on any day."""
     rows = await conn.fetch(
         """WITH RECURSIVE up(id) AS (
-               SELECT parent_id FROM goal_links WHERE child_id = $1 AND effective_to IS NULL
+               SELECT parent_id FROM goal_links WHERE child_id = $1 AND (effective_to IS NULL OR effective_to > $2)
                UNION SELECT l.parent_id FROM goal_links l JOIN up ON l.child_id = up.id
-                     WHERE l.effective_to IS NULL)
+                     WHERE l.effective_to IS NULL OR l.effective_to > $2)
            SELECT id FROM up""",
         goal_id,
+        since,
     )
     return {r["id"] for r in rows}
 
@@ -350,23 +362,43 @@ async def insert_goal(conn: asyncpg.Connection, goal: Goal) -> None:
     )
 
 
+async def link_state(conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID) -> tuple[bool, date | None]:
+    """Whether the two goals have a link without an end, and the latest end of one that has ended."""
+    row = await conn.fetchrow(
+        """SELECT bool_or(effective_to IS NULL) AS open, max(effective_to) AS ended
+           FROM goal_links WHERE child_id = $1 AND parent_id = $2""",
+        child_id,
+        parent_id,
+    )
+    return bool(row["open"]), row["ended"]
+
+
 async def insert_link(
-    conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID, effective_from: date | None
+    conn: asyncpg.Connection,
+    child_id: uuid.UUID,
+    parent_id: uuid.UUID,
+    effective_from: date | None,
+    decision_id: uuid.UUID | None = None,
 ) -> bool:
     status = await conn.execute(
-        "INSERT INTO goal_links (child_id, parent_id, effective_from) VALUES ($1, $2, $3) "
+        "INSERT INTO goal_links (child_id, parent_id, effective_from, decision_id) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (child_id, parent_id) WHERE effective_to IS NULL DO NOTHING",
         child_id,
         parent_id,
         effective_from,
+        decision_id,
     )
     return status.endswith(" 1")
 
 
 async def end_link(
-    conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID, effective_to: date | None
+    conn: asyncpg.Connection,
+    child_id: uuid.UUID,
+    parent_id: uuid.UUID,
+    effective_to: date | None,
+    decision_id: uuid.UUID | None = None,
 ) -> bool:
-    """End a link in force; a draft's link is simply removed (it never took effect)."""
+    """End a link without an end; a draft's link is simply removed (it never took effect)."""
     if effective_to is None:
         status = await conn.execute(
             "DELETE FROM goal_links WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL",
@@ -375,12 +407,42 @@ async def end_link(
         )
     else:
         status = await conn.execute(
-            "UPDATE goal_links SET effective_to = $3 WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL",
+            "UPDATE goal_links SET effective_to = $3, ended_decision_id = $4 "
+            "WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL",
             child_id,
             parent_id,
             effective_to,
+            decision_id,
         )
     return status.endswith(" 1")
+
+
+async def link_history(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[GoalLink]]:
+    """Every link of each goal upward, past, present and decided for later, in the order they took effect."""
+    rows = await conn.fetch(
+        """SELECT l.child_id, l.parent_id, l.effective_from, l.effective_to,
+                  d.body_id AS d_body, d.decided_on AS d_date, d.paragraph AS d_par, d.diary_number AS d_dn,
+                  e.body_id AS e_body, e.decided_on AS e_date, e.paragraph AS e_par, e.diary_number AS e_dn
+           FROM goal_links l
+           LEFT JOIN decisions d ON d.id = l.decision_id
+           LEFT JOIN decisions e ON e.id = l.ended_decision_id
+           WHERE l.child_id = ANY($1)
+           ORDER BY l.child_id, l.effective_from NULLS FIRST, l.id""",
+        list(ids),
+    )
+    out: dict[uuid.UUID, list[GoalLink]] = {}
+    for r in rows:
+        out.setdefault(r["child_id"], []).append(
+            GoalLink(
+                r["child_id"],
+                r["parent_id"],
+                r["effective_from"],
+                r["effective_to"],
+                _decision(r, "d"),
+                _decision(r, "e"),
+            )
+        )
+    return out
 
 
 async def lock_goal(conn: asyncpg.Connection, goal_id: uuid.UUID) -> Goal | None:

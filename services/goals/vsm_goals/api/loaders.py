@@ -14,7 +14,7 @@ from vsm_common.runtime import Runtime
 from .. import employee_goals
 from ..adapters import employee_goals as eg_repo
 from ..adapters import repository as repo
-from ..domain.model import EmployeeGoal, Goal, GoalRevision, Organization, VisionTheme
+from ..domain.model import EmployeeGoal, Goal, GoalLink, GoalRevision, Organization, VisionTheme
 
 K = uuid.UUID
 
@@ -40,6 +40,7 @@ class Loaders:
         self.theme_ids: DataLoader[K, list[K]] = batch_many(pool, repo.themes_of_goals)
         self.org_children: DataLoader[K, list[Organization]] = batch_many(pool, repo.children_of_organizations)
         self.revisions: DataLoader[K, list[GoalRevision]] = batch_many(pool, repo.revisions_of)
+        self.link_history: DataLoader[K, list[GoalLink]] = batch_many(pool, repo.link_history)
 
         async def load_employee_goals(keys: list[K]) -> list[EmployeeGoal | None]:
             # Federated reads (_entities) of medarbetarmål are logged like any other read.

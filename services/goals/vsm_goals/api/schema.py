@@ -59,6 +59,13 @@ GoalId = Annotated[strawberry.ID, _arg("The goal (mål).")]
 ChildId = Annotated[strawberry.ID, _arg("The lower goal, the one that serves.")]
 ParentId = Annotated[strawberry.ID, _arg("The higher goal, the one served.")]
 OptOrganizationId = Annotated[strawberry.ID | None, _arg("Only goals of this organisation (owner or mottagare).")]
+LinkDecision = Annotated[
+    DecisionInput | None,
+    _arg(
+        "The decision (beslut) changing the link: required when the goal is in force (ADOPTED), by the body "
+        "that decides the goal's level; not allowed for a draft."
+    ),
+]
 EmployeeRef = Annotated[str, _arg("Pseudonymous employee reference from the HR system (never a name).")]
 OptEmployeeRef = Annotated[str | None, _arg("Only this employee (pseudonymous reference from the HR system).")]
 
@@ -246,17 +253,54 @@ class Mutation:
         )
         return Goal.from_domain(goal)
 
-    @strawberry.mutation(description="Link a goal upward to a goal it serves.")
-    async def link_goals(self, info: GInfo, child_id: ChildId, parent_id: ParentId) -> Goal:
+    @strawberry.mutation(
+        description="Link a goal upward to a goal it serves. On a goal in force (ADOPTED) this is a decision "
+        "(beslut) of its own, in force from effectiveFrom; a draft's links take effect with its adoption."
+    )
+    async def link_goals(
+        self,
+        info: GInfo,
+        child_id: ChildId,
+        parent_id: ParentId,
+        decision: LinkDecision = None,
+        effective_from: Annotated[
+            date | None,
+            _arg("First day the link is in force; default the decision's date, never before it. Only with a decision."),
+        ] = None,
+    ) -> Goal:
         g = await service.link_goals(
-            info.context.runtime, parse_id(child_id, "childId"), parse_id(parent_id, "parentId")
+            info.context.runtime,
+            parse_id(child_id, "childId"),
+            parse_id(parent_id, "parentId"),
+            _decision(decision, "decision") if decision else None,
+            effective_from,
         )
         return Goal.from_domain(g)
 
-    @strawberry.mutation(description="Remove the link between a goal and a goal it served.")
-    async def unlink_goals(self, info: GInfo, child_id: ChildId, parent_id: ParentId) -> Goal:
+    @strawberry.mutation(
+        description="Remove the link between a goal and a goal it served. On a goal in force (ADOPTED) this is "
+        "a decision (beslut) of its own and the link ends on effectiveFrom; a draft's link is simply removed."
+    )
+    async def unlink_goals(
+        self,
+        info: GInfo,
+        child_id: ChildId,
+        parent_id: ParentId,
+        decision: LinkDecision = None,
+        effective_from: Annotated[
+            date | None,
+            _arg(
+                "First day the link is no longer in force; default the decision's date, never before it. "
+                "Only with a decision."
+            ),
+        ] = None,
+    ) -> Goal:
         g = await service.unlink_goals(
-            info.context.runtime, parse_id(child_id, "childId"), parse_id(parent_id, "parentId")
+            info.context.runtime,
+            parse_id(child_id, "childId"),
+            parse_id(parent_id, "parentId"),
+            _decision(decision, "decision") if decision else None,
+            effective_from,
         )
         return Goal.from_domain(g)
 

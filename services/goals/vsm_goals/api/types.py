@@ -195,6 +195,39 @@ class GoalRevision:
         )
 
 
+@strawberry.type(
+    description="A period in which a goal serves a goal one level up (länk), with the decisions that began and "
+    "ended it."
+)
+class GoalLink:
+    parent_id: strawberry.Private[uuid.UUID]
+    effective_from: date | None = strawberry.field(
+        description="First day the link is in force; null: from the goal's adoption (linked while a draft)."
+    )
+    effective_to: date | None = strawberry.field(
+        description="First day the link is no longer in force (exclusive end); null: no end decided."
+    )
+    decision: Decision | None = strawberry.field(
+        description="The decision that made the link (beslut); null for a link that came with the adoption."
+    )
+    ended_by: Decision | None = strawberry.field(description="The decision that ended the link; null while none has.")
+
+    @classmethod
+    def from_domain(cls, link: model.GoalLink) -> GoalLink:
+        return cls(
+            parent_id=link.parent_id,
+            effective_from=link.effective_from,
+            effective_to=link.effective_to,
+            decision=Decision.from_domain(link.decision) if link.decision else None,
+            ended_by=Decision.from_domain(link.ended_by) if link.ended_by else None,
+        )
+
+    @strawberry.field(description="The goal served (överordnat mål), as it is now.")
+    async def parent(self, info: GInfo) -> Goal | None:
+        g = await info.context.loaders.at(None).goal.load(self.parent_id)
+        return Goal.from_domain(g) if g else None
+
+
 @strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
@@ -281,6 +314,14 @@ class Goal:
         if self.as_of is not None:
             found = [r for r in found if r.effective_on is not None and r.effective_on <= self.as_of]
         return [GoalRevision.from_domain(r) for r in found]
+
+    @strawberry.field(
+        description="Every link of the goal upward, past, in force and decided for later, in the order they "
+        "take effect, each with its decisions (länkhistorik); the same whatever asOf."
+    )
+    async def parent_links(self, info: GInfo) -> list[GoalLink]:
+        found = await info.context.loaders.link_history.load(uuid.UUID(self.id))
+        return [GoalLink.from_domain(link) for link in found]
 
     @strawberry.field(
         description="Medarbetarmål linked to this verksamhetsmål. Personal data: every read is logged "

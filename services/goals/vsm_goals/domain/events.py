@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from .model import Decision, EstablishmentRequest, Goal, GoalRefusal, Organization
 
 ORGANIZATION_REGISTERED = "vsm.goals.organization.registered.v1"
 GOAL_CREATED = "vsm.goals.goal.created.v1"
-GOAL_LINKED = "vsm.goals.goal.linked.v1"
-GOAL_UNLINKED = "vsm.goals.goal.unlinked.v1"
+# v2 dates a link change and names its decision (issue 13); adding fields to a v1 type would break
+# consumers that validate against its closed schema. The v1 types are no longer emitted but stay
+# published: old events in a log still carry them, and consumers still read them.
+GOAL_LINKED = "vsm.goals.goal.linked.v2"
+GOAL_UNLINKED = "vsm.goals.goal.unlinked.v2"
+GOAL_LINKED_V1 = "vsm.goals.goal.linked.v1"
+GOAL_UNLINKED_V1 = "vsm.goals.goal.unlinked.v1"
 GOAL_REVISED = "vsm.goals.goal.revised.v1"
 GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
 GOAL_RETIRED = "vsm.goals.goal.retired.v1"
@@ -30,6 +36,8 @@ ALL_TYPES = (
     GOAL_RETIRED,
     GOAL_LINKED,
     GOAL_UNLINKED,
+    GOAL_LINKED_V1,
+    GOAL_UNLINKED_V1,
     EMPLOYEE_GOALS_LINKED,
     EMPLOYEE_GOALS_REMOVED,
     GOAL_ESTABLISHMENT_CONFIRMED,
@@ -60,8 +68,29 @@ def goal_created(goal: Goal) -> dict[str, Any]:
     }
 
 
-def goal_link(child_id: str, parent_id: str) -> dict[str, Any]:
-    return {"goalId": child_id, "parentId": parent_id}
+def goal_linked(
+    child_id: uuid.UUID, parent_id: uuid.UUID, effective_from: date | None, d: Decision | None
+) -> dict[str, Any]:
+    """``effectiveFrom`` None: a draft's link, taking effect with the goal's adoption."""
+    return {
+        "goalId": str(child_id),
+        "parentId": str(parent_id),
+        "effectiveFrom": effective_from.isoformat() if effective_from else None,
+        "decision": decision(d) if d else None,
+    }
+
+
+def goal_unlinked(
+    child_id: uuid.UUID, parent_id: uuid.UUID, effective_to: date | None, d: Decision | None
+) -> dict[str, Any]:
+    """``effectiveTo`` is the first day the link is no longer in force; None: a draft's link was
+    removed and never took effect."""
+    return {
+        "goalId": str(child_id),
+        "parentId": str(parent_id),
+        "effectiveTo": effective_to.isoformat() if effective_to else None,
+        "decision": decision(d) if d else None,
+    }
 
 
 def decision(d: Decision) -> dict[str, Any]:

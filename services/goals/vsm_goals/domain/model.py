@@ -141,6 +141,22 @@ class GoalRevision:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalLink:
+    """One period of a goal serving a goal one level up, with the decisions that began and ended it.
+
+    ``effective_from`` None: from the goal's adoption (linked while a draft, part of what was adopted);
+    ``effective_to`` is exclusive (the first day no longer in force), None while it has no end.
+    """
+
+    child_id: uuid.UUID
+    parent_id: uuid.UUID
+    effective_from: date | None
+    effective_to: date | None
+    decision: Decision | None = None
+    ended_by: Decision | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class EmployeeGoal:
     """A medarbetarmål: personal data, identified by the HR system's (sourceSystem, externalId)."""
 

@@ -10,6 +10,7 @@ from datetime import date
 from vsm_common.errors import DomainError
 
 from .model import (
+    Decision,
     EmployeeGoal,
     EstablishedBy,
     Goal,
@@ -250,6 +251,56 @@ def check_retirable(goal: Goal) -> None:
     if goal.state is not GoalState.ADOPTED:
         raise DomainError(
             f"the goal is {goal.state}; only an adopted goal can be retired", field="id", rule="goal.state"
+        )
+
+
+def link_change_effective_on(goal: Goal, decision: Decision | None, effective_from: date | None) -> date | None:
+    """The day a link made or removed on ``goal`` takes effect; None for a draft, whose links take
+    effect with its adoption.
+
+    The structure in force is only trustworthy if every change to it can be traced to a beslut, so
+    on a goal in force a link change needs its decision and takes effect on a day of its own (by
+    default the decision's), never before it was decided. A draft's links are part of the proposal
+    the adoption decides on: a decision or date given for them would never be the one that counts,
+    so they are refused rather than silently dropped (as ``reviseGoal`` does for drafts).
+    """
+    if goal.state is GoalState.RETIRED:
+        raise DomainError(
+            "a retired goal is no longer in force: its links are history", field="childId", rule="goal.retired"
+        )
+    if goal.state is GoalState.DRAFT:
+        if decision is not None or effective_from is not None:
+            raise DomainError(
+                "a draft's links change without a decision: they take effect with its adoption",
+                field="decision" if decision is not None else "effectiveFrom",
+                rule="goal.draft_link_without_decision",
+            )
+        return None
+    if decision is None:
+        raise DomainError(
+            "the goal is in force: a change to its links needs a decision (beslut)",
+            field="decision",
+            rule="goal.link_decision_required",
+        )
+    check_decision_order(goal, decision.date, "decision.date")
+    if effective_from is None:
+        return decision.date
+    if effective_from < decision.date:
+        raise DomainError(
+            f"a link change cannot take effect ({effective_from}) before it was decided ({decision.date})",
+            field="effectiveFrom",
+            rule="decision.date_order",
+        )
+    return effective_from
+
+
+def check_relink(effective_from: date | None, previous_end: date | None) -> None:
+    """Two periods of the same link never overlap: a link ended on a day can be made again from that day."""
+    if effective_from is not None and previous_end is not None and effective_from < previous_end:
+        raise DomainError(
+            f"these goals stay linked until {previous_end}; a new link can take effect from then",
+            field="effectiveFrom",
+            rule="goal.link_overlap",
         )
 
 
