@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -112,7 +112,15 @@ async def test_every_order_of_a_goals_events_gives_the_same_projection(pool: asy
     await apply(pool, evs_s[3], evs_s[1], evs_s[4], evs_s[0], evs_s[2])
 
     expected = KnownGoal(
-        goal_id, GoalLevel.OPERATIONAL, GoalState.RETIRED, "Andra", (other_org,), (), valid_from=date(2027, 1, 1)
+        goal_id,
+        GoalLevel.OPERATIONAL,
+        GoalState.RETIRED,
+        "Andra",
+        (other_org,),
+        (),
+        valid_from=date(2027, 1, 1),
+        adopted_on=date(2026, 11, 19),
+        retired_on=date(2028, 1, 1),
     )
     for gid in (goal_id, goal_id_r, goal_id_s):
         got = await known(pool, gid)
@@ -188,3 +196,116 @@ async def test_goal_events_redelivered_through_kafka_apply_once_per_event(stack:
         assert dict(await conn.fetchrow(row, goal_id)) == before
     finally:
         await conn.close()
+
+
+def event_v2(type_: str, subject: uuid.UUID, **data: Any) -> CloudEvent:
+    return CloudEvent(type=f"vsm.goals.{type_}.v2", source="/vsm/goals", subject=str(subject), data=data)
+
+
+async def periods(pool: asyncpg.Pool, goal_id: uuid.UUID) -> list[tuple[uuid.UUID, date | None, date | None]]:
+    async with pool.acquire() as conn:
+        found = (await repo.links_of_goals(conn, [goal_id])).get(goal_id, [])
+    return sorted(((ln.parent_id, ln.effective_from, ln.effective_to) for ln in found), key=str)
+
+
+async def test_dated_links_of_v2_events_keep_their_periods_and_replays_change_nothing(pool: asyncpg.Pool) -> None:
+    goal_id, k1, k2, org = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    moved = {"bodyId": str(org), "date": "2027-03-10", "paragraph": "§ 31", "diaryNumber": None}
+    history = [
+        created(goal_id, org, k1),
+        event(
+            "goal.adopted",
+            goal_id,
+            goalId=str(goal_id),
+            level="OPERATIONAL",
+            revision=1,
+            decision={**moved, "date": "2026-11-19"},
+            establishedBy=None,
+        ),
+        event_v2(
+            "goal.linked", goal_id, goalId=str(goal_id), parentId=str(k2), effectiveFrom="2027-04-01", decision=moved
+        ),
+        event_v2(
+            "goal.unlinked", goal_id, goalId=str(goal_id), parentId=str(k1), effectiveTo="2027-04-01", decision=moved
+        ),
+    ]
+    await apply(pool, *history)
+    expected = sorted([(k1, None, date(2027, 4, 1)), (k2, date(2027, 4, 1), None)], key=str)
+    assert await periods(pool, goal_id) == expected
+    assert (await known(pool, goal_id)).adopted_on == date(2026, 11, 19)
+    # Redelivered (even the goal's first events after the change): a period already recorded is not reopened.
+    await apply(pool, *history, *reversed(history))
+    assert await periods(pool, goal_id) == expected
+    assert (await known(pool, goal_id)).parent_ids == (k2,)
+
+    # The link can be made again later: a new period beside the ended one.
+    await apply(
+        pool,
+        event_v2(
+            "goal.linked", goal_id, goalId=str(goal_id), parentId=str(k1), effectiveFrom="2028-01-01", decision=moved
+        ),
+    )
+    assert (k1, date(2028, 1, 1), None) in await periods(pool, goal_id)
+
+    # A draft's link removed with no date never took effect: gone.
+    draft, parent = uuid.uuid4(), uuid.uuid4()
+    await apply(
+        pool,
+        created(draft, org),
+        event_v2("goal.linked", draft, goalId=str(draft), parentId=str(parent), effectiveFrom=None, decision=None),
+    )
+    assert await periods(pool, draft) == [(parent, None, None)]
+    await apply(
+        pool, event_v2("goal.unlinked", draft, goalId=str(draft), parentId=str(parent), effectiveTo=None, decision=None)
+    )
+    assert await periods(pool, draft) == []
+
+
+async def test_v1_link_events_took_effect_the_day_recorded_on_a_goal_in_force(pool: asyncpg.Pool) -> None:
+    goal_id, draft, k1, k2, org = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    # 23:30 UTC on 19 November is 20 November in Halmstad, where the goals service kept its calendar.
+    recorded = datetime(2026, 11, 19, 23, 30, tzinfo=UTC)
+    adopted = event(
+        "goal.adopted",
+        goal_id,
+        goalId=str(goal_id),
+        level="OPERATIONAL",
+        revision=1,
+        decision=decision(),
+        establishedBy=None,
+    )
+    linked = replace(event("goal.linked", goal_id, goalId=str(goal_id), parentId=str(k2)), time=recorded)
+    unlinked = replace(event("goal.unlinked", goal_id, goalId=str(goal_id), parentId=str(k1)), time=recorded)
+    await apply(pool, created(goal_id, org, k1), adopted, linked, unlinked, linked, unlinked)
+    day = date(2026, 11, 20)
+    assert await periods(pool, goal_id) == sorted([(k1, None, day), (k2, day, None)], key=str)
+
+    draft_linked = replace(event("goal.linked", draft, goalId=str(draft), parentId=str(k2)), time=recorded)
+    await apply(pool, created(draft, org, k1), draft_linked)
+    assert await periods(pool, draft) == sorted([(k1, None, None), (k2, None, None)], key=str)
+    await apply(pool, replace(event("goal.unlinked", draft, goalId=str(draft), parentId=str(k1)), time=recorded))
+    assert await periods(pool, draft) == [(k2, None, None)]
+
+
+async def test_retirement_and_the_sagas_answer_bring_their_dates(pool: asyncpg.Pool) -> None:
+    goal_id, other, org = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    kf_decision = {"bodyId": str(org), "date": "2026-06-17", "paragraph": "§ 95", "diaryNumber": None}
+    confirmed = CloudEvent(
+        type="vsm.goals.goal_establishment.confirmed.v1",
+        source="/vsm/goals",
+        subject=str(uuid.uuid4()),
+        data={
+            "establishedBy": str(uuid.uuid4()),
+            "establishedByKind": "DIRECTIVE",
+            "decision": kf_decision,
+            "goalIds": [str(goal_id), str(other)],
+            "adoptedGoalIds": [str(goal_id)],
+            "adoptionEventId": str(uuid.uuid4()),
+        },
+    )
+    retired = event("goal.retired", goal_id, goalId=str(goal_id), decision=decision(), retiredOn="2028-01-01")
+    await apply(pool, created(goal_id, org), confirmed, retired)
+    got = await known(pool, goal_id)
+    assert (got.state, got.adopted_on, got.retired_on) == (GoalState.RETIRED, date(2026, 6, 17), date(2028, 1, 1))
+    # In force already: its own goal.adopted brings its date, the answer does not invent one.
+    assert (await known(pool, other)).adopted_on is None

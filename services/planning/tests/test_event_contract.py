@@ -136,6 +136,8 @@ def every_payload() -> list[tuple[str, dict[str, Any]]]:
         (events.DIRECTIVE_DRAFTED, events.directive_drafted(d, DirectiveContent(recipient_ids=(BUN.id,)))),
         (events.BUDGET_FRAMES_SET, events.budget_frames_set(d, frames)),
         (events.TAX_RATE_SET, events.tax_rate_set(d)),
+        (events.RECIPIENTS_SET, events.recipients_set(d, [BUN.id, SN.id], [HEM.id])),
+        (events.RECIPIENTS_SET, events.recipients_set(d, [BUN.id], [])),
         (events.CONCRETE_GOALS_ADDED, events.concrete_goals_added(d, [uuid.uuid4()])),
         (events.ASSIGNMENT_ADDED, events.assignment_added(d, a)),
         (events.ASSIGNMENT_STATE_CHANGED, events.assignment_state_changed(adopted, a)),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -20,6 +21,7 @@ from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
 from .adapters import repository as repo
+from .domain import rules
 from .domain.model import EstablishedBy, GoalEstablishmentState, GoalRefusal, GoalState
 
 # The published event types of the goals service (docs/events.md) that planning reads.
@@ -28,10 +30,17 @@ GOAL_CREATED = "vsm.goals.goal.created.v1"
 GOAL_REVISED = "vsm.goals.goal.revised.v1"
 GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
 GOAL_RETIRED = "vsm.goals.goal.retired.v1"
+# v1 link events (still in old logs) carry no date: they took effect the day they were recorded; v2 say
+# when a link takes and stops taking effect, by the decision they carry.
 GOAL_LINKED = "vsm.goals.goal.linked.v1"
 GOAL_UNLINKED = "vsm.goals.goal.unlinked.v1"
+GOAL_LINKED_V2 = "vsm.goals.goal.linked.v2"
+GOAL_UNLINKED_V2 = "vsm.goals.goal.unlinked.v2"
 GOAL_ESTABLISHMENT_CONFIRMED = "vsm.goals.goal_establishment.confirmed.v1"
 GOAL_ESTABLISHMENT_REFUSED = "vsm.goals.goal_establishment.refused.v1"
+
+# The goals service dated v1 link changes by the municipality's calendar day, not UTC's.
+MUNICIPALITY_TZ = ZoneInfo("Europe/Stockholm")
 
 # goal.created carries the first content; any goal.revised (numbered from 1 or 2 upward) is newer.
 CREATED_REVISION = 0
@@ -83,21 +92,47 @@ async def on_goal_revised(conn: asyncpg.Connection, event: CloudEvent) -> None:
     )
 
 
+def _decision_date(value: Any) -> date | None:
+    return _date(value.get("date")) if isinstance(value, dict) else None
+
+
 async def on_goal_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
     d = event.data
-    await repo.project_goal_state(conn, uuid.UUID(d["goalId"]), GoalState.ADOPTED, d.get("level"))
+    await repo.project_goal_state(
+        conn, uuid.UUID(d["goalId"]), GoalState.ADOPTED, d.get("level"), adopted_on=_decision_date(d.get("decision"))
+    )
 
 
 async def on_goal_retired(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    await repo.project_goal_state(conn, uuid.UUID(event.data["goalId"]), GoalState.RETIRED)
+    d = event.data
+    retired_on = _date(d.get("retiredOn")) or _decision_date(d.get("decision"))
+    await repo.project_goal_state(conn, uuid.UUID(d["goalId"]), GoalState.RETIRED, retired_on=retired_on)
+
+
+async def _legacy_link_date(conn: asyncpg.Connection, child_id: uuid.UUID, event: CloudEvent) -> date | None:
+    # The child's events share its key, so the projected state is the state the link was recorded in.
+    recorded_on = event.time.astimezone(MUNICIPALITY_TZ).date()
+    return rules.link_date_of_legacy_event(await repo.goal_state(conn, child_id), recorded_on)
 
 
 async def on_goal_linked(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    await repo.add_goal_links(conn, uuid.UUID(event.data["goalId"]), [uuid.UUID(event.data["parentId"])])
+    child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
+    await repo.add_goal_links(conn, child_id, [parent_id], await _legacy_link_date(conn, child_id, event))
 
 
 async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    await repo.remove_goal_link(conn, uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"]))
+    child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
+    await repo.end_goal_link(conn, child_id, parent_id, await _legacy_link_date(conn, child_id, event))
+
+
+async def on_goal_linked_v2(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    d = event.data
+    await repo.add_goal_links(conn, uuid.UUID(d["goalId"]), [uuid.UUID(d["parentId"])], _date(d.get("effectiveFrom")))
+
+
+async def on_goal_unlinked_v2(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    d = event.data
+    await repo.end_goal_link(conn, uuid.UUID(d["goalId"]), uuid.UUID(d["parentId"]), _date(d.get("effectiveTo")))
 
 
 async def on_goal_establishment_confirmed(conn: asyncpg.Connection, event: CloudEvent) -> None:
@@ -110,8 +145,12 @@ async def on_goal_establishment_confirmed(conn: asyncpg.Connection, event: Cloud
     # The answer says these goals are in force; their own goal.adopted events travel on other keys and
     # may come later. Projecting the state now (it is never lowered) lets what depends on it, such as
     # adopting a plan whose verksamhetsmål serve them, go ahead as soon as the answer is visible.
+    adopted_now = set(d.get("adoptedGoalIds", []))
     for goal_id in d.get("goalIds", []):
-        await repo.project_goal_state(conn, uuid.UUID(goal_id), GoalState.ADOPTED)
+        # Those adopted by this decision took effect on its date; the others were in force already, and
+        # their own goal.adopted brings (or brought) their date.
+        adopted_on = _decision_date(d.get("decision")) if goal_id in adopted_now else None
+        await repo.project_goal_state(conn, uuid.UUID(goal_id), GoalState.ADOPTED, adopted_on=adopted_on)
 
 
 async def on_goal_establishment_refused(conn: asyncpg.Connection, event: CloudEvent) -> None:
@@ -138,6 +177,8 @@ goal_projection = ConsumerSpec(
         GOAL_RETIRED: on_goal_retired,
         GOAL_LINKED: on_goal_linked,
         GOAL_UNLINKED: on_goal_unlinked,
+        GOAL_LINKED_V2: on_goal_linked_v2,
+        GOAL_UNLINKED_V2: on_goal_unlinked_v2,
         GOAL_ESTABLISHMENT_CONFIRMED: on_goal_establishment_confirmed,
         GOAL_ESTABLISHMENT_REFUSED: on_goal_establishment_refused,
     },

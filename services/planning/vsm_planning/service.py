@@ -256,6 +256,30 @@ async def set_budget_frames(rt: Runtime, directive_id: uuid.UUID, frames: Sequen
     return target
 
 
+async def set_directive_recipients(
+    rt: Runtime, directive_id: uuid.UUID, recipient_ids: Sequence[uuid.UUID]
+) -> Directive:
+    """New recipients: in place on a draft; on an adopted directive as its next revision, which supersedes
+    it when KF adopts it (its directive.adopted names the new recipients)."""
+    ids = rules.check_recipient_list(recipient_ids)
+    async with rt.unit_of_work() as uow:
+        directive, content = await _changeable(uow, directive_id, "setDirectiveRecipients")
+        orgs = rules.known_organizations(ids, await repo.known_organizations(uow.conn, ids), "recipientIds")
+        rules.check_recipients(directive.kind, orgs, "recipientIds")
+        goals = await repo.known_goals(uow.conn, content.concrete_goal_ids)
+        change = rules.change_recipients(directive, content, ids, goals)
+        if change.recipient_ids == content.recipient_ids:
+            return directive
+        target = await _revision_to_change(uow, directive, content)
+        await repo.replace_recipients(uow.conn, target.id, change.recipient_ids, change.removed_ids)
+        await uow.emit(
+            events.RECIPIENTS_SET,
+            str(target.id),
+            events.recipients_set(target, change.recipient_ids, change.removed_ids),
+        )
+    return target
+
+
 async def set_tax_rate(rt: Runtime, directive_id: uuid.UUID, rate: Decimal) -> Directive:
     rate = rules.check_tax_rate(rate)
     async with rt.unit_of_work() as uow:
@@ -494,17 +518,38 @@ async def adopt_plan(
     return plan
 
 
+# ---------------------------------------------------------------- the goal structure of plans, on a date
+async def served_goals(
+    conn: asyncpg.Connection, plan_ids: Sequence[uuid.UUID], as_of: date | None
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Per plan: the goals its verksamhetsmål serve, as the structure stands today or stood on ``as_of``."""
+    goal_ids = await repo.goal_ids_of_plans(conn, plan_ids)
+    children = list({g for ids in goal_ids.values() for g in ids})
+    links = await repo.links_of_goals(conn, children)
+    goals = {}
+    if as_of is not None:
+        goals = await repo.known_goals(conn, children + list({ln.parent_id for ls in links.values() for ln in ls}))
+    return rules.served_by_plans(goal_ids, links, goals, as_of, today())
+
+
 # ---------------------------------------------------------------- sammanställning
-async def compilation(conn: asyncpg.Connection, cycle_id: uuid.UUID) -> Compilation:
+async def compilation(conn: asyncpg.Connection, cycle_id: uuid.UUID, as_of: date | None = None) -> Compilation:
     cycle = (await repo.cycles_by_ids(conn, [cycle_id])).get(cycle_id)
     if cycle is None:
         raise NotFound(f"no planning cycle {cycle_id}", field="cycleId", rule="cycle.exists")
     rules.require_kind(cycle, CycleKind.ANNUAL, "a sammanställning of verksamhetsplaner", "cycleId")
     plans = (await repo.plans_of_cycles(conn, [cycle.id])).get(cycle.id, [])
+    goal_recipients = await repo.concrete_goal_recipients(conn, cycle.id)
+    if as_of is not None:
+        # A konkretiserat mål not in force on the date was nothing a plan could serve then.
+        concrete = await repo.known_goals(conn, list(goal_recipients))
+        in_force = set(rules.goals_on(list(goal_recipients), concrete, as_of))
+        goal_recipients = {g: orgs for g, orgs in goal_recipients.items() if g in in_force}
     return rules.compile_cycle(
         cycle.id,
         plans,
         await repo.adopted_recipients(conn, cycle.id),
-        await repo.concrete_goal_recipients(conn, cycle.id),
-        await repo.concrete_goals_served(conn, [p.id for p in plans]),
+        goal_recipients,
+        await served_goals(conn, [p.id for p in plans], as_of),
+        as_of,
     )

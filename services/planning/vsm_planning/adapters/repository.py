@@ -26,6 +26,7 @@ from ..domain.model import (
     GoalEstablishment,
     GoalEstablishmentState,
     GoalLevel,
+    GoalLink,
     GoalRefusal,
     GoalState,
     KnownGoal,
@@ -76,19 +77,35 @@ _STATE_RANK = "array_position(ARRAY['DRAFT','ADOPTED','RETIRED'], {})"
 
 
 async def project_goal_state(
-    conn: asyncpg.Connection, goal_id: uuid.UUID, state: GoalState, level: str | None = None
+    conn: asyncpg.Connection,
+    goal_id: uuid.UUID,
+    state: GoalState,
+    level: str | None = None,
+    *,
+    adopted_on: date | None = None,
+    retired_on: date | None = None,
 ) -> None:
+    """Raise the goal's state; a goal is adopted and retired once, so the first date learned of each stays."""
     await conn.execute(
-        f"""INSERT INTO projected_goals (id, level, state) VALUES ($1, $2, $3)
+        f"""INSERT INTO projected_goals (id, level, state, adopted_on, retired_on) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (id) DO UPDATE SET
                 level = COALESCE(projected_goals.level, EXCLUDED.level),
                 state = CASE WHEN {_STATE_RANK.format("EXCLUDED.state")} > {_STATE_RANK.format("projected_goals.state")}
                              THEN EXCLUDED.state ELSE projected_goals.state END,
+                adopted_on = COALESCE(projected_goals.adopted_on, EXCLUDED.adopted_on),
+                retired_on = COALESCE(projected_goals.retired_on, EXCLUDED.retired_on),
                 updated_at = now()""",
         goal_id,
         level,
         state.value,
+        adopted_on,
+        retired_on,
     )
+
+
+async def goal_state(conn: asyncpg.Connection, goal_id: uuid.UUID) -> GoalState | None:
+    found = await conn.fetchval("SELECT state FROM projected_goals WHERE id = $1", goal_id)
+    return GoalState(found) if found else None
 
 
 async def project_goal_content(
@@ -125,15 +142,55 @@ async def project_goal_content(
     return bool(applied)
 
 
-async def add_goal_links(conn: asyncpg.Connection, child_id: uuid.UUID, parent_ids: Ids) -> None:
+async def add_goal_links(
+    conn: asyncpg.Connection, child_id: uuid.UUID, parent_ids: Ids, effective_from: date | None = None
+) -> None:
+    """Open a link period from ``effective_from`` unless the link is open, or a period with that start is
+    already recorded (a replayed link must not reopen a link that has since ended)."""
     await conn.executemany(
-        "INSERT INTO projected_goal_links (child_id, parent_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        [(child_id, p) for p in parent_ids],
+        """INSERT INTO projected_goal_links (child_id, parent_id, effective_from)
+           SELECT $1, $2, $3::date WHERE NOT EXISTS (
+               SELECT 1 FROM projected_goal_links WHERE child_id = $1 AND parent_id = $2
+                 AND (effective_to IS NULL OR effective_from IS NOT DISTINCT FROM $3::date))
+           ON CONFLICT (child_id, parent_id) WHERE effective_to IS NULL DO NOTHING""",
+        [(child_id, p, effective_from) for p in parent_ids],
     )
 
 
-async def remove_goal_link(conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID) -> None:
-    await conn.execute("DELETE FROM projected_goal_links WHERE child_id = $1 AND parent_id = $2", child_id, parent_id)
+async def end_goal_link(
+    conn: asyncpg.Connection, child_id: uuid.UUID, parent_id: uuid.UUID, effective_to: date | None
+) -> None:
+    """End the open period on ``effective_to`` (exclusive); without a date the link never took effect (a
+    draft's) and is removed. No open period (a replay): nothing to do."""
+    if effective_to is None:
+        await conn.execute(
+            "DELETE FROM projected_goal_links WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL",
+            child_id,
+            parent_id,
+        )
+    else:
+        await conn.execute(
+            """UPDATE projected_goal_links SET effective_to = $3
+               WHERE child_id = $1 AND parent_id = $2 AND effective_to IS NULL""",
+            child_id,
+            parent_id,
+            effective_to,
+        )
+
+
+async def links_of_goals(conn: asyncpg.Connection, child_ids: Ids) -> dict[uuid.UUID, list[GoalLink]]:
+    """Per child goal: every period of its links upward, ended and decided for later ones included."""
+    rows = await conn.fetch(
+        """SELECT child_id, parent_id, effective_from, effective_to FROM projected_goal_links
+           WHERE child_id = ANY($1) ORDER BY child_id, parent_id, effective_from NULLS FIRST""",
+        list(child_ids),
+    )
+    out: dict[uuid.UUID, list[GoalLink]] = {}
+    for r in rows:
+        out.setdefault(r["child_id"], []).append(
+            GoalLink(r["child_id"], r["parent_id"], r["effective_from"], r["effective_to"])
+        )
+    return out
 
 
 async def known_organizations(conn: asyncpg.Connection, ids: Ids) -> dict[uuid.UUID, KnownOrganization]:
@@ -158,11 +215,11 @@ async def first_organization_of_kind(
 
 async def known_goals(conn: asyncpg.Connection, ids: Ids) -> dict[uuid.UUID, KnownGoal]:
     rows = await conn.fetch(
-        """SELECT g.id, g.level, g.state, g.title, g.valid_from, g.valid_to,
+        """SELECT g.id, g.level, g.state, g.title, g.valid_from, g.valid_to, g.adopted_on, g.retired_on,
                   ARRAY(SELECT organization_id FROM projected_goal_organizations o WHERE o.goal_id = g.id
                         ORDER BY organization_id) AS orgs,
                   ARRAY(SELECT parent_id FROM projected_goal_links l WHERE l.child_id = g.id
-                        ORDER BY parent_id) AS parents
+                        AND l.effective_to IS NULL ORDER BY parent_id) AS parents
            FROM projected_goals g WHERE g.id = ANY($1)""",
         list(ids),
     )
@@ -176,6 +233,8 @@ async def known_goals(conn: asyncpg.Connection, ids: Ids) -> dict[uuid.UUID, Kno
             tuple(r["parents"]),
             r["valid_from"],
             r["valid_to"],
+            r["adopted_on"],
+            r["retired_on"],
         )
         for r in rows
     }
@@ -609,6 +668,24 @@ async def insert_recipients(conn: asyncpg.Connection, directive_id: uuid.UUID, o
     )
 
 
+async def replace_recipients(
+    conn: asyncpg.Connection, directive_id: uuid.UUID, recipient_ids: Ids, removed_ids: Ids
+) -> None:
+    """New recipients in the order given; the removed ones' frames go and they leave every assignment."""
+    await conn.execute("DELETE FROM directive_recipients WHERE directive_id = $1", directive_id)
+    await insert_recipients(conn, directive_id, recipient_ids)
+    await conn.execute(
+        "DELETE FROM budget_frames WHERE directive_id = $1 AND organization_id = ANY($2)",
+        directive_id,
+        list(removed_ids),
+    )
+    await conn.execute(
+        "DELETE FROM assignment_recipients WHERE directive_id = $1 AND organization_id = ANY($2)",
+        directive_id,
+        list(removed_ids),
+    )
+
+
 async def upsert_frames(conn: asyncpg.Connection, directive_id: uuid.UUID, frames: Sequence[BudgetFrame]) -> None:
     await conn.executemany(
         """INSERT INTO budget_frames (directive_id, organization_id, year, amount) VALUES ($1, $2, $3, $4)
@@ -962,18 +1039,4 @@ async def concrete_goal_recipients(conn: asyncpg.Connection, cycle_id: uuid.UUID
     out: dict[uuid.UUID, list[uuid.UUID]] = {}
     for r in rows:
         out.setdefault(r["goal_id"], []).append(r["organization_id"])
-    return out
-
-
-async def concrete_goals_served(conn: asyncpg.Connection, plan_ids: Ids) -> dict[uuid.UUID, set[uuid.UUID]]:
-    """Per plan: the goals its verksamhetsmål serve (their parents, as planning knows them)."""
-    rows = await conn.fetch(
-        """SELECT pg.plan_id, l.parent_id FROM plan_goals pg
-           JOIN projected_goal_links l ON l.child_id = pg.goal_id
-           WHERE pg.plan_id = ANY($1)""",
-        list(plan_ids),
-    )
-    out: dict[uuid.UUID, set[uuid.UUID]] = {}
-    for r in rows:
-        out.setdefault(r["plan_id"], set()).add(r["parent_id"])
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 from itertools import groupby
 
@@ -21,10 +22,11 @@ from ..domain.model import (
     CycleKind,
     Directive,
     GoalEstablishment,
+    KnownGoal,
     OperationalPlan,
     PlanningCycle,
 )
-from ..service import today
+from ..service import served_goals, today
 
 K = uuid.UUID
 OrgYear = tuple[uuid.UUID, int | None]
@@ -57,6 +59,19 @@ class Loaders:
         self.frames_in_force: DataLoader[Pair, list[FrameOf]] = batch_many(pool, repo.frames_in_force)
         self.org_plan: DataLoader[Pair, OperationalPlan | None] = batch_one(pool, repo.plans_of_organizations)
 
+        self.known_goal: DataLoader[K, KnownGoal | None] = batch_one(pool, repo.known_goals)
+
+        async def plan_served(keys: list[tuple[K, date | None]]) -> list[list[K]]:
+            found: dict[tuple[K, date | None], list[K]] = {}
+            async with pool.acquire() as conn:
+                # One walk of the structure per distinct date asked for in this request (usually one).
+                for as_of in dict.fromkeys(k[1] for k in keys):
+                    by_plan = await served_goals(conn, [k[0] for k in keys if k[1] == as_of], as_of)
+                    for plan_id, goal_ids in by_plan.items():
+                        found[(plan_id, as_of)] = goal_ids
+            return [found.get(k, []) for k in keys]
+
+        self.plan_served: DataLoader[tuple[K, date | None], list[K]] = DataLoader(load_fn=plan_served)
         self.established_by: DataLoader[K, Directive | None] = batch_one(pool, repo.establishing_directive)
         self.goal_plans: DataLoader[K, list[OperationalPlan]] = batch_many(pool, repo.plans_of_goals)
         # Keyed by directive revision or plan id (their ids never collide).

@@ -56,6 +56,14 @@ OptCycleKind = Annotated[CycleKind | None, _arg("Only cycles of this kind (manda
 Kind = Annotated[CycleKind, _arg("Mandate period (mandatperiod) or annual (budgetår).")]
 GoalIds = Annotated[list[strawberry.ID], _arg("Goals (mål) by id.")]
 Decision = Annotated[DecisionInput, _arg("The decision (beslut).")]
+AsOf = Annotated[
+    date | None,
+    _arg(
+        "The goal structure in force on this date: goals adopted by a decision dated on or before it and not "
+        "retired by then, linked by links in effect that day. Without it, the structure as it stands today "
+        "(Europe/Stockholm): the links in effect today, not those decided for later, drafts included."
+    ),
+]
 
 
 @strawberry.type(description=descriptions.QUERY)
@@ -120,11 +128,13 @@ class Query:
 
     @strawberry.field(
         description="The sammanställning of an annual cycle for KS and KF: all plans, the organisations "
-        "without a plan, and the konkretiserade mål without a verksamhetsmål in a recipient's plan."
+        "without a plan, and the konkretiserade mål without a verksamhetsmål in a recipient's plan. With asOf, "
+        "the goals and links are those in force on that date (time travel); the plans and directives are "
+        "those of now."
     )
-    async def compilation(self, info: PInfo, cycle_id: CycleId) -> Compilation:
+    async def compilation(self, info: PInfo, cycle_id: CycleId, as_of: AsOf = None) -> Compilation:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await service.compilation(conn, parse_id(cycle_id, "cycleId"))
+            found = await service.compilation(conn, parse_id(cycle_id, "cycleId"), as_of)
         return Compilation.from_domain(found)
 
 
@@ -214,6 +224,25 @@ class Mutation:
             for i, f in enumerate(frames)
         ]
         d = await service.set_budget_frames(info.context.runtime, parse_id(directive_id, "directiveId"), given)
+        return Directive.from_domain(d)
+
+    @strawberry.mutation(
+        description="Set the recipients (mottagare) of a directive: nämnder for a planeringsdirektiv, bolag for an "
+        "ägardirektiv, each once, at least one. On a draft they change in place; on an adopted directive this makes "
+        "a new revision (a draft), which is returned and supersedes the adopted one when KF adopts it. A removed "
+        "recipient's budget frames are dropped and it is taken off its särskilda uppdrag; refused when an uppdrag "
+        "or a konkretiserat mål would be left with none of the new recipients. An added recipient needs frames "
+        "before adoption."
+    )
+    async def set_directive_recipients(
+        self,
+        info: PInfo,
+        directive_id: DirectiveId,
+        recipient_ids: Annotated[list[strawberry.ID], _arg("Every recipient of the directive, in order.")],
+    ) -> Directive:
+        d = await service.set_directive_recipients(
+            info.context.runtime, parse_id(directive_id, "directiveId"), parse_ids(recipient_ids, "recipientIds")
+        )
         return Directive.from_domain(d)
 
     @strawberry.mutation(

@@ -30,6 +30,13 @@ from ..domain.model import (
 from .context import PlanningContext
 
 PInfo = Info[PlanningContext, None]
+AsOfArgument = Annotated[
+    date | None,
+    strawberry.argument(
+        description="The goal structure in force on this date (goals adopted by then and not retired, links in "
+        "effect that day); without it, as it stands today, drafts included."
+    ),
+]
 
 strawberry.enum(
     CycleKind,
@@ -659,9 +666,23 @@ class OperationalPlan:
         assert c is not None
         return PlanningCycle.from_domain(c)
 
-    @strawberry.field(description="Its verksamhetsmål (OPERATIONAL goals).")
-    async def goals(self, info: PInfo) -> list[Goal]:
+    @strawberry.field(
+        description="Its verksamhetsmål (OPERATIONAL goals); with asOf, only those in force on that date."
+    )
+    async def goals(self, info: PInfo, as_of: AsOfArgument = None) -> list[Goal]:
         ids = await info.context.loaders.plan_goal_ids.load(uuid.UUID(self.id))
+        if as_of is not None:
+            found = await info.context.loaders.known_goal.load_many(ids)
+            ids = rules.goals_on(ids, {g.id: g for g in found if g}, as_of)
+        return [Goal.of(g) for g in ids]
+
+    @strawberry.field(
+        description="The goals its verksamhetsmål serve (the konkretiserade mål directly above them), in the order "
+        "of the verksamhetsmål: without asOf by the links in effect today, drafts included (what the plan "
+        "proposes); with asOf by the links in effect on that date between goals in force then."
+    )
+    async def served_goals(self, info: PInfo, as_of: AsOfArgument = None) -> list[Goal]:
+        ids = await info.context.loaders.plan_served.load((uuid.UUID(self.id), as_of))
         return [Goal.of(g) for g in ids]
 
     @strawberry.field(description="Its internbudget: the frame allocated per activity and year.")
@@ -725,10 +746,19 @@ class Compilation:
     plan_ids: strawberry.Private[tuple[uuid.UUID, ...]]
     missing_ids: strawberry.Private[tuple[uuid.UUID, ...]]
     gaps: strawberry.Private[tuple[model.UncoveredGoal, ...]]
+    as_of: date | None = strawberry.field(
+        description="The date whose goal structure was compiled (the asOf asked for); null: as it stands today."
+    )
 
     @classmethod
     def from_domain(cls, c: model.Compilation) -> Compilation:
-        return cls(cycle_id=c.cycle_id, plan_ids=c.plan_ids, missing_ids=c.missing_organization_ids, gaps=c.uncovered)
+        return cls(
+            cycle_id=c.cycle_id,
+            plan_ids=c.plan_ids,
+            missing_ids=c.missing_organization_ids,
+            gaps=c.uncovered,
+            as_of=c.as_of,
+        )
 
     @strawberry.field(description="The annual cycle compiled.")
     async def cycle(self, info: PInfo) -> PlanningCycle:

@@ -32,6 +32,7 @@ ANALYSIS_WRITTEN = "vsm.planning.cycle.analysis_written.v1"
 DIRECTIVE_DRAFTED = "vsm.planning.directive.drafted.v1"
 BUDGET_FRAMES_SET = "vsm.planning.directive.budget_frames_set.v1"
 TAX_RATE_SET = "vsm.planning.directive.tax_rate_set.v1"
+RECIPIENTS_SET = "vsm.planning.directive.recipients_set.v1"
 CONCRETE_GOALS_ADDED = "vsm.planning.directive.concrete_goals_added.v1"
 ASSIGNMENT_ADDED = "vsm.planning.directive.assignment_added.v1"
 ASSIGNMENT_STATE_CHANGED = "vsm.planning.directive.assignment_state_changed.v1"
@@ -52,6 +53,7 @@ ALL_TYPES = (
     DIRECTIVE_DRAFTED,
     BUDGET_FRAMES_SET,
     TAX_RATE_SET,
+    RECIPIENTS_SET,
     CONCRETE_GOALS_ADDED,
     ASSIGNMENT_ADDED,
     ASSIGNMENT_STATE_CHANGED,
@@ -155,6 +157,15 @@ def budget_frames_set(d: Directive, frames: Sequence[BudgetFrame]) -> dict[str, 
 
 def tax_rate_set(d: Directive) -> dict[str, Any]:
     return {"directiveId": str(d.id), "revision": d.revision, "taxRate": _money(d.tax_rate)}
+
+
+def recipients_set(d: Directive, recipient_ids: Sequence[Any], removed_ids: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "directiveId": str(d.id),
+        "revision": d.revision,
+        "recipientIds": [str(o) for o in recipient_ids],
+        "removedRecipientIds": [str(o) for o in removed_ids],
+    }
 
 
 def concrete_goals_added(d: Directive, goal_ids: Sequence[Any]) -> dict[str, Any]:

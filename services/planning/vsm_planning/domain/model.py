@@ -147,6 +147,23 @@ class KnownGoal:
     parent_ids: tuple[uuid.UUID, ...] = ()
     valid_from: date | None = None
     valid_to: date | None = None
+    # Dates of the decisions that adopted and retired it; None when not (yet) known to planning.
+    adopted_on: date | None = None
+    retired_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalLink:
+    """A period in which ``child_id`` served ``parent_id``, as planning learned it from the goals service.
+
+    ``effective_from`` None: from the child's adoption (a draft's links take effect with it);
+    ``effective_to`` None: still in force, else the first day it no longer is (exclusive).
+    """
+
+    child_id: uuid.UUID
+    parent_id: uuid.UUID
+    effective_from: date | None = None
+    effective_to: date | None = None
 
 
 # ---------------------------------------------------------------- planning's own entities
@@ -313,6 +330,7 @@ class Compilation:
     plan_ids: tuple[uuid.UUID, ...]
     missing_organization_ids: tuple[uuid.UUID, ...]
     uncovered: tuple[UncoveredGoal, ...] = field(default_factory=tuple)
+    as_of: date | None = None  # the date whose goal structure was compiled; None: as it stands now
 
 
 @dataclass(frozen=True, slots=True)

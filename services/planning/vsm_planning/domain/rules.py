@@ -12,6 +12,7 @@ from vsm_common.errors import Conflict, DomainError, NotFound
 
 from .errors import PhaseNotAllowed, UnbalancedBudget
 from .model import (
+    Assignment,
     BudgetFrame,
     BudgetLine,
     Compilation,
@@ -24,6 +25,7 @@ from .model import (
     GoalEstablishment,
     GoalEstablishmentState,
     GoalLevel,
+    GoalLink,
     GoalState,
     KnownGoal,
     KnownOrganization,
@@ -379,11 +381,13 @@ RECIPIENT_KIND: Mapping[DirectiveKind, OrganizationKind] = {
 }
 
 
-def check_recipients(kind: DirectiveKind, recipients: Sequence[KnownOrganization]) -> None:
+def check_recipients(
+    kind: DirectiveKind, recipients: Sequence[KnownOrganization], field: str = "input.recipientIds"
+) -> None:
     if not recipients:
         raise DomainError(
             "a directive is addressed to at least one nämnd or bolag",
-            field="input.recipientIds",
+            field=field,
             rule="directive.recipients_required",
         )
     wanted = RECIPIENT_KIND[kind]
@@ -396,9 +400,81 @@ def check_recipients(kind: DirectiveKind, recipients: Sequence[KnownOrganization
             )
             raise DomainError(
                 f"a {what} ({wanted}); {org.code} is {org.kind}",
-                field="input.recipientIds",
+                field=field,
                 rule="directive.recipient_kind",
             )
+
+
+def check_recipient_list(recipient_ids: Sequence[uuid.UUID], field: str = "recipientIds") -> tuple[uuid.UUID, ...]:
+    """The new recipients of a directive as given: at least one, each once (a list with a recipient twice
+    is a mistake in the caller's data, not something to guess the meaning of)."""
+    if not recipient_ids:
+        raise DomainError(
+            "a directive is addressed to at least one nämnd or bolag",
+            field=field,
+            rule="directive.recipients_required",
+        )
+    seen: set[uuid.UUID] = set()
+    for i, oid in enumerate(recipient_ids):
+        if oid in seen:
+            raise DomainError(
+                f"organisation {oid} is given twice", field=f"{field}.{i}", rule="directive.recipient_duplicate"
+            )
+        seen.add(oid)
+    return tuple(recipient_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientChange:
+    """What setting new recipients does to a directive revision's content."""
+
+    recipient_ids: tuple[uuid.UUID, ...]
+    removed_ids: tuple[uuid.UUID, ...]  # their frames are dropped and they are taken off every assignment
+    frames: tuple[BudgetFrame, ...]  # the frames that remain
+    assignments: tuple[Assignment, ...]  # with the removed recipients taken off
+
+
+def change_recipients(
+    directive: Directive,
+    content: DirectiveContent,
+    recipient_ids: Sequence[uuid.UUID],
+    goals: Mapping[uuid.UUID, KnownGoal],
+    field: str = "recipientIds",
+) -> RecipientChange:
+    """The revision's content with ``recipient_ids`` as its recipients.
+
+    A frame is KF's amount for one recipient, so a removed recipient's frames go with it (an added one
+    needs frames of its own before adoption: directive.frames_incomplete). A särskilt uppdrag or a
+    konkretiserat mål is something KF decided for its recipients; one that would be left with none of
+    the new recipients is refused rather than silently emptied, naming it.
+    """
+    keep = set(recipient_ids)
+    removed = tuple(o for o in content.recipient_ids if o not in keep)
+    for a in content.assignments:
+        if not keep & set(a.recipient_ids):
+            raise Conflict(
+                f"the särskilt uppdrag {a.title!r} ({a.id}) is given only to recipients this change removes; "
+                "keep one of them",
+                field=field,
+                rule="directive.recipient_assignment",
+            )
+    for gid in content.concrete_goal_ids:
+        goal = goals.get(gid)
+        if goal is not None and not keep & set(goal.organization_ids):
+            raise Conflict(
+                f"the konkretiserat mål {goal.title or gid!r} of {directive.title} is directed to none of the new "
+                "recipients; keep one it is directed to",
+                field=field,
+                rule="directive.goal_recipient",
+            )
+    return RecipientChange(
+        recipient_ids=tuple(recipient_ids),
+        removed_ids=removed,
+        frames=tuple(f for f in content.frames if f.organization_id in keep),
+        assignments=tuple(
+            replace(a, recipient_ids=tuple(o for o in a.recipient_ids if o in keep)) for a in content.assignments
+        ),
+    )
 
 
 def change_phases(directive: Directive) -> frozenset[PhaseKind]:
@@ -831,12 +907,14 @@ def compile_cycle(
     recipients: Sequence[uuid.UUID],
     goal_recipients: Mapping[uuid.UUID, Sequence[uuid.UUID]],
     served_by_plan: Mapping[uuid.UUID, Collection[uuid.UUID]],
+    as_of: date | None = None,
 ) -> Compilation:
     """All plans; the recipients of the cycle's directives without a plan; and each concrete goal of the
     directives with the recipients whose plan holds no verksamhetsmål serving it.
 
     ``goal_recipients``: concrete goal → the directive recipients it is directed to, in order.
     ``served_by_plan``: plan id → the concrete goals its verksamhetsmål serve.
+    ``as_of``: the date whose structure both were taken from (None: as it stands now), for the answer.
     """
     plan_of = {p.organization_id: p for p in plans}
     missing = tuple(oid for oid in dict.fromkeys(recipients) if oid not in plan_of)
@@ -847,4 +925,87 @@ def compile_cycle(
         )
         if lacking:
             uncovered.append(UncoveredGoal(goal_id, lacking))
-    return Compilation(cycle_id, tuple(p.id for p in plans), missing, tuple(uncovered))
+    return Compilation(cycle_id, tuple(p.id for p in plans), missing, tuple(uncovered), as_of)
+
+
+# ---------------------------------------------------------------- the goal structure on a date
+def goal_in_force(goal: KnownGoal | None, on: date) -> bool:
+    """Whether the goal was in force on ``on``: adopted by a decision dated on or before it and not
+    retired by then. An adoption or retirement whose date planning never learned (projected before
+    the dates were) counts as on every date, so such a goal is in force always or never."""
+    if goal is None or goal.state is GoalState.DRAFT:
+        return False
+    if goal.adopted_on is not None and goal.adopted_on > on:
+        return False
+    if goal.state is GoalState.RETIRED:
+        return goal.retired_on is not None and on < goal.retired_on
+    return True
+
+
+def link_in_effect(link: GoalLink, on: date) -> bool:
+    """Whether the link's own period holds ``on`` (from inclusive, to exclusive); a link without a start
+    takes effect with its child's adoption, which ``goal_in_force`` of the child decides."""
+    started = link.effective_from is None or link.effective_from <= on
+    return started and (link.effective_to is None or on < link.effective_to)
+
+
+def parents_on(
+    child: KnownGoal | None,
+    links: Iterable[GoalLink],
+    goals: Mapping[uuid.UUID, KnownGoal],
+    on: date,
+    *,
+    in_force_only: bool,
+) -> list[uuid.UUID]:
+    """The goals ``child`` serves on ``on``: by the links whose own period holds the day. ``in_force_only``
+    (a date asked for): only between goals both in force then. Otherwise (now): whatever the goals' states,
+    so a draft verksamhetsmål serves what its plan proposes."""
+    if in_force_only and not goal_in_force(child, on):
+        return []
+    return list(
+        dict.fromkeys(
+            ln.parent_id
+            for ln in links
+            if link_in_effect(ln, on) and (not in_force_only or goal_in_force(goals.get(ln.parent_id), on))
+        )
+    )
+
+
+def served_by_plans(
+    plan_goal_ids: Mapping[uuid.UUID, Sequence[uuid.UUID]],
+    links: Mapping[uuid.UUID, Sequence[GoalLink]],
+    goals: Mapping[uuid.UUID, KnownGoal],
+    as_of: date | None,
+    today: date,
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Per plan: the goals its verksamhetsmål serve (``parents_on`` each), in the order of the plan; on
+    ``as_of`` by the structure in force then, without it as the structure stands ``today``."""
+    on = as_of or today
+    return {
+        plan_id: list(
+            dict.fromkeys(
+                p
+                for gid in goal_ids
+                for p in parents_on(goals.get(gid), links.get(gid, ()), goals, on, in_force_only=as_of is not None)
+            )
+        )
+        for plan_id, goal_ids in plan_goal_ids.items()
+    }
+
+
+def goals_on(
+    goal_ids: Sequence[uuid.UUID], goals: Mapping[uuid.UUID, KnownGoal], as_of: date | None
+) -> list[uuid.UUID]:
+    """``goal_ids`` as they stand now, or only those in force on ``as_of``."""
+    if as_of is None:
+        return list(goal_ids)
+    return [g for g in goal_ids if goal_in_force(goals.get(g), as_of)]
+
+
+def link_date_of_legacy_event(child_state: GoalState | None, recorded_on: date) -> date | None:
+    """The date a goal.linked.v1 or goal.unlinked.v1 took effect, by the meaning those events had: a change
+    to a goal in force took effect the day it was recorded; a draft's links take effect with its adoption
+    (linked: None) or never did (unlinked: None, the link is removed)."""
+    if child_state is None or child_state is GoalState.DRAFT:
+        return None
+    return recorded_on
