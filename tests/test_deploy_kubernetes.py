@@ -175,6 +175,7 @@ NESTED = [
     ("ScheduledBackup", "vsm-postgres-nightly", _nested(["spec", "pluginConfiguration"])),
     ("ObjectStore", "vsm-backups", _nested(["spec", "configuration", "wal"])),
     ("PodMonitor", "vsm-services", _nested(["spec", "podMetricsEndpoints", 0])),
+    ("PodMonitor", "vsm-gateway", _nested(["spec", "podMetricsEndpoints", 0])),
     ("PrometheusRule", "vsm-alerts", _nested(["spec", "groups", 0, "rules", 0])),
 ]
 
@@ -324,15 +325,31 @@ def test_network_policies_let_only_the_gateway_and_prometheus_reach_the_subgraph
     assert not _ingress_from(postgres, gateway), "the gateway has no business with the database"
 
 
-def test_prometheus_operator_scrapes_the_services(objects: list[Doc]) -> None:
-    monitor = one(objects, "PodMonitor", "vsm-services")["spec"]
-    for name in PYTHON_SERVICES:
-        assert selects(monitor["selector"], pod_labels(objects, name))
-        (container,) = [c for c in one(objects, "Deployment", name)["spec"]["template"]["spec"]["containers"]]
-        port_names = {p["name"] for p in container["ports"]}
-        assert {e["port"] for e in monitor["podMetricsEndpoints"]} <= port_names
-        assert all(e["path"] == "/metrics" for e in monitor["podMetricsEndpoints"])
-    assert not selects(monitor["selector"], pod_labels(objects, "gateway")), "the gateway has no /metrics yet"
+def test_prometheus_operator_scrapes_the_services_and_the_gateway(objects: list[Doc]) -> None:
+    """vsm-services scrapes the subgraphs' pods, vsm-gateway the gateway's (the gateway's alerts find it as
+    job vsm/vsm-gateway), each on the port its container names, at /metrics; no pod is scraped twice."""
+    monitors = {"vsm-services": [*PYTHON_SERVICES], "vsm-gateway": ["gateway"]}
+    for monitor_name, deployments in monitors.items():
+        monitor = one(objects, "PodMonitor", monitor_name)["spec"]
+        for name in deployments:
+            assert selects(monitor["selector"], pod_labels(objects, name)), f"{monitor_name} misses {name}"
+            (container,) = [c for c in one(objects, "Deployment", name)["spec"]["template"]["spec"]["containers"]]
+            port_names = {p["name"] for p in container["ports"]}
+            assert {e["port"] for e in monitor["podMetricsEndpoints"]} <= port_names
+            assert all(e["path"] == "/metrics" for e in monitor["podMetricsEndpoints"])
+        others = [name for names in monitors.values() for name in names if name not in deployments]
+        for name in others:
+            assert not selects(monitor["selector"], pod_labels(objects, name)), f"{monitor_name} also scrapes {name}"
+
+
+def test_prometheus_may_reach_the_gateway_metrics(objects: list[Doc]) -> None:
+    """The gateway's policy lets anyone (Prometheus too) reach 4000, where /metrics is served."""
+    (container,) = one(objects, "Deployment", "gateway")["spec"]["template"]["spec"]["containers"]
+    (port,) = [p["containerPort"] for p in container["ports"] if p["name"] == "http"]
+    labels = pod_labels(objects, "gateway")
+    policies = [p for p in find(objects, "NetworkPolicy") if selects(p["spec"]["podSelector"], labels)]
+    prometheus = {"app.kubernetes.io/name": "prometheus"}
+    assert policies and any(port in _ingress_from(p, prometheus, "monitoring") for p in policies)
 
 
 def test_the_rendered_objects_keep_the_namespace_and_labels(objects: list[Doc]) -> None:
