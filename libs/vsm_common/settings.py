@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .clock import municipality_zone
 
 
 class ServiceSettings(BaseSettings):
@@ -47,6 +49,13 @@ class ServiceSettings(BaseSettings):
     # committed but before its Kafka offset is, to prove the inbox makes
     # redelivery harmless. Never set in production.
     fault_exit_after_store: bool = Field(default=False, alias="VSM_FAULT_EXIT_AFTER_STORE")
+
+    @model_validator(mode="after")
+    def _known_timezone(self) -> Self:
+        # VSM_TIMEZONE is read by vsm_common.clock wherever a date is needed; refuse a bad one at
+        # start-up rather than at the first "today".
+        municipality_zone()
+        return self
 
 
 def topic_name(prefix: str, service: str) -> str:

@@ -11,16 +11,15 @@ import logging
 import uuid
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from vsm_common.clock import day_of
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
 from .adapters import repository as repo
 from .domain.model import ProjectedGoal
-from .settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +130,7 @@ async def _v1_change_day(conn: asyncpg.Connection, event: CloudEvent, child: uui
     (the goals service's calendar day); on a draft, with its adoption."""
     if await repo.goal_state(conn, child) in (None, "DRAFT"):
         return None
-    return event.time.astimezone(ZoneInfo(get_settings().timezone)).date()
+    return day_of(event.time)
 
 
 async def on_goal_linked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:

@@ -13,6 +13,8 @@ from datetime import date
 
 import asyncpg
 
+from vsm_common.clock import today as clock_today
+
 from .adapters import repository as repo
 from .domain import indicators, rollup
 from .domain.indicators import Outcome
@@ -31,7 +33,7 @@ LEVEL_ORDER = {"OVERARCHING": 0, "ACTION_PROGRAMME": 1, "CONCRETE": 2, "OPERATIO
 
 
 def structure_date(period: ReportingPeriod | None, as_of: date | None, settings: FollowupSettings) -> date:
-    return rollup.structure_day(as_of, period.ends_on if period else None, settings.today)
+    return rollup.structure_day(as_of, period.ends_on if period else None, clock_today)
 
 
 async def fulfilments(
@@ -121,7 +123,7 @@ async def reports(
     owner_ids = {a.owner_id for acts in actions.values() for a in acts}
     orgs = await repo.projected_organizations(conn, list(owner_ids | set(org_ids)))
     names = {o.id: o.display_name for o in orgs.values()}
-    today = settings.today()
+    today = clock_today()
     out: dict[uuid.UUID, ReportData] = {}
     for org_id in org_ids:
         mine = sorted(

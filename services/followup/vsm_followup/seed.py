@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from vsm_common.clock import today
 from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
 
@@ -252,7 +253,7 @@ async def _actions(rt: Runtime, year: int) -> int:
 async def seed(rt: Runtime) -> None:
     settings = get_settings()
     await _wait_for_projection(rt, settings)
-    year = settings.today().year
+    year = today().year
     defined = await service.define_periods(rt, year, [PeriodKind.TERTIAL, PeriodKind.INTERIM, PeriodKind.ANNUAL])
     periods = {p.label.split(" ")[0]: p for p in defined}  # "T1", "Delår", "Helår"
     created = await _indicators(rt, year, periods)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from functools import lru_cache
 from typing import Self
-from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,7 +27,6 @@ class FollowupSettings(BaseSettings):
     # Kolada publishes a year's values during the next year: a period may use a value this many years old.
     measurement_max_age_years: int = Field(default=1, ge=0, le=5)
     municipality: str = "1380"  # our own Kolada municipality id (Halmstad)
-    timezone: str = "Europe/Stockholm"  # "today" for overdue actions and undated roll-ups
     kolada_api_url: str = "https://api.kolada.se/v3"  # `kolada fetch` asks here; a mirror may stand in
     # Kolada answers 429 when asked too fast and 5xx when busy: a page is asked at most this many
     # times, and a Retry-After longer than the wait below ends the fetch rather than stalling it.
@@ -45,7 +42,6 @@ class FollowupSettings(BaseSettings):
             raise ValueError(
                 "VSM_FOLLOWUP_INDICATOR_PARTLY_SHARE must not exceed VSM_FOLLOWUP_INDICATOR_ACHIEVED_SHARE"
             )
-        ZoneInfo(self.timezone)  # fail at start-up, not at the first overdue check
         return self
 
     @property
@@ -55,9 +51,6 @@ class FollowupSettings(BaseSettings):
     @property
     def thresholds(self) -> Thresholds:
         return Thresholds(self.indicator_achieved_share, self.indicator_partly_share)
-
-    def today(self) -> date:
-        return datetime.now(ZoneInfo(self.timezone)).date()
 
 
 @lru_cache(maxsize=1)

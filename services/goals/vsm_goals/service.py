@@ -9,6 +9,7 @@ from datetime import date
 
 import asyncpg
 
+from vsm_common.clock import today
 from vsm_common.errors import Conflict, DomainError, NotFound
 from vsm_common.runtime import Runtime
 from vsm_common.uow import UnitOfWork
@@ -25,7 +26,6 @@ from .domain.model import (
     Organization,
     OrganizationKind,
 )
-from .settings import today
 
 
 @dataclass(frozen=True)

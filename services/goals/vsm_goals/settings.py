@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -14,11 +11,3 @@ class GoalsSettings(BaseSettings):
 
     # Gallring: medarbetarmål unchanged for this long are removed by `python -m vsm_goals dispose-employee-goals`.
     employee_goal_retention_days: int = Field(default=730, ge=1, alias="VSM_EMPLOYEE_GOAL_RETENTION_DAYS")
-
-
-# The municipality's calendar day decides what is in force "now", wherever the servers run.
-MUNICIPALITY_TZ = ZoneInfo("Europe/Stockholm")
-
-
-def today() -> date:
-    return datetime.now(MUNICIPALITY_TZ).date()

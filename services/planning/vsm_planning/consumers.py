@@ -13,10 +13,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from vsm_common.clock import day_of
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
@@ -38,9 +38,6 @@ GOAL_LINKED_V2 = "vsm.goals.goal.linked.v2"
 GOAL_UNLINKED_V2 = "vsm.goals.goal.unlinked.v2"
 GOAL_ESTABLISHMENT_CONFIRMED = "vsm.goals.goal_establishment.confirmed.v1"
 GOAL_ESTABLISHMENT_REFUSED = "vsm.goals.goal_establishment.refused.v1"
-
-# The goals service dated v1 link changes by the municipality's calendar day, not UTC's.
-MUNICIPALITY_TZ = ZoneInfo("Europe/Stockholm")
 
 # goal.created carries the first content; any goal.revised (numbered from 1 or 2 upward) is newer.
 CREATED_REVISION = 0
@@ -111,7 +108,8 @@ async def on_goal_retired(conn: asyncpg.Connection, event: CloudEvent) -> None:
 
 async def _legacy_link_date(conn: asyncpg.Connection, child_id: uuid.UUID, event: CloudEvent) -> date | None:
     # The child's events share its key, so the projected state is the state the link was recorded in.
-    recorded_on = event.time.astimezone(MUNICIPALITY_TZ).date()
+    # The goals service dated v1 link changes by the municipality's calendar day, not UTC's.
+    recorded_on = day_of(event.time)
     return rules.link_date_of_legacy_event(await repo.goal_state(conn, child_id), recorded_on)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from vsm_common.authz import require_own_organization
+from vsm_common.clock import today
 from vsm_common.errors import Conflict, NotFound
 from vsm_common.runtime import Runtime
 from vsm_common.uow import UnitOfWork
@@ -39,13 +39,6 @@ from .domain.model import (
     PlanState,
     YearBalance,
 )
-
-MUNICIPALITY_TZ = ZoneInfo("Europe/Stockholm")
-
-
-def today() -> date:
-    """The municipality's date: phases fall due on Swedish calendar days."""
-    return datetime.now(MUNICIPALITY_TZ).date()
 
 
 # ---------------------------------------------------------------- loading with locks

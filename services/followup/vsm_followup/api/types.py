@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from vsm_common import descriptions
+from vsm_common.clock import today
 from vsm_common.errors import DomainError, NotFound
 from vsm_common.federation import selected_arguments
 from vsm_common.graphql import describe_enum_values, parse_id
@@ -584,7 +585,7 @@ class Action:
 
     @strawberry.field(description="Past its due date and neither done nor cancelled (förfallen).")
     def overdue(self, info: FInfo) -> bool:
-        return is_overdue(self.a.state, self.a.due_on, info.context.settings.today())
+        return is_overdue(self.a.state, self.a.due_on, today())
 
     @classmethod
     async def resolve_reference(cls, info: FInfo, id: strawberry.ID) -> Action | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from vsm_common.clock import today
 from vsm_common.cursors import Counts, PageWindow, beyond_cursors, keyset_condition
 
 from ..domain.model import (
@@ -24,7 +25,6 @@ from ..domain.model import (
     Vision,
     VisionTheme,
 )
-from ..settings import today
 
 
 def _org(row: asyncpg.Record) -> Organization:

@@ -10,6 +10,7 @@ from itertools import groupby
 import asyncpg
 from strawberry.dataloader import DataLoader
 
+from vsm_common.clock import today
 from vsm_common.loaders import batch_many, batch_one
 
 from ..adapters import repository as repo
@@ -26,7 +27,7 @@ from ..domain.model import (
     OperationalPlan,
     PlanningCycle,
 )
-from ..service import served_goals, today
+from ..service import served_goals
 
 K = uuid.UUID
 OrgYear = tuple[uuid.UUID, int | None]

@@ -10,11 +10,10 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from vsm_common import descriptions
+from vsm_common import clock, descriptions
 from vsm_common.federation import selected_arguments
 from vsm_common.graphql import describe_enum_values, parse_id
 
-from .. import service
 from ..domain import model, rules
 from ..domain.model import (
     AnalysisSectionKind,
@@ -399,7 +398,7 @@ class PlanningCycle:
 
     @classmethod
     def from_domain(cls, c: model.PlanningCycle) -> PlanningCycle:
-        today = service.today()
+        today = clock.today()
         current = c.current_phase
         return cls(
             id=_id(c.id),
