@@ -43,6 +43,7 @@ run: setup
 lint: $(VENV)/.installed
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	$(PYTHON) -m mypy libs tools/vsm_dev tools/deploy_check services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench
@@ -113,3 +114,4 @@ clean-data:
 
 deploy-tools: $(VENV)/.installed
 	@$(PYTHON) -m deploy_check.install
+
