@@ -1,4 +1,5 @@
-"""``python -m vsm_<service> serve|migrate|seed|sdl`` - the same commands for every service."""
+"""``python -m vsm_<service> serve|migrate|seed|sdl|dlq`` - the same commands for every service - and
+the service's own (``ServiceDefinition.commands``), each with its arguments."""
 
 from __future__ import annotations
 
@@ -6,16 +7,20 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 
-from .definition import ServiceDefinition
+from .definition import Command, ServiceDefinition
 from .migrations import COMMON_MIGRATIONS, apply_migrations
 from .runtime import Runtime
 from .settings import ServiceSettings
 
 
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in definition.commands:
+        # A service's own command parses its own arguments (e.g. `kolada fetch --kpi N01951`).
+        sys.exit(definition.commands[argv[0]](definition, argv[1:]))
     parser = argparse.ArgumentParser(prog=f"vsm_{definition.name}")
     parser.add_argument("command", choices=["serve", "migrate", "seed", "sdl", "dlq", *definition.commands])
     parser.add_argument("action", nargs="?", choices=["list", "replay"], help="dlq: list or replay dead letters")
@@ -44,10 +49,20 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
             asyncio.run(_run_once(definition, settings, dead_letters.list_command))
         else:
             asyncio.run(_run_once(definition, settings, partial(dead_letters.replay_command, only=args.only)))
-    elif args.command in definition.commands:
-        asyncio.run(_run_once(definition, settings, definition.commands[args.command]))
     else:
         _serve(definition, settings)
+
+
+def one_shot(job: Callable[[Runtime], Awaitable[None]], description: str) -> Command:
+    """A command without arguments that runs ``job`` once with a database pool (e.g. a nightly job)."""
+
+    def command(definition: ServiceDefinition, argv: Sequence[str]) -> int:
+        parser = argparse.ArgumentParser(prog=f"vsm_{definition.name}", description=description)
+        parser.parse_args(list(argv))
+        asyncio.run(_run_once(definition, ServiceSettings(), job))
+        return 0
+
+    return command
 
 
 async def _run_once(

@@ -25,6 +25,11 @@ class ConsumerSpec:
     handlers: Mapping[str, Handler]
 
 
+# A service's own command: ``python -m vsm_<name> <command> [arguments...]``. It gets the definition
+# (to open a Runtime) and the arguments after its name, parses them itself and returns the exit status.
+Command = Callable[["ServiceDefinition", Sequence[str]], int]
+
+
 @dataclass(frozen=True)
 class ServiceDefinition:
     name: str  # also the database schema and the topic segment
@@ -34,8 +39,8 @@ class ServiceDefinition:
     context: Callable[[Runtime, Request], Awaitable[Any]]
     consumers: Sequence[ConsumerSpec] = field(default_factory=tuple)
     seed: Callable[[Runtime], Awaitable[None]] | None = None
-    # Extra one-shot commands (``python -m vsm_<name> <command>``), e.g. a disposal job.
-    commands: Mapping[str, Callable[[Runtime], Awaitable[None]]] = field(default_factory=dict)
+    # The service's own commands beside serve/migrate/seed/sdl/dlq, e.g. a disposal job or an import.
+    commands: Mapping[str, Command] = field(default_factory=dict)
 
     @property
     def source(self) -> str:

@@ -27,6 +27,7 @@ from vsm_followup.adapters import kolada_client
 from vsm_followup.adapters.kolada_client import KoladaFetchError, RetryPolicy
 from vsm_followup.domain import kolada
 from vsm_followup.settings import get_settings
+from vsm_followup.wiring import definition
 
 POP, SICK = uuid.uuid4(), uuid.uuid4()
 KNOWN = {"N01951": POP, "N00090": SICK}
@@ -353,7 +354,7 @@ def test_the_fetch_command_asks_the_configured_url_and_writes_the_combined_respo
     serve_three_pages(server, page2=(Answer(429, {"detail": "Too Many Requests"}, {"Retry-After": "0"}),))
     out = tmp_path / "kolada.json"
     argv = ["fetch", "--kpi", "N01951,N00090", "--municipality", "1380", "--year", "2023,2024", "--out", str(out)]
-    assert kolada_cli.main(argv) == 0
+    assert kolada_cli.main(definition, argv) == 0
     assert server.asked == [FIRST, PAGE2, PAGE2, PAGE3]
     doc = kolada.parse_document(out.read_bytes())
     assert (doc.rows, len(doc.values), doc.next_url) == (3, 9, None)
@@ -366,7 +367,7 @@ def test_the_fetch_command_reports_a_fetch_it_cannot_finish_and_writes_nothing(
     serve_three_pages(server, page2=(Answer(503, "Service Unavailable", {"Retry-After": "0"}),), then_page2=False)
     out = tmp_path / "kolada.json"
     argv = ["fetch", "--kpi", "N01951,N00090", "--municipality", "1380", "--year", "2023,2024", "--out", str(out)]
-    assert kolada_cli.main(argv) == 1
+    assert kolada_cli.main(definition, argv) == 1
     assert not out.exists()
     assert server.asked == [FIRST, PAGE2, PAGE2]  # VSM_FOLLOWUP_KOLADA_ATTEMPTS=2
     err = capsys.readouterr().err

@@ -13,11 +13,13 @@ import asyncio
 import dataclasses
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
 import orjson
 
+from vsm_common.definition import ServiceDefinition
 from vsm_common.errors import DomainError
 from vsm_common.runtime import Runtime
 from vsm_common.settings import ServiceSettings
@@ -46,8 +48,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-async def _import(documents: list[tuple[str, bytes]]) -> int:
-    runtime = _runtime()
+async def _import(definition: ServiceDefinition, documents: list[tuple[str, bytes]]) -> int:
+    runtime = Runtime(definition, ServiceSettings())
     await runtime.open_database()
     failed = 0
     try:
@@ -67,12 +69,6 @@ async def _import(documents: list[tuple[str, bytes]]) -> int:
     return 1 if failed else 0
 
 
-def _runtime() -> Runtime:
-    from .wiring import definition
-
-    return Runtime(definition, ServiceSettings())
-
-
 async def fetch_document(
     base_url: str,
     kpis: list[str],
@@ -90,7 +86,7 @@ async def fetch_document(
     return orjson.dumps(kolada.combine_pages(pages), option=orjson.OPT_INDENT_2), len(urls), len(pages)
 
 
-async def _fetch(args: argparse.Namespace) -> int:
+async def _fetch(definition: ServiceDefinition, args: argparse.Namespace) -> int:
     settings = get_settings()
     policy = kolada_client.RetryPolicy(
         attempts=settings.kolada_attempts, max_wait_seconds=settings.kolada_max_wait_seconds
@@ -110,15 +106,16 @@ async def _fetch(args: argparse.Namespace) -> int:
     if args.out:
         args.out.write_bytes(combined)
     if args.do_import:
-        return await _import([("kolada", combined)])
+        return await _import(definition, [("kolada", combined)])
     if not args.out:
         sys.stdout.write(combined.decode() + "\n")
     return 0
 
 
-def main(argv: list[str]) -> int:
+def main(definition: ServiceDefinition, argv: Sequence[str]) -> int:
+    """``python -m vsm_followup kolada ...`` (a command of ``ServiceDefinition.commands``)."""
     logging.basicConfig(level=logging.WARNING)
-    args = parser().parse_args(argv)
+    args = parser().parse_args(list(argv))
     if args.action == "import":
-        return asyncio.run(_import([(str(f), f.read_bytes()) for f in args.files]))
-    return asyncio.run(_fetch(args))
+        return asyncio.run(_import(definition, [(str(f), f.read_bytes()) for f in args.files]))
+    return asyncio.run(_fetch(definition, args))

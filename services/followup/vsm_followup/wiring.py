@@ -6,6 +6,7 @@ from pathlib import Path
 
 from vsm_common.definition import ServiceDefinition
 
+from . import kolada_cli
 from .api.context import make_context
 from .api.schema import schema
 from .consumers import goal_projection
@@ -19,4 +20,5 @@ definition = ServiceDefinition(
     context=make_context,
     consumers=(goal_projection,),
     seed=seed,
+    commands={"kolada": kolada_cli.main},
 )

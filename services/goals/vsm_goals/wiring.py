@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from vsm_common.cli import one_shot
 from vsm_common.definition import ServiceDefinition
 from vsm_common.runtime import Runtime
 
@@ -31,5 +32,5 @@ definition = ServiceDefinition(
     context=make_context,
     consumers=(planning_saga,),
     seed=seed,
-    commands={"dispose-employee-goals": dispose},
+    commands={"dispose-employee-goals": one_shot(dispose, "remove medarbetarmål past their retention (gallring)")},
 )
