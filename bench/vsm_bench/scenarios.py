@@ -365,7 +365,9 @@ async def event_propagation(ctx: Ctx) -> dict[str, Any]:
                 drafts,
                 db_start,
             )
-        if len(rows) >= n and all(r["received_at"] is not None for r in rows):
+        # The consumer may apply an event before the relay has recorded that it sent it (the relay
+        # marks published_at after Kafka's acknowledgement): wait for both clocks.
+        if len(rows) >= n and all(r["received_at"] is not None and r["published_at"] is not None for r in rows):
             break
         if time.monotonic() > deadline:
             raise TimeoutError(
