@@ -452,11 +452,12 @@ def test_the_front_end_gets_the_namnds_goals_with_the_periods_fulfilment(run: Ru
         assert fulfilment["explanation"]
     concrete = next(g for g in goals if g["level"] == "CONCRETE")
     assert concrete["fulfilment"]["basis"] == "ROLLED_UP" and len(concrete["fulfilment"]["contributors"]) == 2
-    # The printable report of the same period tells the same fulfilment.
+    # The printable report of the same period tells the same fulfilment of every goal the front end
+    # showed (it may hold more: goals other tests of the session made for the nämnd, drafts among them).
     report = run.answers["namnd-report"].body["data"]["organization"]["followUpReport"]
     assert report["period"]["label"] == period and "<html" in report["html"]
-    assert {(f["goal"]["title"], f["status"]) for f in report["goals"]} == {
-        (g["title"], g["fulfilment"]["status"]) for g in goals
+    assert {(g["title"], g["fulfilment"]["status"]) for g in goals} <= {
+        (f["goal"]["title"], f["status"]) for f in report["goals"]
     }
 
 
