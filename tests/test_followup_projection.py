@@ -20,7 +20,7 @@ from vsm_common.events import CloudEvent
 from vsm_dev.stack import Stack
 from vsm_followup import queries
 from vsm_followup.adapters import repository as repo
-from vsm_followup.consumers import HANDLERS
+from vsm_followup.consumers import goal_projection
 from vsm_followup.domain.model import AssessmentStatus, FulfilmentBasis, PeriodKind, ReportingPeriod
 from vsm_followup.settings import FollowupSettings
 
@@ -29,6 +29,8 @@ pytestmark = pytest.mark.integration
 S = AssessmentStatus
 SETTINGS = FollowupSettings()
 KF = uuid.uuid4()
+# Keyed by the CloudEvents type, as the inbox looks handlers up.
+HANDLERS = goal_projection.handlers_by_name
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -13,6 +14,7 @@ from aiokafka import AIOKafkaConsumer
 
 from tests.support import eventually
 from vsm_common.consumer import InboxConsumer
+from vsm_common.contracts import EventType
 from vsm_common.db import create_pool
 from vsm_common.events import CloudEvent
 from vsm_common.kafka import create_consumer, create_producer
@@ -21,6 +23,12 @@ from vsm_common.outbox import OutboxRelay
 from vsm_common.uow import UnitOfWork
 from vsm_dev.kafka import TopicSpec, ensure_topics
 from vsm_dev.stack import Stack
+
+# Event types of this test only, not published by any service (so not in vsm_common.contracts).
+ROLLED_BACK = EventType("itest", "change", "rolled_back", 1, dict[str, Any])
+COMMITTED = EventType("itest", "change", "committed", 1, dict[str, Any])
+OLD = EventType("itest", "change", "old", 1, dict[str, Any])
+PENDING = EventType("itest", "change", "pending", 1, dict[str, Any])
 
 pytestmark = pytest.mark.integration
 
@@ -74,17 +82,17 @@ async def test_outbox_publishes_committed_events_only(stack: Stack, pool: asyncp
     try:
         with contextlib.suppress(RuntimeError):
             async with UnitOfWork(pool, topic, "/itest") as uow:
-                await uow.emit("itest.rolled_back.v1", "a", {"n": 1})
+                await uow.emit(ROLLED_BACK, "a", {"n": 1})
                 raise RuntimeError("the state change failed")
         async with UnitOfWork(pool, topic, "/itest") as uow:
-            committed = await uow.emit("itest.committed.v1", "b", {"n": 2})
+            committed = await uow.emit(COMMITTED, "b", {"n": 2})
 
         [(value, headers)] = await read_all(stack.kafka_bootstrap, topic, 1)
         event = CloudEvent.from_json(value)
-        assert (event.id, event.type, event.data) == (committed.id, "itest.committed.v1", {"n": 2})
+        assert (event.id, event.type, event.data) == (committed.id, COMMITTED.name, {"n": 2})
         assert headers["content-type"] == b"application/cloudevents+json"
         async with pool.acquire() as conn:
-            assert await conn.fetchval("SELECT count(*) FROM outbox WHERE type = 'itest.rolled_back.v1'") == 0
+            assert await conn.fetchval("SELECT count(*) FROM outbox WHERE type = $1", ROLLED_BACK.name) == 0
             await eventually(
                 lambda: conn.fetchval("SELECT published_at IS NOT NULL FROM outbox WHERE id = $1::uuid", committed.id),
                 what="the row to be marked published",
@@ -142,8 +150,8 @@ async def test_relay_prunes_old_published_rows_only(stack: Stack, pool: asyncpg.
     assert stack.kafka_bootstrap
     topic = await fresh_topic(stack)
     async with UnitOfWork(pool, topic, "/itest") as uow:
-        old = await uow.emit("itest.old.v1", "o", {})
-        pending = await uow.emit("itest.pending.v1", "p", {})
+        old = await uow.emit(OLD, "o", {})
+        pending = await uow.emit(PENDING, "p", {})
     async with pool.acquire() as conn:
         await conn.execute("UPDATE outbox SET published_at = now() - interval '8 days' WHERE id = $1::uuid", old.id)
         # A relay that never started publishing: only its pruning is exercised here.

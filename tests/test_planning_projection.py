@@ -44,7 +44,7 @@ def event(type_: str, subject: uuid.UUID, **data: Any) -> CloudEvent:
 async def apply(pool: asyncpg.Pool, *events: CloudEvent) -> None:
     for e in events:
         async with pool.acquire() as conn, conn.transaction():
-            await goal_projection.handlers[e.type](conn, e)
+            await goal_projection.handlers_by_name[e.type](conn, e)
 
 
 async def known(pool: asyncpg.Pool, goal_id: uuid.UUID) -> KnownGoal:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .consumer import Handler
+from .contracts import EventType
 
 if TYPE_CHECKING:
     import strawberry
@@ -22,7 +23,12 @@ class ConsumerSpec:
 
     group: str
     sources: Sequence[str]  # service names whose event topics it reads, e.g. ("goals",)
-    handlers: Mapping[str, Handler]
+    handlers: Mapping[EventType[Any], Handler]
+
+    @property
+    def handlers_by_name(self) -> dict[str, Handler]:
+        """The handlers by the CloudEvents ``type`` they apply, as the inbox looks them up."""
+        return {event_type.name: handler for event_type, handler in self.handlers.items()}
 
 
 # A service's own command: ``python -m vsm_<name> <command> [arguments...]``. It gets the definition

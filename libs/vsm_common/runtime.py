@@ -117,7 +117,7 @@ class Runtime:
             pool=self.pool,
             consumer=create_consumer(self.settings.kafka_bootstrap_servers, spec.group, topics),
             dlq_producer=self.producer,
-            handlers=spec.handlers,
+            handlers=spec.handlers_by_name,
             fault_exit_after_store=self.settings.fault_exit_after_store,
             on_dead_letter=self.metrics.dead_letter_counter(spec.group, topics),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -9,6 +10,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
+from .contracts.base import EventType, P
 from .db import database_unavailable
 from .events import CloudEvent
 from .outbox import enqueue, enqueue_many
@@ -79,13 +81,15 @@ class UnitOfWork:
                 if not database_unavailable(release_failed):
                     raise
 
-    async def emit(self, type_: str, subject: str, data: dict[str, Any]) -> CloudEvent:
-        event = CloudEvent(type=type_, source=self._source, subject=subject, data=data)
+    async def emit(self, type_: EventType[P], subject: str, data: P) -> CloudEvent:
+        """Adds the event ``type_`` about ``subject`` (the aggregate id, also the Kafka key)."""
+        event = CloudEvent(type=type_.name, source=self._source, subject=subject, data=dict(data))
         await enqueue(self.conn, self._topic, event)
         self.events.append(event)
         return event
 
-    async def emit_many(self, items: list[tuple[str, str, dict[str, Any]]]) -> None:
-        events = [CloudEvent(type=t, source=self._source, subject=s, data=d) for t, s, d in items]
+    async def emit_many(self, type_: EventType[P], items: Sequence[tuple[str, P]]) -> None:
+        """Adds one event of ``type_`` per ``(subject, data)``, in one round trip (bulk imports)."""
+        events = [CloudEvent(type=type_.name, source=self._source, subject=s, data=dict(d)) for s, d in items]
         await enqueue_many(self.conn, self._topic, events)
         self.events.extend(events)

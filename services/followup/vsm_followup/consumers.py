@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 
 from vsm_common.clock import day_of
+from vsm_common.contracts import goals
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
@@ -22,18 +23,6 @@ from .adapters import repository as repo
 from .domain.model import ProjectedGoal
 
 log = logging.getLogger(__name__)
-
-# The published event types of the goals service that followup reads.
-ORGANIZATION_REGISTERED = "vsm.goals.organization.registered.v1"
-GOAL_CREATED = "vsm.goals.goal.created.v1"
-GOAL_REVISED = "vsm.goals.goal.revised.v1"
-GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
-GOAL_RETIRED = "vsm.goals.goal.retired.v1"
-GOAL_LINKED = "vsm.goals.goal.linked.v2"
-GOAL_UNLINKED = "vsm.goals.goal.unlinked.v2"
-# No longer published, but still in the topic's older events; read with the meaning they had.
-GOAL_LINKED_V1 = "vsm.goals.goal.linked.v1"
-GOAL_UNLINKED_V1 = "vsm.goals.goal.unlinked.v1"
 
 
 def _uuid(value: Any) -> uuid.UUID:
@@ -147,16 +136,19 @@ async def on_goal_unlinked_v1(conn: asyncpg.Connection, event: CloudEvent) -> No
     await repo.touch_goal(conn, child)
 
 
-HANDLERS = {
-    ORGANIZATION_REGISTERED: on_organization_registered,
-    GOAL_CREATED: on_goal_created,
-    GOAL_REVISED: on_goal_revised,
-    GOAL_ADOPTED: on_goal_adopted,
-    GOAL_RETIRED: on_goal_retired,
-    GOAL_LINKED: on_goal_linked,
-    GOAL_UNLINKED: on_goal_unlinked,
-    GOAL_LINKED_V1: on_goal_linked_v1,
-    GOAL_UNLINKED_V1: on_goal_unlinked_v1,
-}
-
-goal_projection = ConsumerSpec(group="followup.goal-projection", sources=("goals",), handlers=HANDLERS)
+goal_projection = ConsumerSpec(
+    group="followup.goal-projection",
+    sources=("goals",),
+    handlers={
+        goals.ORGANIZATION_REGISTERED: on_organization_registered,
+        goals.GOAL_CREATED: on_goal_created,
+        goals.GOAL_REVISED: on_goal_revised,
+        goals.GOAL_ADOPTED: on_goal_adopted,
+        goals.GOAL_RETIRED: on_goal_retired,
+        goals.GOAL_LINKED: on_goal_linked,
+        goals.GOAL_UNLINKED: on_goal_unlinked,
+        # No longer published, but still in the topic's older events; read with the meaning they had.
+        goals.GOAL_LINKED_V1: on_goal_linked_v1,
+        goals.GOAL_UNLINKED_V1: on_goal_unlinked_v1,
+    },
+)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
+from vsm_common import contracts
 from vsm_common.errors import Conflict, DomainError, Forbidden, NotFound
 from vsm_common.runtime import Runtime
 
@@ -90,7 +91,7 @@ async def define_periods(rt: Runtime, year: int, kinds: Sequence[PeriodKind]) ->
     specs = periods.period_specs(year, kinds)
     async with rt.unit_of_work() as uow:
         for p in await repo.insert_periods(uow.conn, year, specs):
-            await uow.emit(events.PERIOD_DEFINED, str(p.id), events.period_defined(p))
+            await uow.emit(contracts.followup.PERIOD_DEFINED, str(p.id), events.period_defined(p))
         return await repo.periods_by_labels(uow.conn, year, [s.label for s in specs])
 
 
@@ -103,7 +104,9 @@ async def close_period(rt: Runtime, period_id: uuid.UUID) -> ReportingPeriod:
         if period.closed:
             return period
         period, closed_at, frozen = await repo.close_period(uow.conn, period_id)
-        await uow.emit(events.PERIOD_CLOSED, str(period.id), events.period_closed(period, closed_at, frozen))
+        await uow.emit(
+            contracts.followup.PERIOD_CLOSED, str(period.id), events.period_closed(period, closed_at, frozen)
+        )
     return period
 
 
@@ -262,7 +265,7 @@ async def assess_goal(
         after = rollup.roll_up([goal_id], nodes, period_id=period.id, as_of=period.ends_on, policy=settings.rollup)
         result = after[goal_id]
         await uow.emit(
-            events.ASSESSMENT_RECORDED,
+            contracts.followup.ASSESSMENT_RECORDED,
             str(goal_id),
             events.assessment_recorded(saved, previous.status if previous else None, result.basis, rolled),
         )
@@ -292,7 +295,7 @@ async def add_action(
         action = await repo.insert_action(
             uow.conn, Action(action_id or uuid.uuid4(), goal_id, title, owner_id, due_on, ActionState.NOT_STARTED)
         )
-        await uow.emit(events.ACTION_ADDED, str(action.id), events.action_added(action))
+        await uow.emit(contracts.followup.ACTION_ADDED, str(action.id), events.action_added(action))
     return action
 
 
@@ -307,5 +310,7 @@ async def set_action_state(
         if not actions.check_transition(current.state, state):
             return current
         updated = await repo.set_action_state(uow.conn, action_id, state)
-        await uow.emit(events.ACTION_STATE_CHANGED, str(action_id), events.action_state_changed(updated, current.state))
+        await uow.emit(
+            contracts.followup.ACTION_STATE_CHANGED, str(action_id), events.action_state_changed(updated, current.state)
+        )
     return updated

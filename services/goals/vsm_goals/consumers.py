@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 
+from vsm_common.contracts import planning
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 from vsm_common.settings import ServiceSettings, topic_name
@@ -21,10 +22,6 @@ from vsm_common.uow import UnitOfWork
 
 from . import service
 from .domain.model import Decision, EstablishedBy, EstablishmentRequest
-
-# Published event types of the planning service that goals reads (docs/events.md).
-DIRECTIVE_ADOPTED = "vsm.planning.directive.adopted.v1"
-PLAN_ADOPTED = "vsm.planning.plan.adopted.v1"
 
 _TOPIC = topic_name(ServiceSettings().topic_prefix, "goals")
 _SOURCE = "/vsm/goals"
@@ -67,5 +64,5 @@ async def on_plan_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
 planning_saga = ConsumerSpec(
     group="goals.planning-saga",
     sources=("planning",),
-    handlers={DIRECTIVE_ADOPTED: on_directive_adopted, PLAN_ADOPTED: on_plan_adopted},
+    handlers={planning.DIRECTIVE_ADOPTED: on_directive_adopted, planning.PLAN_ADOPTED: on_plan_adopted},
 )

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+from vsm_common import contracts
 from vsm_common.auth import Principal
 from vsm_common.cursors import Page, PageWindow
 from vsm_common.errors import DomainError, Forbidden
@@ -75,16 +76,16 @@ async def upsert_employee_goals(rt: Runtime, source_system: str, rows: Sequence[
         for row in to_write:
             by_goal[row.operational_goal_id].append(row)
         await uow.emit_many(
+            contracts.goals.EMPLOYEE_GOALS_LINKED,
             [
                 (
-                    events.EMPLOYEE_GOALS_LINKED,
                     str(goal_id),
                     events.employee_goals_linked(
                         str(goal_id), [str(r.id) for r in linked], sorted({str(r.unit_id) for r in linked})
                     ),
                 )
                 for goal_id, linked in by_goal.items()
-            ]
+            ],
         )
     # Counts only: the rows are personal data.
     log.info("employee goals from %s: %d created, %d updated", source_system, created, updated)
@@ -239,14 +240,11 @@ async def dispose_employee_goals(rt: Runtime, retention: timedelta, now: datetim
         for eg_id, goal_id in removed:
             by_goal[goal_id].append(eg_id)
         await uow.emit_many(
+            contracts.goals.EMPLOYEE_GOALS_REMOVED,
             [
-                (
-                    events.EMPLOYEE_GOALS_REMOVED,
-                    str(goal_id),
-                    events.employee_goals_removed(str(goal_id), [str(i) for i in ids], "disposal"),
-                )
+                (str(goal_id), events.employee_goals_removed(str(goal_id), [str(i) for i in ids], "disposal"))
                 for goal_id, ids in by_goal.items()
-            ]
+            ],
         )
     log.info("disposal: %d medarbetarmål older than %s removed", len(removed), cutoff.date())
     return len(removed)

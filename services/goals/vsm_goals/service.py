@@ -9,6 +9,7 @@ from datetime import date
 
 import asyncpg
 
+from vsm_common import contracts
 from vsm_common.clock import today
 from vsm_common.errors import Conflict, DomainError, NotFound
 from vsm_common.runtime import Runtime
@@ -60,7 +61,7 @@ async def register_organization(
             raise Conflict(
                 f"an organisation with code {code} exists", field="input.code", rule="organization.code_unique"
             )
-        await uow.emit(events.ORGANIZATION_REGISTERED, str(org.id), events.organization_registered(org))
+        await uow.emit(contracts.goals.ORGANIZATION_REGISTERED, str(org.id), events.organization_registered(org))
     return org
 
 
@@ -100,7 +101,7 @@ async def create_goal(rt: Runtime, new: NewGoal, goal_id: uuid.UUID | None = Non
             theme_ids=theme_ids,
         )
         await repo.insert_goal(uow.conn, goal)
-        await uow.emit(events.GOAL_CREATED, str(goal.id), events.goal_created(goal))
+        await uow.emit(contracts.goals.GOAL_CREATED, str(goal.id), events.goal_created(goal))
     return goal
 
 
@@ -134,7 +135,9 @@ async def link_goals(
         rules.check_relink(starts, ended)
         decision_id = await repo.insert_decision(uow.conn, decision) if decision is not None else None
         await repo.insert_link(uow.conn, child_id, parent_id, starts, decision_id)
-        await uow.emit(events.GOAL_LINKED, str(child_id), events.goal_linked(child_id, parent_id, starts, decision))
+        await uow.emit(
+            contracts.goals.GOAL_LINKED, str(child_id), events.goal_linked(child_id, parent_id, starts, decision)
+        )
     return child
 
 
@@ -159,7 +162,9 @@ async def unlink_goals(
             raise NotFound("these goals are not linked", field="parentId", rule="goal.link_exists")
         decision_id = await repo.insert_decision(uow.conn, decision) if decision is not None else None
         await repo.end_link(uow.conn, child_id, parent_id, ends, decision_id)
-        await uow.emit(events.GOAL_UNLINKED, str(child_id), events.goal_unlinked(child_id, parent_id, ends, decision))
+        await uow.emit(
+            contracts.goals.GOAL_UNLINKED, str(child_id), events.goal_unlinked(child_id, parent_id, ends, decision)
+        )
     return child
 
 
@@ -200,7 +205,7 @@ async def revise_goal(rt: Runtime, goal_id: uuid.UUID, change: Revision) -> Goal
                     rule="goal.draft_revision_without_decision",
                 )
             await repo.update_draft(uow.conn, revised)
-            await uow.emit(events.GOAL_REVISED, str(goal.id), events.goal_revised(revised, None))
+            await uow.emit(contracts.goals.GOAL_REVISED, str(goal.id), events.goal_revised(revised, None))
             return revised
         assert change.decision is not None
         d = change.decision
@@ -210,7 +215,7 @@ async def revise_goal(rt: Runtime, goal_id: uuid.UUID, change: Revision) -> Goal
         revised = replace(revised, revision=goal.revision + 1, last_decision_on=d.date)
         decision_id = await repo.insert_decision(uow.conn, d)
         await repo.add_revision(uow.conn, revised, decision_id, d.date)
-        await uow.emit(events.GOAL_REVISED, str(goal.id), events.goal_revised(revised, d))
+        await uow.emit(contracts.goals.GOAL_REVISED, str(goal.id), events.goal_revised(revised, d))
     return revised
 
 
@@ -229,7 +234,7 @@ async def _record_adoption(uow: UnitOfWork, goal: Goal, d: Decision, established
     decision_id = await repo.insert_decision(uow.conn, d)
     await repo.mark_adopted(uow.conn, goal, decision_id, d.date, established_by)
     adopted = replace(goal, state=GoalState.ADOPTED, adopted=d, last_decision_on=d.date, established_by=established_by)
-    await uow.emit(events.GOAL_ADOPTED, str(goal.id), events.goal_adopted(adopted, d))
+    await uow.emit(contracts.goals.GOAL_ADOPTED, str(goal.id), events.goal_adopted(adopted, d))
     return adopted
 
 
@@ -252,7 +257,7 @@ async def retire_goal(rt: Runtime, goal_id: uuid.UUID, d: Decision) -> Goal:
         rules.check_decision_order(goal, d.date)
         decision_id = await repo.insert_decision(uow.conn, d)
         await repo.mark_retired(uow.conn, goal.id, decision_id)
-        await uow.emit(events.GOAL_RETIRED, str(goal.id), events.goal_retired(goal, d))
+        await uow.emit(contracts.goals.GOAL_RETIRED, str(goal.id), events.goal_retired(goal, d))
     return replace(goal, state=GoalState.RETIRED, retired=d)
 
 
@@ -279,7 +284,9 @@ async def establish_goals(uow: UnitOfWork, request: EstablishmentRequest) -> lis
     refusals = rules.establishment_refusals(request.by, ids, goals, parents, orgs, d.date, orgs.get(d.body_id))
     subject = str(request.by_id)
     if refusals:
-        await uow.emit(events.GOAL_ESTABLISHMENT_REFUSED, subject, events.goal_establishment_refused(request, refusals))
+        await uow.emit(
+            contracts.goals.GOAL_ESTABLISHMENT_REFUSED, subject, events.goal_establishment_refused(request, refusals)
+        )
         return refusals
     adopted: list[uuid.UUID] = []
     for goal_id in ids:
@@ -287,5 +294,7 @@ async def establish_goals(uow: UnitOfWork, request: EstablishmentRequest) -> lis
         if goal.state is GoalState.DRAFT:
             await _record_adoption(uow, goal, d, request.by_id)
             adopted.append(goal_id)
-    await uow.emit(events.GOAL_ESTABLISHMENT_CONFIRMED, subject, events.goal_establishment_confirmed(request, adopted))
+    await uow.emit(
+        contracts.goals.GOAL_ESTABLISHMENT_CONFIRMED, subject, events.goal_establishment_confirmed(request, adopted)
+    )
     return []

@@ -17,27 +17,13 @@ from typing import Any
 import asyncpg
 
 from vsm_common.clock import day_of
+from vsm_common.contracts import goals
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
 from .adapters import repository as repo
 from .domain import rules
 from .domain.model import EstablishedBy, GoalEstablishmentState, GoalRefusal, GoalState
-
-# The published event types of the goals service (docs/events.md) that planning reads.
-ORGANIZATION_REGISTERED = "vsm.goals.organization.registered.v1"
-GOAL_CREATED = "vsm.goals.goal.created.v1"
-GOAL_REVISED = "vsm.goals.goal.revised.v1"
-GOAL_ADOPTED = "vsm.goals.goal.adopted.v1"
-GOAL_RETIRED = "vsm.goals.goal.retired.v1"
-# v1 link events (still in old logs) carry no date: they took effect the day they were recorded; v2 say
-# when a link takes and stops taking effect, by the decision they carry.
-GOAL_LINKED = "vsm.goals.goal.linked.v1"
-GOAL_UNLINKED = "vsm.goals.goal.unlinked.v1"
-GOAL_LINKED_V2 = "vsm.goals.goal.linked.v2"
-GOAL_UNLINKED_V2 = "vsm.goals.goal.unlinked.v2"
-GOAL_ESTABLISHMENT_CONFIRMED = "vsm.goals.goal_establishment.confirmed.v1"
-GOAL_ESTABLISHMENT_REFUSED = "vsm.goals.goal_establishment.refused.v1"
 
 # goal.created carries the first content; any goal.revised (numbered from 1 or 2 upward) is newer.
 CREATED_REVISION = 0
@@ -113,22 +99,22 @@ async def _legacy_link_date(conn: asyncpg.Connection, child_id: uuid.UUID, event
     return rules.link_date_of_legacy_event(await repo.goal_state(conn, child_id), recorded_on)
 
 
-async def on_goal_linked(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_linked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
     child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
     await repo.add_goal_links(conn, child_id, [parent_id], await _legacy_link_date(conn, child_id, event))
 
 
-async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_unlinked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
     child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
     await repo.end_goal_link(conn, child_id, parent_id, await _legacy_link_date(conn, child_id, event))
 
 
-async def on_goal_linked_v2(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_linked(conn: asyncpg.Connection, event: CloudEvent) -> None:
     d = event.data
     await repo.add_goal_links(conn, uuid.UUID(d["goalId"]), [uuid.UUID(d["parentId"])], _date(d.get("effectiveFrom")))
 
 
-async def on_goal_unlinked_v2(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
     d = event.data
     await repo.end_goal_link(conn, uuid.UUID(d["goalId"]), uuid.UUID(d["parentId"]), _date(d.get("effectiveTo")))
 
@@ -168,16 +154,17 @@ goal_projection = ConsumerSpec(
     group="planning.goal-projection",
     sources=("goals",),
     handlers={
-        ORGANIZATION_REGISTERED: on_organization_registered,
-        GOAL_CREATED: on_goal_created,
-        GOAL_REVISED: on_goal_revised,
-        GOAL_ADOPTED: on_goal_adopted,
-        GOAL_RETIRED: on_goal_retired,
-        GOAL_LINKED: on_goal_linked,
-        GOAL_UNLINKED: on_goal_unlinked,
-        GOAL_LINKED_V2: on_goal_linked_v2,
-        GOAL_UNLINKED_V2: on_goal_unlinked_v2,
-        GOAL_ESTABLISHMENT_CONFIRMED: on_goal_establishment_confirmed,
-        GOAL_ESTABLISHMENT_REFUSED: on_goal_establishment_refused,
+        goals.ORGANIZATION_REGISTERED: on_organization_registered,
+        goals.GOAL_CREATED: on_goal_created,
+        goals.GOAL_REVISED: on_goal_revised,
+        goals.GOAL_ADOPTED: on_goal_adopted,
+        goals.GOAL_RETIRED: on_goal_retired,
+        goals.GOAL_LINKED: on_goal_linked,
+        goals.GOAL_UNLINKED: on_goal_unlinked,
+        # v1 link events (still in old logs) carry no date: they took effect the day they were recorded.
+        goals.GOAL_LINKED_V1: on_goal_linked_v1,
+        goals.GOAL_UNLINKED_V1: on_goal_unlinked_v1,
+        goals.GOAL_ESTABLISHMENT_CONFIRMED: on_goal_establishment_confirmed,
+        goals.GOAL_ESTABLISHMENT_REFUSED: on_goal_establishment_refused,
     },
 )

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import asyncpg
 
+from vsm_common import contracts
 from vsm_common.authz import require_own_organization
 from vsm_common.clock import today
 from vsm_common.errors import Conflict, NotFound
@@ -100,7 +101,7 @@ async def open_cycle(rt: Runtime, kind: CycleKind, start_year: int, cycle_id: uu
         )
         if not await repo.insert_cycle(uow.conn, cycle):
             raise Conflict(f"{cycle.title} is already open", field="startYear", rule="cycle.overlap")
-        await uow.emit(events.CYCLE_OPENED, str(cycle.id), events.cycle_opened(cycle))
+        await uow.emit(contracts.planning.CYCLE_OPENED, str(cycle.id), events.cycle_opened(cycle))
     return cycle
 
 
@@ -117,7 +118,9 @@ async def advance_phase(rt: Runtime, cycle_id: uuid.UUID, on: date | None = None
         completed, opened, phases = rules.advance(cycle, await _phase_facts(uow.conn, cycle), on or today())
         await repo.save_phases(uow.conn, cycle.id, [completed] + ([opened] if opened else []))
         cycle = replace(cycle, phases=phases)
-        await uow.emit(events.PHASE_ADVANCED, str(cycle.id), events.phase_advanced(cycle, completed, opened))
+        await uow.emit(
+            contracts.planning.PHASE_ADVANCED, str(cycle.id), events.phase_advanced(cycle, completed, opened)
+        )
     return cycle
 
 
@@ -148,7 +151,7 @@ async def schedule_phase(
             return cycle
         await repo.save_phase(uow.conn, cycle.id, changed)
         cycle = replace(cycle, phases=tuple(changed if p.kind is kind else p for p in cycle.phases))
-        await uow.emit(events.PHASE_SCHEDULED, str(cycle.id), events.phase_scheduled(cycle, changed))
+        await uow.emit(contracts.planning.PHASE_SCHEDULED, str(cycle.id), events.phase_scheduled(cycle, changed))
     return cycle
 
 
@@ -161,7 +164,7 @@ async def write_analysis_section(
         rules.require_phase(cycle, "writeAnalysisSection", rules.ANALYSIS_PHASES, "cycleId")
         section = await repo.write_section(uow.conn, cycle.id, kind, text)
         if section is not None:
-            await uow.emit(events.ANALYSIS_WRITTEN, str(cycle.id), events.analysis_written(cycle, section))
+            await uow.emit(contracts.planning.ANALYSIS_WRITTEN, str(cycle.id), events.analysis_written(cycle, section))
     return cycle, section
 
 
@@ -204,7 +207,7 @@ async def create_directive(
             )
         await repo.insert_recipients(uow.conn, directive.id, recipients)
         await uow.emit(
-            events.DIRECTIVE_DRAFTED,
+            contracts.planning.DIRECTIVE_DRAFTED,
             str(directive.id),
             events.directive_drafted(directive, DirectiveContent(recipient_ids=recipients)),
         )
@@ -233,7 +236,7 @@ async def _revision_to_change(uow: UnitOfWork, directive: Directive, content: Di
     inserted = await repo.insert_directive(uow.conn, revision)
     assert inserted  # a revision > 1 never meets the one-per-kind constraint
     await repo.copy_content(uow.conn, directive.id, revision.id)
-    await uow.emit(events.DIRECTIVE_DRAFTED, str(revision.id), events.directive_drafted(revision, content))
+    await uow.emit(contracts.planning.DIRECTIVE_DRAFTED, str(revision.id), events.directive_drafted(revision, content))
     return revision
 
 
@@ -245,7 +248,7 @@ async def set_budget_frames(rt: Runtime, directive_id: uuid.UUID, frames: Sequen
             return directive
         target = await _revision_to_change(uow, directive, content)
         await repo.upsert_frames(uow.conn, target.id, given)
-        await uow.emit(events.BUDGET_FRAMES_SET, str(target.id), events.budget_frames_set(target, given))
+        await uow.emit(contracts.planning.BUDGET_FRAMES_SET, str(target.id), events.budget_frames_set(target, given))
     return target
 
 
@@ -266,7 +269,7 @@ async def set_directive_recipients(
         target = await _revision_to_change(uow, directive, content)
         await repo.replace_recipients(uow.conn, target.id, change.recipient_ids, change.removed_ids)
         await uow.emit(
-            events.RECIPIENTS_SET,
+            contracts.planning.RECIPIENTS_SET,
             str(target.id),
             events.recipients_set(target, change.recipient_ids, change.removed_ids),
         )
@@ -282,7 +285,7 @@ async def set_tax_rate(rt: Runtime, directive_id: uuid.UUID, rate: Decimal) -> D
             return directive
         target = replace(await _revision_to_change(uow, directive, content), tax_rate=rate)
         await repo.save_directive(uow.conn, target)
-        await uow.emit(events.TAX_RATE_SET, str(target.id), events.tax_rate_set(target))
+        await uow.emit(contracts.planning.TAX_RATE_SET, str(target.id), events.tax_rate_set(target))
     return target
 
 
@@ -297,7 +300,9 @@ async def add_concrete_goals(rt: Runtime, directive_id: uuid.UUID, goal_ids: Seq
             return directive
         target = await _revision_to_change(uow, directive, content)
         added = await repo.add_directive_goals(uow.conn, target.id, new)
-        await uow.emit(events.CONCRETE_GOALS_ADDED, str(target.id), events.concrete_goals_added(target, added))
+        await uow.emit(
+            contracts.planning.CONCRETE_GOALS_ADDED, str(target.id), events.concrete_goals_added(target, added)
+        )
     return target
 
 
@@ -322,7 +327,7 @@ async def add_assignment(
         )
         target = await _revision_to_change(uow, directive, content)
         await repo.insert_assignment(uow.conn, target.id, assignment)
-        await uow.emit(events.ASSIGNMENT_ADDED, str(target.id), events.assignment_added(target, assignment))
+        await uow.emit(contracts.planning.ASSIGNMENT_ADDED, str(target.id), events.assignment_added(target, assignment))
     return target
 
 
@@ -342,7 +347,9 @@ async def set_assignment_state(rt: Runtime, assignment_id: uuid.UUID, state: Ass
         assignment = replace(assignment, state=state)
         await repo.set_assignment_state(uow.conn, assignment_id, state)
         await uow.emit(
-            events.ASSIGNMENT_STATE_CHANGED, str(directive.id), events.assignment_state_changed(directive, assignment)
+            contracts.planning.ASSIGNMENT_STATE_CHANGED,
+            str(directive.id),
+            events.assignment_state_changed(directive, assignment),
         )
     return assignment
 
@@ -380,9 +387,13 @@ async def adopt_directive(rt: Runtime, directive_id: uuid.UUID, decision: Decisi
         await repo.save_directive(uow.conn, adopted)
         if superseded is not None:
             await uow.emit(
-                events.DIRECTIVE_SUPERSEDED, str(superseded.id), events.directive_superseded(superseded, adopted)
+                contracts.planning.DIRECTIVE_SUPERSEDED,
+                str(superseded.id),
+                events.directive_superseded(superseded, adopted),
             )
-        await uow.emit(events.DIRECTIVE_ADOPTED, str(adopted.id), events.directive_adopted(adopted, content))
+        await uow.emit(
+            contracts.planning.DIRECTIVE_ADOPTED, str(adopted.id), events.directive_adopted(adopted, content)
+        )
         await repo.request_goal_establishment(
             uow.conn,
             adopted.id,
@@ -421,7 +432,7 @@ async def create_operational_plan(
             raise Conflict(
                 f"{org.code} already has a verksamhetsplan in {cycle.title}", field="organizationId", rule="plan.exists"
             )
-        await uow.emit(events.PLAN_CREATED, str(plan.id), events.plan_created(plan))
+        await uow.emit(contracts.planning.PLAN_CREATED, str(plan.id), events.plan_created(plan))
     return plan
 
 
@@ -438,7 +449,7 @@ async def add_plan_goals(
         rules.check_plan_goals(plan.organization_id, goals, await repo.known_goals(uow.conn, parent_ids))
         added = await repo.add_plan_goals(uow.conn, plan.id, ids)
         if added:
-            await uow.emit(events.PLAN_GOALS_ADDED, str(plan.id), events.plan_goals_added(plan, added))
+            await uow.emit(contracts.planning.PLAN_GOALS_ADDED, str(plan.id), events.plan_goals_added(plan, added))
     return plan
 
 
@@ -453,7 +464,9 @@ async def set_internal_budget(
         if checked == (await repo.budget_lines_of(uow.conn, [plan.id])).get(plan.id, []):
             return plan
         await repo.replace_budget_lines(uow.conn, plan.id, checked)
-        await uow.emit(events.PLAN_INTERNAL_BUDGET_SET, str(plan.id), events.plan_internal_budget_set(plan, checked))
+        await uow.emit(
+            contracts.planning.PLAN_INTERNAL_BUDGET_SET, str(plan.id), events.plan_internal_budget_set(plan, checked)
+        )
     return plan
 
 
@@ -472,7 +485,7 @@ async def submit_plan(rt: Runtime, plan_id: uuid.UUID, *, acting_for: str | None
         rules.check_submit(plan, len(goal_ids), await _balances(uow.conn, plan))
         plan = replace(plan, state=PlanState.SUBMITTED)
         await repo.save_plan(uow.conn, plan)
-        await uow.emit(events.PLAN_SUBMITTED, str(plan.id), events.plan_submitted(plan))
+        await uow.emit(contracts.planning.PLAN_SUBMITTED, str(plan.id), events.plan_submitted(plan))
     return plan
 
 
@@ -483,7 +496,7 @@ async def return_plan(rt: Runtime, plan_id: uuid.UUID, reason: str) -> Operation
         reason = rules.check_return(plan, reason)
         plan = replace(plan, state=PlanState.RETURNED, return_reason=reason)
         await repo.save_plan(uow.conn, plan)
-        await uow.emit(events.PLAN_RETURNED, str(plan.id), events.plan_returned(plan))
+        await uow.emit(contracts.planning.PLAN_RETURNED, str(plan.id), events.plan_returned(plan))
     return plan
 
 
@@ -504,7 +517,7 @@ async def adopt_plan(
         rules.check_goals_adoptable(goals, await _parents(uow.conn, goals), "goals")
         plan = replace(plan, state=PlanState.ADOPTED, adopted=decision)
         await repo.save_plan(uow.conn, plan)
-        await uow.emit(events.PLAN_ADOPTED, str(plan.id), events.plan_adopted(plan, goal_ids))
+        await uow.emit(contracts.planning.PLAN_ADOPTED, str(plan.id), events.plan_adopted(plan, goal_ids))
         await repo.request_goal_establishment(
             uow.conn, plan.id, EstablishedBy.OPERATIONAL_PLAN, rules.initial_goal_establishment(len(goal_ids))
         )

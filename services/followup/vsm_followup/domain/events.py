@@ -1,4 +1,4 @@
-"""Event types the followup service publishes, and their payloads.
+"""The payloads of the followup service's events; the types are in ``vsm_common.contracts.followup``.
 
 Each type has a JSON Schema in ``services/followup/events/``. No payload carries free text
 (analyses, action titles): a person may write anything there, names included, so consumers read
@@ -9,17 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+
+from vsm_common.contracts import followup as contract
 
 from .model import Action, ActionState, Assessment, AssessmentStatus, FulfilmentBasis, ReportingPeriod
-
-PERIOD_DEFINED = "vsm.followup.period.defined.v1"
-PERIOD_CLOSED = "vsm.followup.period.closed.v1"
-ASSESSMENT_RECORDED = "vsm.followup.assessment.recorded.v1"
-ACTION_ADDED = "vsm.followup.action.added.v1"
-ACTION_STATE_CHANGED = "vsm.followup.action.state_changed.v1"
-
-ALL = (PERIOD_DEFINED, PERIOD_CLOSED, ASSESSMENT_RECORDED, ACTION_ADDED, ACTION_STATE_CHANGED)
 
 
 def _id(value: uuid.UUID | None) -> str | None:
@@ -30,7 +23,7 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _period(p: ReportingPeriod) -> dict[str, Any]:
+def _period(p: ReportingPeriod) -> contract.PeriodDefined:
     return {
         "periodId": str(p.id),
         "year": p.year,
@@ -41,17 +34,17 @@ def _period(p: ReportingPeriod) -> dict[str, Any]:
     }
 
 
-def period_defined(p: ReportingPeriod) -> dict[str, Any]:
+def period_defined(p: ReportingPeriod) -> contract.PeriodDefined:
     return _period(p)
 
 
-def period_closed(p: ReportingPeriod, closed_at: datetime, frozen_assessments: int) -> dict[str, Any]:
+def period_closed(p: ReportingPeriod, closed_at: datetime, frozen_assessments: int) -> contract.PeriodClosed:
     return {**_period(p), "closedAt": closed_at.isoformat(), "frozenAssessments": frozen_assessments}
 
 
 def assessment_recorded(
     a: Assessment, previous: AssessmentStatus | None, basis: FulfilmentBasis, rolled_up: AssessmentStatus | None
-) -> dict[str, Any]:
+) -> contract.AssessmentRecorded:
     return {
         "goalId": str(a.goal_id),
         "periodId": str(a.period_id),
@@ -66,7 +59,7 @@ def assessment_recorded(
     }
 
 
-def action_added(a: Action) -> dict[str, Any]:
+def action_added(a: Action) -> contract.ActionAdded:
     return {
         "actionId": str(a.id),
         "goalId": str(a.goal_id),
@@ -76,7 +69,7 @@ def action_added(a: Action) -> dict[str, Any]:
     }
 
 
-def action_state_changed(a: Action, previous: ActionState) -> dict[str, Any]:
+def action_state_changed(a: Action, previous: ActionState) -> contract.ActionStateChanged:
     return {
         "actionId": str(a.id),
         "goalId": str(a.goal_id),

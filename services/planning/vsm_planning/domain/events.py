@@ -1,4 +1,4 @@
-"""Event types the planning service publishes, and their payloads.
+"""The payloads of the planning service's events; the types are in ``vsm_common.contracts.planning``.
 
 ``directive.adopted`` and ``plan.adopted`` are the published contract of docs/events.md (the goals
 service and the budget system consume them); every type has a JSON Schema in services/planning/events/.
@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from vsm_common.contracts import Decision as DecisionData
+from vsm_common.contracts import planning as contract
 
 from .model import (
     AnalysisSection,
@@ -25,48 +28,6 @@ from .model import (
     PlanningCycle,
 )
 
-CYCLE_OPENED = "vsm.planning.cycle.opened.v1"
-PHASE_SCHEDULED = "vsm.planning.cycle.phase_scheduled.v1"
-PHASE_ADVANCED = "vsm.planning.cycle.phase_advanced.v1"
-ANALYSIS_WRITTEN = "vsm.planning.cycle.analysis_written.v1"
-DIRECTIVE_DRAFTED = "vsm.planning.directive.drafted.v1"
-BUDGET_FRAMES_SET = "vsm.planning.directive.budget_frames_set.v1"
-TAX_RATE_SET = "vsm.planning.directive.tax_rate_set.v1"
-RECIPIENTS_SET = "vsm.planning.directive.recipients_set.v1"
-CONCRETE_GOALS_ADDED = "vsm.planning.directive.concrete_goals_added.v1"
-ASSIGNMENT_ADDED = "vsm.planning.directive.assignment_added.v1"
-ASSIGNMENT_STATE_CHANGED = "vsm.planning.directive.assignment_state_changed.v1"
-DIRECTIVE_ADOPTED = "vsm.planning.directive.adopted.v1"
-DIRECTIVE_SUPERSEDED = "vsm.planning.directive.superseded.v1"
-PLAN_CREATED = "vsm.planning.plan.created.v1"
-PLAN_GOALS_ADDED = "vsm.planning.plan.goals_added.v1"
-PLAN_INTERNAL_BUDGET_SET = "vsm.planning.plan.internal_budget_set.v1"
-PLAN_SUBMITTED = "vsm.planning.plan.submitted.v1"
-PLAN_RETURNED = "vsm.planning.plan.returned.v1"
-PLAN_ADOPTED = "vsm.planning.plan.adopted.v1"
-
-ALL_TYPES = (
-    CYCLE_OPENED,
-    PHASE_SCHEDULED,
-    PHASE_ADVANCED,
-    ANALYSIS_WRITTEN,
-    DIRECTIVE_DRAFTED,
-    BUDGET_FRAMES_SET,
-    TAX_RATE_SET,
-    RECIPIENTS_SET,
-    CONCRETE_GOALS_ADDED,
-    ASSIGNMENT_ADDED,
-    ASSIGNMENT_STATE_CHANGED,
-    DIRECTIVE_ADOPTED,
-    DIRECTIVE_SUPERSEDED,
-    PLAN_CREATED,
-    PLAN_GOALS_ADDED,
-    PLAN_INTERNAL_BUDGET_SET,
-    PLAN_SUBMITTED,
-    PLAN_RETURNED,
-    PLAN_ADOPTED,
-)
-
 
 def _date(d: date | None) -> str | None:
     return d.isoformat() if d else None
@@ -76,7 +37,7 @@ def _money(amount: Decimal | None) -> str | None:
     return str(amount) if amount is not None else None
 
 
-def decision(d: Decision) -> dict[str, Any]:
+def decision(d: Decision) -> DecisionData:
     return {
         "bodyId": str(d.body_id),
         "date": d.date.isoformat(),
@@ -85,7 +46,7 @@ def decision(d: Decision) -> dict[str, Any]:
     }
 
 
-def _phase(p: Phase) -> dict[str, Any]:
+def _phase(p: Phase) -> contract.Phase:
     return {
         "kind": str(p.kind),
         "state": str(p.state),
@@ -95,7 +56,7 @@ def _phase(p: Phase) -> dict[str, Any]:
     }
 
 
-def cycle_opened(cycle: PlanningCycle) -> dict[str, Any]:
+def cycle_opened(cycle: PlanningCycle) -> contract.CycleOpened:
     return {
         "cycleId": str(cycle.id),
         "kind": str(cycle.kind),
@@ -106,11 +67,11 @@ def cycle_opened(cycle: PlanningCycle) -> dict[str, Any]:
     }
 
 
-def phase_scheduled(cycle: PlanningCycle, phase: Phase) -> dict[str, Any]:
+def phase_scheduled(cycle: PlanningCycle, phase: Phase) -> contract.PhaseScheduled:
     return {"cycleId": str(cycle.id), **_phase(phase)}
 
 
-def phase_advanced(cycle: PlanningCycle, completed: Phase, opened: Phase | None) -> dict[str, Any]:
+def phase_advanced(cycle: PlanningCycle, completed: Phase, opened: Phase | None) -> contract.PhaseAdvanced:
     return {
         "cycleId": str(cycle.id),
         "completedPhase": str(completed.kind),
@@ -119,15 +80,15 @@ def phase_advanced(cycle: PlanningCycle, completed: Phase, opened: Phase | None)
     }
 
 
-def analysis_written(cycle: PlanningCycle, section: AnalysisSection) -> dict[str, Any]:
+def analysis_written(cycle: PlanningCycle, section: AnalysisSection) -> contract.AnalysisWritten:
     return {"cycleId": str(cycle.id), "section": str(section.kind), "version": section.version, "text": section.text}
 
 
-def _frames(frames: Sequence[BudgetFrame]) -> list[dict[str, Any]]:
-    return [{"organizationId": str(f.organization_id), "year": f.year, "amount": _money(f.amount)} for f in frames]
+def _frames(frames: Sequence[BudgetFrame]) -> list[contract.BudgetFrame]:
+    return [{"organizationId": str(f.organization_id), "year": f.year, "amount": str(f.amount)} for f in frames]
 
 
-def _assignment(a: Assignment) -> dict[str, Any]:
+def _assignment(a: Assignment) -> contract.Assignment:
     return {
         "id": str(a.id),
         "title": a.title,
@@ -138,7 +99,7 @@ def _assignment(a: Assignment) -> dict[str, Any]:
     }
 
 
-def directive_drafted(d: Directive, content: DirectiveContent) -> dict[str, Any]:
+def directive_drafted(d: Directive, content: DirectiveContent) -> contract.DirectiveDrafted:
     return {
         "directiveId": str(d.id),
         "kind": str(d.kind),
@@ -151,15 +112,15 @@ def directive_drafted(d: Directive, content: DirectiveContent) -> dict[str, Any]
     }
 
 
-def budget_frames_set(d: Directive, frames: Sequence[BudgetFrame]) -> dict[str, Any]:
+def budget_frames_set(d: Directive, frames: Sequence[BudgetFrame]) -> contract.BudgetFramesSet:
     return {"directiveId": str(d.id), "revision": d.revision, "budgetFrames": _frames(frames)}
 
 
-def tax_rate_set(d: Directive) -> dict[str, Any]:
+def tax_rate_set(d: Directive) -> contract.TaxRateSet:
     return {"directiveId": str(d.id), "revision": d.revision, "taxRate": _money(d.tax_rate)}
 
 
-def recipients_set(d: Directive, recipient_ids: Sequence[Any], removed_ids: Sequence[Any]) -> dict[str, Any]:
+def recipients_set(d: Directive, recipient_ids: Sequence[Any], removed_ids: Sequence[Any]) -> contract.RecipientsSet:
     return {
         "directiveId": str(d.id),
         "revision": d.revision,
@@ -168,19 +129,19 @@ def recipients_set(d: Directive, recipient_ids: Sequence[Any], removed_ids: Sequ
     }
 
 
-def concrete_goals_added(d: Directive, goal_ids: Sequence[Any]) -> dict[str, Any]:
+def concrete_goals_added(d: Directive, goal_ids: Sequence[Any]) -> contract.ConcreteGoalsAdded:
     return {"directiveId": str(d.id), "revision": d.revision, "concreteGoalIds": [str(g) for g in goal_ids]}
 
 
-def assignment_added(d: Directive, a: Assignment) -> dict[str, Any]:
+def assignment_added(d: Directive, a: Assignment) -> contract.AssignmentAdded:
     return {"directiveId": str(d.id), "revision": d.revision, "assignment": _assignment(a)}
 
 
-def assignment_state_changed(d: Directive, a: Assignment) -> dict[str, Any]:
+def assignment_state_changed(d: Directive, a: Assignment) -> contract.AssignmentStateChanged:
     return {"directiveId": str(d.id), "assignmentId": str(a.id), "state": str(a.state)}
 
 
-def directive_adopted(d: Directive, content: DirectiveContent) -> dict[str, Any]:
+def directive_adopted(d: Directive, content: DirectiveContent) -> contract.DirectiveAdopted:
     """The published contract (docs/events.md): everything the budget system needs, with stable ids."""
     assert d.adopted is not None
     return {
@@ -200,7 +161,7 @@ def directive_adopted(d: Directive, content: DirectiveContent) -> dict[str, Any]
     }
 
 
-def directive_superseded(old: Directive, new: Directive) -> dict[str, Any]:
+def directive_superseded(old: Directive, new: Directive) -> contract.DirectiveSuperseded:
     assert new.adopted is not None
     return {
         "directiveId": str(old.id),
@@ -210,7 +171,7 @@ def directive_superseded(old: Directive, new: Directive) -> dict[str, Any]:
     }
 
 
-def plan_created(p: OperationalPlan) -> dict[str, Any]:
+def plan_created(p: OperationalPlan) -> contract.PlanCreated:
     return {
         "planId": str(p.id),
         "organizationId": str(p.organization_id),
@@ -219,22 +180,22 @@ def plan_created(p: OperationalPlan) -> dict[str, Any]:
     }
 
 
-def plan_goals_added(p: OperationalPlan, goal_ids: Sequence[Any]) -> dict[str, Any]:
+def plan_goals_added(p: OperationalPlan, goal_ids: Sequence[Any]) -> contract.PlanGoalsAdded:
     return {"planId": str(p.id), "goalIds": [str(g) for g in goal_ids]}
 
 
-def plan_internal_budget_set(p: OperationalPlan, lines: Sequence[BudgetLine]) -> dict[str, Any]:
+def plan_internal_budget_set(p: OperationalPlan, lines: Sequence[BudgetLine]) -> contract.PlanInternalBudgetSet:
     return {
         "planId": str(p.id),
-        "lines": [{"activity": ln.activity, "year": ln.year, "amount": _money(ln.amount)} for ln in lines],
+        "lines": [{"activity": ln.activity, "year": ln.year, "amount": str(ln.amount)} for ln in lines],
     }
 
 
-def plan_submitted(p: OperationalPlan) -> dict[str, Any]:
+def plan_submitted(p: OperationalPlan) -> contract.PlanSubmitted:
     return {"planId": str(p.id), "organizationId": str(p.organization_id), "cycleId": str(p.cycle_id)}
 
 
-def plan_returned(p: OperationalPlan) -> dict[str, Any]:
+def plan_returned(p: OperationalPlan) -> contract.PlanReturned:
     return {
         "planId": str(p.id),
         "organizationId": str(p.organization_id),
@@ -243,7 +204,7 @@ def plan_returned(p: OperationalPlan) -> dict[str, Any]:
     }
 
 
-def plan_adopted(p: OperationalPlan, goal_ids: Sequence[Any]) -> dict[str, Any]:
+def plan_adopted(p: OperationalPlan, goal_ids: Sequence[Any]) -> contract.PlanAdopted:
     """The published contract (docs/events.md): the goals service adopts the plan's verksamhetsmål."""
     assert p.adopted is not None
     return {
