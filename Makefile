@@ -115,3 +115,22 @@ clean-data:
 deploy-tools: $(VENV)/.installed
 	@$(PYTHON) -m deploy_check.install
 
+# ---------------------------------------------------------------- Hive Router (issue 12)
+# The front door to come: the hive-router crate, built with cargo from crates.io into a cache outside the
+# clone, so a rebuild happens only when the version changes (about 12 minutes on 2 idle cores the first
+# time). 0.3.10's dependencies need rustc >= 1.97: the image's nightly toolchain (stable is 1.95). Its build
+# script would `npm install @graphql-hive/laboratory`, which the registry here does not serve; the
+# `graphiql` feature builds the older IDE instead. The target folder is kept, so a cut-off build resumes.
+HIVE_ROUTER_VERSION := 0.3.10
+HIVE_ROUTER_TOOLCHAIN := nightly
+ROUTER_CACHE ?= $(HOME)/.cache/vsm/hive-router
+HIVE_ROUTER := $(ROUTER_CACHE)/$(HIVE_ROUTER_VERSION)/bin/hive_router
+
+.PHONY: router
+
+router: $(HIVE_ROUTER)
+
+$(HIVE_ROUTER):
+	@echo "==> Hive Router $(HIVE_ROUTER_VERSION): cargo +$(HIVE_ROUTER_TOOLCHAIN) install (the first time about 12 minutes on 2 cores)"
+	CARGO_TARGET_DIR=$(ROUTER_CACHE)/target cargo +$(HIVE_ROUTER_TOOLCHAIN) install hive-router \
+	    --version $(HIVE_ROUTER_VERSION) --locked --features graphiql --root $(ROUTER_CACHE)/$(HIVE_ROUTER_VERSION)
