@@ -56,20 +56,34 @@ async def fresh_topic(stack: Stack) -> str:
 
 
 async def read_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes | None, dict[str, bytes]]]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
-    )
-    await consumer.start()
-    got: list[tuple[bytes | None, dict[str, bytes]]] = []
-    try:
-        async with asyncio.timeout(20):
-            while len(got) < expected:
-                batch = await consumer.getmany(timeout_ms=500)
-                for records in batch.values():
-                    got += [(r.value, dict(r.headers)) for r in records]
-    finally:
-        await consumer.stop()
-    return got
+    # Every step is bounded: after the fault tests restart the broker, an aiokafka client's start can
+    # wait for metadata for ever (aio-libs/aiokafka#712; a stress run hung here), so a consumer that
+    # does not start in time is dropped and a new one asked.
+    for _ in range(3):
+        consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+        )
+        try:
+            async with asyncio.timeout(20):
+                await consumer.start()
+        except TimeoutError:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(5):
+                    await consumer.stop()
+            continue
+        got: list[tuple[bytes | None, dict[str, bytes]]] = []
+        try:
+            async with asyncio.timeout(20):
+                while len(got) < expected:
+                    batch = await consumer.getmany(timeout_ms=500)
+                    for records in batch.values():
+                        got += [(r.value, dict(r.headers)) for r in records]
+        finally:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(10):
+                    await consumer.stop()
+        return got
+    raise AssertionError(f"no consumer of {topic} started in 3 attempts of 20 s")
 
 
 async def test_outbox_publishes_committed_events_only(stack: Stack, pool: asyncpg.Pool) -> None:
