@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.kafka_offsets import lag
+from vsm_common.kafka import running
 from vsm_dev.stack import Stack
 
 GOALS_TOPIC = "vsm.goals.events"
@@ -25,15 +26,12 @@ GOAL_CREATED = "vsm.goals.goal.created.v1"
 
 async def topic_event_ids(bootstrap: str, topic: str) -> Counter[str]:
     """How many copies of each CloudEvent id the topic holds, read from the beginning to its current end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await consumer.start()
-    await admin.start()
     copies: Counter[str] = Counter()
-    try:
+    async with running(lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap)) as admin:
         [described] = await admin.describe_topics([topic])
-        partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
-        assert partitions, f"topic {topic} has no partitions"
+    partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
+    assert partitions, f"topic {topic} has no partitions"
+    async with running(lambda: AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)) as consumer:
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
@@ -46,9 +44,6 @@ async def topic_event_ids(bootstrap: str, topic: str) -> Counter[str]:
                                 copies[json.loads(record.value)["id"]] += 1
                             except (ValueError, KeyError, TypeError):
                                 copies["<unreadable>"] += 1
-    finally:
-        await consumer.stop()
-        await admin.close()
     return copies
 
 

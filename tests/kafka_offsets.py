@@ -8,23 +8,19 @@ import time
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from vsm_common.kafka import running
+
 
 async def lag(bootstrap: str, group: str, topic: str) -> dict[int, tuple[int, int]]:
     """Per partition: (committed offset of the group, end offset of the partition)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await consumer.start()
-    await admin.start()
-    try:
+    async with running(lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap)) as admin:
         [described] = await admin.describe_topics([topic])
         partitions = [TopicPartition(topic, p["partition"]) for p in described["partitions"]]
         assert partitions, f"topic {topic} has no partitions"
-        ends = await consumer.end_offsets(partitions)
         committed = await admin.list_consumer_group_offsets(group)
-        return {tp.partition: (committed[tp].offset if tp in committed else 0, ends[tp]) for tp in partitions}
-    finally:
-        await consumer.stop()
-        await admin.close()
+    async with running(lambda: AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)) as consumer:
+        ends = await consumer.end_offsets(partitions)
+    return {tp.partition: (committed[tp].offset if tp in committed else 0, ends[tp]) for tp in partitions}
 
 
 async def wait_caught_up(bootstrap: str, group: str, topic: str, timeout: float = 60) -> None:

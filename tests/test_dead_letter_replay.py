@@ -18,7 +18,7 @@ from tests.goals_api import GoalsApi
 from tests.support import eventually
 from tests.test_goals_saga_and_events import send_planning_event
 from vsm_common.events import CloudEvent
-from vsm_common.kafka import create_producer
+from vsm_common.kafka import create_producer, start_fresh, stop_client
 from vsm_dev.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
@@ -61,14 +61,13 @@ async def park(stack: Stack, event: CloudEvent, reason: str, detail: str) -> Non
         ("dlq-original-partition", b"0"),
         ("dlq-original-offset", b"0"),
     ]
-    producer = create_producer(stack.kafka_bootstrap, "test-dead-letters")
-    await producer.start()
+    producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "test-dead-letters"))
     try:
         await producer.send_and_wait(
             "vsm.planning.events.dlq", value=event.to_json(), key=event.subject.encode(), headers=headers
         )
     finally:
-        await producer.stop()
+        await stop_client(producer)
 
 
 async def test_a_refused_directive_is_answered_and_a_parked_one_replayed_once(stack: Stack, api: GoalsApi) -> None:

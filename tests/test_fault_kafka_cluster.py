@@ -31,6 +31,7 @@ from tests.faults import (
 )
 from tests.goals_api import GoalsApi
 from tests.support import client, gql
+from vsm_common.kafka import start_fresh, stop_client
 from vsm_dev.kafka import KafkaCluster
 from vsm_dev.stack import SERVICES, Stack, StackConfig
 
@@ -71,14 +72,13 @@ def cluster_stack(server_dir: Callable[[str], Path]) -> Iterator[tuple[Stack, Ka
 
 
 async def _leader(bootstrap: str, topic: str, partition: int) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
+    admin = await start_fresh(lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap))
     try:
         [described] = await admin.describe_topics([topic])
         leaders = {p["partition"]: p["leader"] for p in described["partitions"]}
         replicas = {p["partition"]: p["replicas"] for p in described["partitions"]}
     finally:
-        await admin.close()
+        await stop_client(admin)
     assert len(replicas[partition]) == 3, f"{topic} is not replicated three times: {replicas}"
     return int(leaders[partition])
 

@@ -16,7 +16,7 @@ from tests.goals_api import GoalsApi
 from tests.kafka_offsets import wait_caught_up
 from tests.support import eventually
 from vsm_common.events import CloudEvent
-from vsm_common.kafka import create_producer
+from vsm_common.kafka import create_producer, start_fresh, stop_client
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -32,12 +32,11 @@ async def api(stack: Stack) -> AsyncIterator[GoalsApi]:
 
 async def send_planning_event(stack: Stack, event: CloudEvent) -> None:
     assert stack.kafka_bootstrap
-    producer = create_producer(stack.kafka_bootstrap, "test-planning")
-    await producer.start()
+    producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "test-planning"))
     try:
         await producer.send_and_wait("vsm.planning.events", value=event.to_json(), key=event.subject.encode())
     finally:
-        await producer.stop()
+        await stop_client(producer)
 
 
 async def test_directive_adoption_adopts_its_concrete_goals_once(stack: Stack, api: GoalsApi) -> None:

@@ -17,7 +17,7 @@ from vsm_common.consumer import InboxConsumer
 from vsm_common.contracts import EventType
 from vsm_common.db import create_pool
 from vsm_common.events import CloudEvent
-from vsm_common.kafka import create_consumer, create_producer
+from vsm_common.kafka import create_consumer, create_producer, start_fresh, stop_client
 from vsm_common.migrations import COMMON_MIGRATIONS, apply_migrations
 from vsm_common.outbox import OutboxRelay
 from vsm_common.uow import UnitOfWork
@@ -56,41 +56,27 @@ async def fresh_topic(stack: Stack) -> str:
 
 
 async def read_all(bootstrap: str, topic: str, expected: int) -> list[tuple[bytes | None, dict[str, bytes]]]:
-    # Every step is bounded: after the fault tests restart the broker, an aiokafka client's start can
-    # wait for metadata for ever (aio-libs/aiokafka#712; a stress run hung here), so a consumer that
-    # does not start in time is dropped and a new one asked.
-    for _ in range(3):
-        consumer = AIOKafkaConsumer(
+    got: list[tuple[bytes | None, dict[str, bytes]]] = []
+    consumer = await start_fresh(
+        lambda: AIOKafkaConsumer(
             topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
         )
-        try:
-            async with asyncio.timeout(20):
-                await consumer.start()
-        except TimeoutError:
-            with contextlib.suppress(Exception):
-                async with asyncio.timeout(5):
-                    await consumer.stop()
-            continue
-        got: list[tuple[bytes | None, dict[str, bytes]]] = []
-        try:
-            async with asyncio.timeout(20):
-                while len(got) < expected:
-                    batch = await consumer.getmany(timeout_ms=500)
-                    for records in batch.values():
-                        got += [(r.value, dict(r.headers)) for r in records]
-        finally:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(10):
-                    await consumer.stop()
-        return got
-    raise AssertionError(f"no consumer of {topic} started in 3 attempts of 20 s")
+    )
+    try:
+        async with asyncio.timeout(20):
+            while len(got) < expected:
+                batch = await consumer.getmany(timeout_ms=500)
+                for records in batch.values():
+                    got += [(r.value, dict(r.headers)) for r in records]
+    finally:
+        await stop_client(consumer)
+    return got
 
 
 async def test_outbox_publishes_committed_events_only(stack: Stack, pool: asyncpg.Pool) -> None:
     assert stack.kafka_bootstrap
     topic = await fresh_topic(stack)
-    producer = create_producer(stack.kafka_bootstrap, "itest")
-    await producer.start()
+    producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "itest"))
     relay = OutboxRelay(pool, producer, SCHEMA)
     task = asyncio.create_task(relay.run())
     try:
@@ -115,14 +101,13 @@ async def test_outbox_publishes_committed_events_only(stack: Stack, pool: asyncp
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await producer.stop()
+        await stop_client(producer)
 
 
 async def test_consumer_applies_duplicates_once_and_dead_letters_poison(stack: Stack, pool: asyncpg.Pool) -> None:
     assert stack.kafka_bootstrap
     topic = await fresh_topic(stack)
-    producer = create_producer(stack.kafka_bootstrap, "itest-sender")
-    await producer.start()
+    producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "itest-sender"))
 
     async def handler(conn: asyncpg.Connection, event: CloudEvent) -> None:
         if event.data.get("explode"):
@@ -157,7 +142,7 @@ async def test_consumer_applies_duplicates_once_and_dead_letters_poison(stack: S
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        await producer.stop()
+        await stop_client(producer)
 
 
 async def test_relay_prunes_old_published_rows_only(stack: Stack, pool: asyncpg.Pool) -> None:

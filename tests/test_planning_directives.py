@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer
 from tests.support import client
 from tests.test_planning_support import DIRECTIVE_FIELDS, Api, Scenario, decision, projected, schema_errors
 from vsm_common.events import CloudEvent
+from vsm_common.kafka import start_fresh, stop_client
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -413,13 +414,14 @@ async def test_budget_system_reads_adopted_directives_with_stable_ids(api: Api) 
 async def adopted_event(stack: Stack, directive_id: str) -> CloudEvent:
     """The directive.adopted CloudEvent of this directive, read from the planning topic."""
     assert stack.kafka_bootstrap
-    consumer = AIOKafkaConsumer(
-        "vsm.planning.events",
-        bootstrap_servers=stack.kafka_bootstrap,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
+    consumer = await start_fresh(
+        lambda: AIOKafkaConsumer(
+            "vsm.planning.events",
+            bootstrap_servers=stack.kafka_bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
     )
-    await consumer.start()
     try:
         async with asyncio.timeout(30):
             while True:
@@ -432,4 +434,4 @@ async def adopted_event(stack: Stack, directive_id: str) -> CloudEvent:
                                 assert dict(r.headers)["content-type"] == b"application/cloudevents+json"
                                 return event
     finally:
-        await consumer.stop()
+        await stop_client(consumer)

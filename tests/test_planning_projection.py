@@ -20,7 +20,7 @@ from tests.support import client, eventually
 from tests.test_planning_support import Api, projected
 from vsm_common.db import create_pool
 from vsm_common.events import CloudEvent
-from vsm_common.kafka import create_producer
+from vsm_common.kafka import create_producer, start_fresh, stop_client
 from vsm_dev.stack import Stack
 from vsm_planning.adapters import repository as repo
 from vsm_planning.consumers import goal_projection
@@ -181,13 +181,12 @@ async def test_goal_events_redelivered_through_kafka_apply_once_per_event(stack:
         row = "SELECT level, state, title, content_revision FROM planning.projected_goals WHERE id = $1::uuid"
         before = dict(await conn.fetchrow(row, goal_id))
         copy = replace(original, id=str(uuid.uuid4()), data={**original.data, "title": "Omskriven titel"})
-        producer = create_producer(stack.kafka_bootstrap, "planning-projection-replay")
-        await producer.start()
+        producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "planning-projection-replay"))
         try:
             for e in (original, original, copy):
                 await producer.send_and_wait("vsm.goals.events", value=e.to_json(), key=e.subject.encode())
         finally:
-            await producer.stop()
+            await stop_client(producer)
         await wait_caught_up(stack.kafka_bootstrap, "planning.goal-projection", "vsm.goals.events")
         inbox = "SELECT count(*) FROM planning.inbox WHERE consumer = 'planning.goal-projection' AND id = $1"
         assert await conn.fetchval(inbox, original.id) == 1

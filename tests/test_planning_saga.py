@@ -21,7 +21,7 @@ from tests.kafka_offsets import wait_caught_up
 from tests.support import client, eventually
 from tests.test_planning_support import Api, Scenario, decision, projected
 from vsm_common.events import CloudEvent
-from vsm_common.kafka import create_producer
+from vsm_common.kafka import create_producer, start_fresh, stop_client
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -59,8 +59,7 @@ async def goal_when(api: Api, goal_id: str, state: str) -> dict[str, Any]:
 
 async def groups_reading(bootstrap: str, topic: str) -> list[str]:
     """The consumer groups that have committed offsets on ``topic``."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
+    admin = await start_fresh(lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap))
     try:
         found = []
         for group_id, *_ in await admin.list_consumer_groups():
@@ -69,7 +68,7 @@ async def groups_reading(bootstrap: str, topic: str) -> list[str]:
                 found.append(group_id)
         return found
     finally:
-        await admin.close()
+        await stop_client(admin)
 
 
 async def replay(stack: Stack, topic: str, payload: bytes) -> list[str]:
@@ -78,8 +77,7 @@ async def replay(stack: Stack, topic: str, payload: bytes) -> list[str]:
     assert stack.kafka_bootstrap
     same = CloudEvent.from_json(payload)
     copy = replace(same, id=str(uuid.uuid4()))
-    producer = create_producer(stack.kafka_bootstrap, "planning-saga-replay")
-    await producer.start()
+    producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "planning-saga-replay"))
     try:
         for event in (same, copy):
             await producer.send_and_wait(
@@ -89,7 +87,7 @@ async def replay(stack: Stack, topic: str, payload: bytes) -> list[str]:
                 headers=[("content-type", b"application/cloudevents+json")],
             )
     finally:
-        await producer.stop()
+        await stop_client(producer)
     return [same.id, copy.id]
 
 
@@ -107,8 +105,9 @@ async def outbox_payload(db: asyncpg.Connection, schema: str, key: str, type_: s
 
 async def dead_letters(stack: Stack, topic: str, key: str) -> int:
     assert stack.kafka_bootstrap
-    consumer = AIOKafkaConsumer(bootstrap_servers=stack.kafka_bootstrap, enable_auto_commit=False)
-    await consumer.start()
+    consumer = await start_fresh(
+        lambda: AIOKafkaConsumer(bootstrap_servers=stack.kafka_bootstrap, enable_auto_commit=False)
+    )
     try:
         partitions = [TopicPartition(f"{topic}.dlq", p) for p in consumer.partitions_for_topic(f"{topic}.dlq") or {0}]
         consumer.assign(partitions)
@@ -120,7 +119,7 @@ async def dead_letters(stack: Stack, topic: str, key: str) -> int:
             count += sum(1 for records in batch.values() for r in records if r.key == key.encode())
         return count
     finally:
-        await consumer.stop()
+        await stop_client(consumer)
 
 
 async def test_adopting_a_directive_adopts_its_concrete_goals_in_the_goals_service(api: Api) -> None:

@@ -15,6 +15,7 @@ from opentelemetry import trace
 
 from .events import CloudEvent
 from .failures import Failure, RetryPolicy, classify
+from .kafka import start_client, stop_client
 from .settings import dead_letter_topic
 from .tracing import context_from_kafka_headers, kafka_process_attributes
 
@@ -114,7 +115,7 @@ class InboxConsumer:
         return self._consumer
 
     async def run(self) -> None:
-        await self._consumer.start()
+        await start_client(self._consumer)  # a stuck start raises, and the supervisor restarts the loop
         try:
             while True:
                 try:
@@ -134,7 +135,7 @@ class InboxConsumer:
                     await self._commit(TopicPartition(tp.topic, tp.partition), records[-1].offset + 1)
                 self.unapplied = {}  # all applied: the consumer's position says where each partition is
         finally:
-            await self._consumer.stop()
+            await stop_client(self._consumer)
 
     async def _commit(self, tp: TopicPartition, offset: int) -> None:
         # A failed commit (broker away, group rebalancing) only means these records come again,

@@ -9,8 +9,6 @@ nothing the second time.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,6 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from .consumer import Inbox
 from .events import CloudEvent
 from .failures import classify
+from .kafka import running
 from .runtime import Runtime
 from .settings import dead_letter_topic, topic_name
 
@@ -56,13 +55,12 @@ async def read_dead_letters(rt: Runtime) -> list[DeadLetter]:
             for s in spec.sources
         }
     )
-    consumer = AIOKafkaConsumer(bootstrap_servers=rt.settings.kafka_bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
+    bootstrap = rt.settings.kafka_bootstrap_servers
     letters: list[DeadLetter] = []
-    try:
-        partitions = await _partitions(rt.settings.kafka_bootstrap_servers, topics)
-        if not partitions:
-            return []
+    partitions = await _partitions(bootstrap, topics)
+    if not partitions:
+        return []
+    async with running(lambda: AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)) as consumer:
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
@@ -71,24 +69,15 @@ async def read_dead_letters(rt: Runtime) -> list[DeadLetter]:
                 for record in records:
                     if _header(record, "dlq-consumer") in groups:
                         letters.append(_letter(record))
-    finally:
-        # aiokafka's stop() of a consumer that was never assigned anything raises the
-        # CancelledError of its own idle coordinator task; there is nothing to clean up then.
-        with contextlib.suppress(asyncio.CancelledError):
-            await consumer.stop()
     return letters
 
 
 async def _partitions(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
     """The partitions of the topics that exist (a consumer knows only those it subscribed to)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
+    async with running(lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap)) as admin:
         existing = set(await admin.list_topics())
         wanted = [t for t in topics if t in existing]
         described = await admin.describe_topics(wanted) if wanted else []
-    finally:
-        await admin.close()
     return [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
 
 

@@ -18,7 +18,7 @@ from .consumer import InboxConsumer
 from .cursors import CursorCodec
 from .db import create_pool
 from .definition import ServiceDefinition
-from .kafka import create_consumer, create_producer
+from .kafka import create_consumer, create_producer, start_client, stop_client
 from .metrics import ServiceMetrics
 from .outbox import OutboxRelay
 from .settings import ServiceSettings, topic_name
@@ -91,10 +91,9 @@ class Runtime:
         while True:
             producer = create_producer(self.settings.kafka_bootstrap_servers, f"vsm-{self.definition.name}")
             try:
-                await producer.start()
+                await start_client(producer)  # stops it again when the start fails
                 return producer
             except KafkaError as exc:
-                await producer.stop()
                 servers = self.settings.kafka_bootstrap_servers
                 log.warning("kafka not reachable at %s (%s); retrying", servers, type(exc).__name__)
                 await asyncio.sleep(delay)
@@ -173,6 +172,6 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self.producer is not None:
-            await self.producer.stop()
+            await stop_client(self.producer)
         if self._pool is not None:
             await self._pool.close()

@@ -64,7 +64,7 @@ def run_once(pytest_args: Sequence[str], log_path: Path) -> tuple[int, Counter[s
     started = time.monotonic()
     with log_path.open("w") as log:
         proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *pytest_args],
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=15", *pytest_args],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
