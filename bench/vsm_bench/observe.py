@@ -17,6 +17,8 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from vsm_common.kafka import start_fresh, stop_client
+
 SERVICES = ("goals", "planning", "followup")
 
 
@@ -32,10 +34,11 @@ class Observer:
 
     async def __aenter__(self) -> Observer:
         self._pool = await asyncpg.create_pool(self.database_url, min_size=1, max_size=2)
-        self._admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
-        await self._admin.start()
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka_bootstrap, enable_auto_commit=False)
-        await self._consumer.start()
+        bootstrap = self.kafka_bootstrap
+        self._admin = await start_fresh(lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap))
+        self._consumer = await start_fresh(
+            lambda: AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        )
         for described in await self._admin.describe_topics(self.topics):
             for p in described["partitions"]:
                 self._partitions.append(TopicPartition(described["topic"], p["partition"]))
@@ -43,9 +46,9 @@ class Observer:
 
     async def __aexit__(self, *exc: object) -> None:
         if self._consumer is not None:
-            await self._consumer.stop()
+            await stop_client(self._consumer)
         if self._admin is not None:
-            await self._admin.close()
+            await stop_client(self._admin)
         if self._pool is not None:
             await self._pool.close()
 

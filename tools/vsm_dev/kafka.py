@@ -27,6 +27,7 @@ from aiokafka import AIOKafkaClient
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
+from vsm_common.kafka import start_fresh, stop_client
 from vsm_dev.procutil import (
     OwnerFile,
     StartupError,
@@ -612,8 +613,7 @@ async def ensure_topics(bootstrap: str, topics: Sequence[TopicSpec]) -> None:
                 f"topic {spec.name}: min.insync.replicas={mir} > replication factor {spec.replication_factor}"
             )
     timeout_ms = int(_TOPIC_TIMEOUT * 1000)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms)
-    await admin.start()
+    admin = await start_fresh(lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms))
     try:
         existing = {t["topic"]: t for t in await admin.describe_topics()}
         for spec in topics:
@@ -647,7 +647,7 @@ async def ensure_topics(bootstrap: str, topics: Sequence[TopicSpec]) -> None:
             _log.info("created topics %s", [s.name for s in missing])
         await _wait_for_leaders(admin, [s.name for s in topics], time.monotonic() + _TOPIC_TIMEOUT)
     finally:
-        await admin.close()
+        await stop_client(admin)
 
 
 async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str], deadline: float) -> None:
