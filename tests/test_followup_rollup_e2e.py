@@ -227,3 +227,20 @@ async def test_roll_up_as_of_a_date_follows_a_decided_link_change(stack: Stack) 
         assert await rolled_up(new_top, "2016-05-31") == ("NOT_ASSESSED", [])
         assert await rolled_up(old_top, "2016-06-01") == ("NOT_ASSESSED", [])
         assert await rolled_up(new_top, "2016-06-01") == ("NOT_ACHIEVED", [concrete])
+
+        # BUN adopts another verksamhetsmål for it on 1 July: asked for a date before that, the
+        # structure in force then does not have it yet; the period's own roll-up does.
+        late = await api.goal("OPERATIONAL", f"Sommarsim {tag}", [concrete], organizationIds=[bun])
+        await api.data(ADOPT, id=late, d=decision(bun, "2016-07-01"))
+        await wait_for_contributors(api, concrete, delar, 2)
+
+        async def contributors_of_concrete(day: str) -> list[str] | None:
+            goal = (await api.data(FULFILMENT_AS_OF, id=concrete, p=delar, d=day))["goal"]
+            return sorted(c["goal"]["id"] for c in goal["fulfilment"]["contributors"])
+
+        async def only_leaf_before_july() -> bool:
+            # Converges once follow-up has projected the adoption's date.
+            return await contributors_of_concrete("2016-06-30") == [leaf]
+
+        await eventually(only_leaf_before_july, what="the goal adopted 1 July to be left out on 30 June")
+        assert await contributors_of_concrete("2016-07-01") == sorted([leaf, late])

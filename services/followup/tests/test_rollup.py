@@ -109,6 +109,30 @@ def test_retired_branch_alone_would_have_changed_the_result() -> None:
     assert t.run("Mål", as_of=date(2026, 1, 31))[t["Mål"]].status is S.NOT_ACHIEVED
 
 
+def test_asked_for_a_date_a_goal_adopted_after_it_is_not_yet_part_of_the_structure() -> None:
+    t = Tree()
+    t.add("Mål", "CONCRETE")
+    t.add("Tidigt", "OPERATIONAL", "Mål", own=S.ACHIEVED)
+    t.add("Sent", "OPERATIONAL", "Mål", own=S.NOT_ACHIEVED)
+    late = t.nodes[t["Sent"]]
+    t.nodes[late.id] = GoalNode(
+        late.id, late.level, late.title, own_status=late.own_status, adopted_on=date(2026, 6, 1)
+    )
+    root = t["Mål"]
+
+    def on(day: date, decided_by_then: bool) -> list[str]:
+        done = roll_up([root], t.nodes, period_id=PERIOD, as_of=day, policy=WORST, decided_by_then=decided_by_then)
+        return [c.title for c in done[root].contributors]
+
+    assert on(date(2026, 5, 31), decided_by_then=True) == ["Tidigt"]
+    assert on(date(2026, 6, 1), decided_by_then=True) == ["Sent", "Tidigt"]
+    # Not adopted yet is not retired: the explanation does not name it as avvecklat.
+    early = roll_up([root], t.nodes, period_id=PERIOD, as_of=date(2026, 5, 31), policy=WORST, decided_by_then=True)
+    assert (early[root].status, "avvecklat" in early[root].explanation) == (S.ACHIEVED, False)
+    # A period's own follow-up (no date asked) follows up every adopted goal in it.
+    assert on(date(2026, 4, 30), decided_by_then=False) == ["Sent", "Tidigt"]
+
+
 def test_explanation_names_the_goals_that_drove_the_result() -> None:
     t = Tree()
     t.add("Konkret", "CONCRETE")

@@ -46,12 +46,24 @@ async def fulfilments(
     """Fulfilment of each root, with every contributor below it, from one load of the subtrees: the goals
     and links in force on ``as_of`` (default: the period's last day, without a period today).
 
-    Without a period nothing is assessed.
+    Without a period nothing is assessed. Asked for a date, goals adopted after it are left out.
     """
-    as_of = structure_date(period, as_of, settings)
+    return await _fulfilments(conn, roots, period, settings, structure_date(period, as_of, settings), as_of is not None)
+
+
+async def _fulfilments(
+    conn: asyncpg.Connection,
+    roots: Sequence[uuid.UUID],
+    period: ReportingPeriod | None,
+    settings: FollowupSettings,
+    day: date,
+    decided_by_then: bool,
+) -> dict[uuid.UUID, Fulfilment]:
     period_id = period.id if period else None
-    nodes = await repo.load_tree(conn, roots, period_id, as_of)
-    done = rollup.roll_up(roots, nodes, period_id=period_id, as_of=as_of, policy=settings.rollup)
+    nodes = await repo.load_tree(conn, roots, period_id, day)
+    done = rollup.roll_up(
+        roots, nodes, period_id=period_id, as_of=day, policy=settings.rollup, decided_by_then=decided_by_then
+    )
     return {r: done.get(r) or unassessed(r, period_id, 0) for r in roots}
 
 
@@ -110,13 +122,16 @@ async def reports(
 ) -> dict[uuid.UUID, ReportData]:
     """The follow-up reports of several organisations for one period, loaded together, over the goal
     structure of ``as_of`` (default: the period's last day)."""
-    as_of = structure_date(period, as_of, settings)
+    decided_by_then = as_of is not None
+    day = structure_date(period, as_of, settings)
     goals_of = await repo.goals_of_organizations(conn, org_ids)
     all_goal_ids = list({g for ids in goals_of.values() for g in ids})
     info = await repo.projected_goals(conn, all_goal_ids)
-    # Goals retired by then are no longer followed up (the roll-up rule).
-    in_force = [g for g in all_goal_ids if g in info and rollup.in_force(_node(info[g]), as_of)]
-    fulfilled = await fulfilments(conn, in_force, period, settings, as_of)
+    # Goals retired by then (or, asked for a date, adopted after it) are not followed up (the roll-up rule).
+    in_force = [
+        g for g in all_goal_ids if g in info and rollup.in_force(_node(info[g]), day, decided_by_then=decided_by_then)
+    ]
+    fulfilled = await _fulfilments(conn, in_force, period, settings, day, decided_by_then)
     results = await outcomes(conn, in_force, period, settings)
     own = await repo.assessments_by_keys(conn, [(g, period.id) for g in in_force])
     actions = await repo.actions_of_goals(conn, in_force)
@@ -146,4 +161,4 @@ async def reports(
 
 
 def _node(g: ProjectedGoal) -> rollup.GoalNode:
-    return rollup.GoalNode(id=g.id, level=g.level, title=g.title, retired_on=g.retired_on)
+    return rollup.GoalNode(id=g.id, level=g.level, title=g.title, retired_on=g.retired_on, adopted_on=g.adopted_on)

@@ -292,7 +292,7 @@ async def load_tree(
                JOIN projected_goals c ON c.id = l.child_id
                WHERE t.live
            ), ids AS (SELECT id, bool_or(live) AS live FROM tree GROUP BY id)
-           SELECT g.id, g.level, g.title, g.retired_on, a.status AS own_status,
+           SELECT g.id, g.level, g.title, g.adopted_on, g.retired_on, a.status AS own_status,
                   CASE WHEN ids.live THEN
                       coalesce((SELECT array_agg(l.child_id) FROM links l WHERE l.parent_id = g.id), '{}')
                   ELSE '{}' END AS child_ids
@@ -310,6 +310,7 @@ async def load_tree(
             child_ids=tuple(r["child_ids"]),
             retired_on=r["retired_on"],
             own_status=AssessmentStatus(r["own_status"]) if r["own_status"] else None,
+            adopted_on=r["adopted_on"],
         )
         for r in rows
     }

@@ -129,8 +129,9 @@ def _key(value: strawberry.ID) -> uuid.UUID | None:
 
 
 AS_OF = (
-    "The goal structure as it stood on this date: the goals and links in force then (a link changed by a "
-    "decision counts from the day it took effect). Default: the period's last day; without a period, today."
+    "The goal structure as it stood on this date: the goals adopted by then and not yet retired, and the links "
+    "in force then (a link changed by a decision counts from the day it took effect). Default: the period's "
+    "last day, with every goal adopted in or after the period still followed up in it; without a period, today."
 )
 
 

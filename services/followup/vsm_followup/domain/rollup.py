@@ -9,7 +9,8 @@ Rules:
   in force that day connect a goal to its contributors (a link changed by a decision counts from the
   day the change took effect), and a goal counts as a contributor while it is still in force then:
   a goal retired on or before ``as_of`` drops out (it is named in the explanation, not counted).
-  Its own subtree drops out with it.
+  Its own subtree drops out with it. Asked for a date (``asOf``), the structure is the one decided by
+  then: a goal adopted after it is not yet part of it (not counted, not named), as in planning.
 - Strategies: WORST_OF (default; the worst contributor decides) and SHARE (ACHIEVED when at least
   ``achieved_share`` of the assessed contributors are achieved, PARTLY_ACHIEVED when at least
   ``partly_share`` are at least partly achieved, otherwise NOT_ACHIEVED).
@@ -71,6 +72,7 @@ class GoalNode:
     child_ids: tuple[uuid.UUID, ...] = ()
     retired_on: date | None = None
     own_status: AssessmentStatus | None = None
+    adopted_on: date | None = None
 
 
 def structure_day(as_of: date | None, period_ends_on: date | None, today: Callable[[], date]) -> date:
@@ -81,9 +83,21 @@ def structure_day(as_of: date | None, period_ends_on: date | None, today: Callab
     return period_ends_on if period_ends_on is not None else today()
 
 
-def in_force(node: GoalNode, as_of: date) -> bool:
-    """Still in force on ``as_of`` (a period's last day): not yet retired then."""
-    return node.retired_on is None or node.retired_on > as_of
+def retired_by(node: GoalNode, as_of: date) -> bool:
+    """Retired on or before ``as_of``: out of the roll-up, and named in its explanation."""
+    return node.retired_on is not None and node.retired_on <= as_of
+
+
+def in_force(node: GoalNode, as_of: date, *, decided_by_then: bool = False) -> bool:
+    """In force on ``as_of`` (a period's last day, or an asked date): not yet retired then.
+
+    ``decided_by_then`` (a date was asked for) also requires the adoption to be dated on or before
+    it. A period's own follow-up leaves adoption dates aside: a goal adopted during or after the
+    period is still followed up in it. An adoption date follow-up never learned counts as any date.
+    """
+    if decided_by_then and node.adopted_on is not None and node.adopted_on > as_of:
+        return False
+    return not retired_by(node, as_of)
 
 
 def combine(statuses: Sequence[AssessmentStatus], policy: RollupPolicy) -> AssessmentStatus | None:
@@ -201,8 +215,11 @@ def roll_up(
     period_id: uuid.UUID | None,
     as_of: date,
     policy: RollupPolicy,
+    decided_by_then: bool = False,
 ) -> dict[uuid.UUID, Fulfilment]:
     """Fulfilment of ``roots`` and of every goal below them, each computed once (the structure is a DAG).
+
+    ``decided_by_then``: whether a goal adopted after ``as_of`` is left out (see :func:`in_force`).
 
     Iterative post-order, so depth is bounded by memory rather than the recursion limit; a link
     that would close a cycle is ignored rather than looping.
@@ -217,7 +234,7 @@ def roll_up(
             goal_id, expanded = stack.pop()
             node = nodes[goal_id]
             children = [nodes[c] for c in node.child_ids if c in nodes]
-            live = [c for c in children if in_force(c, as_of)]
+            live = [c for c in children if in_force(c, as_of, decided_by_then=decided_by_then)]
             if not expanded:
                 if goal_id in done:
                     continue
@@ -229,6 +246,6 @@ def roll_up(
             if goal_id in done:
                 continue
             contributors = sorted((done[c.id] for c in live if c.id in done), key=lambda f: (f.title, str(f.goal_id)))
-            retired = [c for c in children if not in_force(c, as_of)]
+            retired = [c for c in children if retired_by(c, as_of)]
             done[goal_id] = _fulfil(node, contributors, retired, period_id, policy)
     return done
