@@ -17,6 +17,7 @@ import asyncpg
 import pytest
 
 from vsm_common.events import CloudEvent
+from vsm_common.uow import SqlUnitOfWork
 from vsm_dev.stack import Stack
 from vsm_followup import queries
 from vsm_followup.adapters import repository as repo
@@ -47,7 +48,8 @@ async def conn(stack: Stack) -> AsyncIterator[asyncpg.Connection]:
 
 
 async def apply(conn: asyncpg.Connection, event_type: str, subject: uuid.UUID, **data: Any) -> None:
-    await HANDLERS[event_type](conn, CloudEvent(type=event_type, source="/vsm/goals", subject=str(subject), data=data))
+    event = CloudEvent(type=event_type, source="/vsm/goals", subject=str(subject), data=data)
+    await HANDLERS[event_type](SqlUnitOfWork.joining(conn, "vsm.followup.events", "/vsm/followup"), event)
 
 
 def decision(day: date) -> dict[str, Any]:
@@ -249,7 +251,7 @@ def goal_event(event_type: str, subject: uuid.UUID, at: datetime | None = None, 
 
 
 async def deliver(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    await HANDLERS[event.type](conn, event)
+    await HANDLERS[event.type](SqlUnitOfWork.joining(conn, "vsm.followup.events", "/vsm/followup"), event)
 
 
 async def link_periods(conn: asyncpg.Connection, child: uuid.UUID) -> list[tuple[uuid.UUID, date | None, date | None]]:

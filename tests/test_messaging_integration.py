@@ -20,7 +20,7 @@ from vsm_common.events import CloudEvent
 from vsm_common.kafka import create_consumer, create_producer, start_fresh, stop_client
 from vsm_common.migrations import COMMON_MIGRATIONS, apply_migrations
 from vsm_common.outbox import OutboxRelay
-from vsm_common.uow import UnitOfWork
+from vsm_common.uow import SqlUnitOfWork
 from vsm_dev.kafka import TopicSpec, ensure_topics
 from vsm_dev.stack import Stack
 
@@ -81,10 +81,10 @@ async def test_outbox_publishes_committed_events_only(stack: Stack, pool: asyncp
     task = asyncio.create_task(relay.run())
     try:
         with contextlib.suppress(RuntimeError):
-            async with UnitOfWork(pool, topic, "/itest") as uow:
+            async with SqlUnitOfWork(pool, topic, "/itest") as uow:
                 await uow.emit(ROLLED_BACK, "a", {"n": 1})
                 raise RuntimeError("the state change failed")
-        async with UnitOfWork(pool, topic, "/itest") as uow:
+        async with SqlUnitOfWork(pool, topic, "/itest") as uow:
             committed = await uow.emit(COMMITTED, "b", {"n": 2})
 
         [(value, headers)] = await read_all(stack.kafka_bootstrap, topic, 1)
@@ -109,10 +109,10 @@ async def test_consumer_applies_duplicates_once_and_dead_letters_poison(stack: S
     topic = await fresh_topic(stack)
     producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "itest-sender"))
 
-    async def handler(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    async def handler(uow: SqlUnitOfWork, event: CloudEvent) -> None:
         if event.data.get("explode"):
             raise ValueError("this event cannot be applied")
-        await conn.execute("INSERT INTO effects (event_id, n) VALUES ($1, $2)", event.id, event.data["n"])
+        await uow.conn.execute("INSERT INTO effects (event_id, n) VALUES ($1, $2)", event.id, event.data["n"])
 
     event = CloudEvent(type="itest.thing.v1", source="/itest", subject="s", data={"n": 7})
     poison = CloudEvent(type="itest.thing.v1", source="/itest", subject="s", data={"explode": True})
@@ -125,6 +125,7 @@ async def test_consumer_applies_duplicates_once_and_dead_letters_poison(stack: S
         consumer=create_consumer(stack.kafka_bootstrap, f"itest-{topic}", [topic]),
         dlq_producer=producer,
         handlers={"itest.thing.v1": handler},
+        open_unit=lambda conn: SqlUnitOfWork.joining(conn, topic, "/itest"),
     )
     task = asyncio.create_task(consumer.run())
     try:
@@ -148,7 +149,7 @@ async def test_consumer_applies_duplicates_once_and_dead_letters_poison(stack: S
 async def test_relay_prunes_old_published_rows_only(stack: Stack, pool: asyncpg.Pool) -> None:
     assert stack.kafka_bootstrap
     topic = await fresh_topic(stack)
-    async with UnitOfWork(pool, topic, "/itest") as uow:
+    async with SqlUnitOfWork(pool, topic, "/itest") as uow:
         old = await uow.emit(OLD, "o", {})
         pending = await uow.emit(PENDING, "p", {})
     async with pool.acquire() as conn:

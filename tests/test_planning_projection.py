@@ -21,6 +21,7 @@ from tests.test_planning_support import Api, projected
 from vsm_common.db import create_pool
 from vsm_common.events import CloudEvent
 from vsm_common.kafka import create_producer, start_fresh, stop_client
+from vsm_common.uow import SqlUnitOfWork
 from vsm_dev.stack import Stack
 from vsm_planning.adapters import repository as repo
 from vsm_planning.consumers import goal_projection
@@ -44,7 +45,9 @@ def event(type_: str, subject: uuid.UUID, **data: Any) -> CloudEvent:
 async def apply(pool: asyncpg.Pool, *events: CloudEvent) -> None:
     for e in events:
         async with pool.acquire() as conn, conn.transaction():
-            await goal_projection.handlers_by_name[e.type](conn, e)
+            await goal_projection.handlers_by_name[e.type](
+                SqlUnitOfWork.joining(conn, "vsm.planning.events", "/vsm/planning"), e
+            )
 
 
 async def known(pool: asyncpg.Pool, goal_id: uuid.UUID) -> KnownGoal:

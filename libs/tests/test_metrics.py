@@ -183,6 +183,7 @@ def consumer_of(kafka: FakeKafka, producer: FakeProducer | None = None, runtime:
         consumer=cast(Any, kafka),
         dlq_producer=cast(Any, producer or FakeProducer()),
         handlers={},
+        open_unit=cast(Any, None),
         on_dead_letter=on_dead_letter,
     )
 

@@ -260,7 +260,7 @@ async def test_consumer_process_span(
     provider, exporter = spans
     monkeypatch.setattr(consumer_module, "tracer", provider.get_tracer("vsm.consumer"))
 
-    async def handler(conn: Any, event: CloudEvent) -> None:
+    async def handler(uow: Any, event: CloudEvent) -> None:
         return None
 
     consumer = InboxConsumer(
@@ -269,6 +269,7 @@ async def test_consumer_process_span(
         consumer=cast(Any, None),
         dlq_producer=cast(Any, None),
         handlers={"vsm.goals.goal.created.v1": handler},
+        open_unit=cast(Any, None),
     )
 
     async def apply(event: CloudEvent) -> bool:

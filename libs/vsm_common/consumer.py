@@ -7,6 +7,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -18,12 +19,20 @@ from .failures import Failure, RetryPolicy, classify
 from .kafka import start_client, stop_client
 from .settings import dead_letter_topic
 from .tracing import context_from_kafka_headers, kafka_process_attributes
+from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("vsm.consumer")
 
-Handler = Callable[[asyncpg.Connection, CloudEvent], Awaitable[None]]
-"""Applies one event's effect using the given connection, inside the inbox transaction."""
+Handler = Callable[[Any, CloudEvent], Awaitable[None]]
+"""Applies one event's effect through the unit of work it is given, which joins the inbox transaction.
+
+The first parameter is the service's own unit of work (a ``SqlUnitOfWork`` subclass with its
+repositories), hence ``Any``: a callable taking the subclass is not a callable taking the base.
+"""
+
+OpenUnit = Callable[[asyncpg.Connection], UnitOfWork]
+"""Makes the service's unit of work joining the inbox transaction on the given connection."""
 
 
 class Inbox:
@@ -33,10 +42,11 @@ class Inbox:
     exactly the same deduplication as a live record.
     """
 
-    def __init__(self, name: str, pool: asyncpg.Pool, handlers: Mapping[str, Handler]) -> None:
+    def __init__(self, name: str, pool: asyncpg.Pool, handlers: Mapping[str, Handler], open_unit: OpenUnit) -> None:
         self.name = name
         self._pool = pool
         self._handlers = dict(handlers)
+        self._open_unit = open_unit
 
     def handles(self, event_type: str) -> bool:
         return event_type in self._handlers
@@ -57,7 +67,7 @@ class Inbox:
                 event.type,
             )
             if fresh:
-                await handler(conn, event)
+                await handler(self._open_unit(conn), event)
         return bool(fresh)
 
     async def applied(self, source: str, event_id: str) -> bool:
@@ -89,12 +99,13 @@ class InboxConsumer:
         consumer: AIOKafkaConsumer,
         dlq_producer: AIOKafkaProducer,
         handlers: Mapping[str, Handler],
+        open_unit: OpenUnit,
         fault_exit_after_store: bool = False,
         retry: RetryPolicy | None = None,
         on_dead_letter: Callable[[str], None] | None = None,
     ) -> None:
         self.name = name
-        self.inbox = Inbox(name, pool, handlers)
+        self.inbox = Inbox(name, pool, handlers, open_unit)
         self._consumer = consumer
         self._dlq = dlq_producer
         self._fault_exit_after_store = fault_exit_after_store

@@ -98,7 +98,9 @@ def _letter(record: ConsumerRecord[bytes, bytes]) -> DeadLetter:
 
 
 def _inboxes(rt: Runtime) -> dict[str, Inbox]:
-    return {spec.group: Inbox(spec.group, rt.pool, spec.handlers_by_name) for spec in rt.definition.consumers}
+    return {
+        spec.group: Inbox(spec.group, rt.pool, spec.handlers_by_name, rt.joining) for spec in rt.definition.consumers
+    }
 
 
 async def list_command(rt: Runtime) -> None:

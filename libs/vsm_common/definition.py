@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .consumer import Handler
 from .contracts import EventType
+from .uow import SqlUnitOfWork
 
 if TYPE_CHECKING:
     import strawberry
@@ -47,6 +48,8 @@ class ServiceDefinition:
     seed: Callable[[Runtime], Awaitable[None]] | None = None
     # The service's own commands beside serve/migrate/seed/sdl/dlq, e.g. a disposal job or an import.
     commands: Mapping[str, Command] = field(default_factory=dict)
+    # The service's unit of work: SqlUnitOfWork with the service's repositories bound in ``_bind``.
+    unit_of_work: type[SqlUnitOfWork] = SqlUnitOfWork
 
     @property
     def source(self) -> str:

@@ -22,7 +22,7 @@ from .kafka import create_consumer, create_producer, start_client, stop_client
 from .metrics import ServiceMetrics
 from .outbox import OutboxRelay
 from .settings import ServiceSettings, topic_name
-from .uow import UnitOfWork
+from .uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,13 @@ class Runtime:
         """The pool, or None before ``open_database`` (for metrics, which must not fail a scrape)."""
         return self._pool
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.pool, self.topic, self.definition.source)
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work of the service (its repositories included), for ``async with``."""
+        return self.definition.unit_of_work(self.pool, self.topic, self.definition.source)
+
+    def joining(self, conn: asyncpg.Connection) -> SqlUnitOfWork:
+        """The service's unit of work inside the transaction on ``conn`` (an event handler's inbox)."""
+        return self.definition.unit_of_work.joining(conn, self.topic, self.definition.source)
 
     async def open_database(self) -> None:
         self._pool = await create_pool(
@@ -117,6 +122,7 @@ class Runtime:
             consumer=create_consumer(self.settings.kafka_bootstrap_servers, spec.group, topics),
             dlq_producer=self.producer,
             handlers=spec.handlers_by_name,
+            open_unit=self.joining,
             fault_exit_after_store=self.settings.fault_exit_after_store,
             on_dead_letter=self.metrics.dead_letter_counter(spec.group, topics),
         )

@@ -18,6 +18,7 @@ from vsm_common.clock import day_of
 from vsm_common.contracts import goals
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
+from vsm_common.uow import SqlUnitOfWork
 
 from .adapters import repository as repo
 from .domain.model import ProjectedGoal
@@ -48,7 +49,8 @@ def _unknown(event: CloudEvent, goal_id: uuid.UUID) -> None:
     log.warning("%s for goal %s, which followup does not know; ignored", event.type, goal_id)
 
 
-async def on_organization_registered(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_organization_registered(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     parent = d.get("parentId")
     await repo.upsert_organization(
@@ -56,7 +58,8 @@ async def on_organization_registered(conn: asyncpg.Connection, event: CloudEvent
     )
 
 
-async def on_goal_created(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_created(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     goal_id = _uuid(d["goalId"])
     goal = ProjectedGoal(
@@ -72,7 +75,8 @@ async def on_goal_created(conn: asyncpg.Connection, event: CloudEvent) -> None:
     await repo.add_links(conn, goal_id, _uuids(d.get("parentIds")), event.id)
 
 
-async def on_goal_revised(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_revised(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     goal_id = _uuid(d["goalId"])
     if not await repo.revise_goal(
@@ -84,7 +88,8 @@ async def on_goal_revised(conn: asyncpg.Connection, event: CloudEvent) -> None:
         await repo.set_goal_organizations(conn, goal_id, _uuids(d["organizationIds"]))
 
 
-async def on_goal_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     goal_id = _uuid(d["goalId"])
     adopted_on = _decision_date(d) or event.time.date()
@@ -92,7 +97,8 @@ async def on_goal_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
         _unknown(event, goal_id)
 
 
-async def on_goal_retired(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_retired(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     goal_id = _uuid(d["goalId"])
     retired_on = _date(d.get("retiredOn")) or _decision_date(d) or event.time.date()
@@ -100,14 +106,16 @@ async def on_goal_retired(conn: asyncpg.Connection, event: CloudEvent) -> None:
         _unknown(event, goal_id)
 
 
-async def on_goal_linked(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_linked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     child = _uuid(d["goalId"])
     await repo.add_links(conn, child, [_uuid(d["parentId"])], event.id, _date(d.get("effectiveFrom")))
     await repo.touch_goal(conn, child)
 
 
-async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_unlinked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     child = _uuid(d["goalId"])
     await repo.end_link(conn, child, _uuid(d["parentId"]), _date(d.get("effectiveTo")), event.id)
@@ -122,14 +130,16 @@ async def _v1_change_day(conn: asyncpg.Connection, event: CloudEvent, child: uui
     return day_of(event.time)
 
 
-async def on_goal_linked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_linked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     child = _uuid(event.data["goalId"])
     starts = await _v1_change_day(conn, event, child)
     await repo.add_links(conn, child, [_uuid(event.data["parentId"])], event.id, starts)
     await repo.touch_goal(conn, child)
 
 
-async def on_goal_unlinked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_unlinked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     child = _uuid(event.data["goalId"])
     ends = await _v1_change_day(conn, event, child)
     await repo.end_link(conn, child, _uuid(event.data["parentId"]), ends, event.id)

@@ -12,19 +12,13 @@ import uuid
 from datetime import date
 from typing import Any
 
-import asyncpg
-
 from vsm_common.contracts import planning
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
-from vsm_common.settings import ServiceSettings, topic_name
-from vsm_common.uow import UnitOfWork
+from vsm_common.uow import SqlUnitOfWork
 
 from . import service
 from .domain.model import Decision, EstablishedBy, EstablishmentRequest
-
-_TOPIC = topic_name(ServiceSettings().topic_prefix, "goals")
-_SOURCE = "/vsm/goals"
 
 
 def _decision(data: dict[str, Any]) -> Decision:
@@ -36,9 +30,7 @@ def _decision(data: dict[str, Any]) -> Decision:
     )
 
 
-async def _establish(
-    conn: asyncpg.Connection, event: CloudEvent, by: EstablishedBy, by_id: str, goal_ids: list[str]
-) -> None:
+async def _establish(uow: SqlUnitOfWork, event: CloudEvent, by: EstablishedBy, by_id: str, goal_ids: list[str]) -> None:
     request = EstablishmentRequest(
         by=by,
         by_id=uuid.UUID(by_id),
@@ -46,19 +38,19 @@ async def _establish(
         goal_ids=tuple(uuid.UUID(g) for g in goal_ids),
         event_id=event.id,
     )
-    await service.establish_goals(UnitOfWork.joining(conn, _TOPIC, _SOURCE), request)
+    await service.establish_goals(uow, request)
 
 
-async def on_directive_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_directive_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     """KF's directive establishes its konkretiserade mål with the directive's decision."""
     d = event.data
-    await _establish(conn, event, EstablishedBy.DIRECTIVE, d["directiveId"], d.get("concreteGoalIds", []))
+    await _establish(uow, event, EstablishedBy.DIRECTIVE, d["directiveId"], d.get("concreteGoalIds", []))
 
 
-async def on_plan_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_plan_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     """A nämnd's adopted verksamhetsplan establishes its verksamhetsmål with the nämnd's decision."""
     d = event.data
-    await _establish(conn, event, EstablishedBy.OPERATIONAL_PLAN, d["planId"], d.get("goalIds", []))
+    await _establish(uow, event, EstablishedBy.OPERATIONAL_PLAN, d["planId"], d.get("goalIds", []))
 
 
 planning_saga = ConsumerSpec(

@@ -13,7 +13,7 @@ from vsm_common import contracts
 from vsm_common.clock import today
 from vsm_common.errors import Conflict, DomainError, NotFound
 from vsm_common.runtime import Runtime
-from vsm_common.uow import UnitOfWork
+from vsm_common.uow import SqlUnitOfWork
 
 from .adapters import repository as repo
 from .domain import events, rules
@@ -219,7 +219,7 @@ async def revise_goal(rt: Runtime, goal_id: uuid.UUID, change: Revision) -> Goal
     return revised
 
 
-async def _adopt(uow: UnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None, prefix: str) -> Goal:
+async def _adopt(uow: SqlUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None, prefix: str) -> Goal:
     parents = await repo.goals_by_ids(uow.conn, goal.parent_ids)
     orgs = await repo.organizations_by_ids(uow.conn, goal.organization_ids)
     rules.check_adoptable(goal, [parents[p] for p in goal.parent_ids], [orgs[o] for o in goal.organization_ids])
@@ -229,7 +229,7 @@ async def _adopt(uow: UnitOfWork, goal: Goal, d: Decision, established_by: uuid.
     return await _record_adoption(uow, goal, d, established_by)
 
 
-async def _record_adoption(uow: UnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None) -> Goal:
+async def _record_adoption(uow: SqlUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None) -> Goal:
     """Store and report an adoption the rules have allowed."""
     decision_id = await repo.insert_decision(uow.conn, d)
     await repo.mark_adopted(uow.conn, goal, decision_id, d.date, established_by)
@@ -261,7 +261,7 @@ async def retire_goal(rt: Runtime, goal_id: uuid.UUID, d: Decision) -> Goal:
     return replace(goal, state=GoalState.RETIRED, retired=d)
 
 
-async def establish_goals(uow: UnitOfWork, request: EstablishmentRequest) -> list[GoalRefusal]:
+async def establish_goals(uow: SqlUnitOfWork, request: EstablishmentRequest) -> list[GoalRefusal]:
     """The goals side of the directive/plan saga: establish the goals of an adopted directive or plan,
     all or nothing, and answer planning in the same transaction. Returns the refusals (empty: established).
 

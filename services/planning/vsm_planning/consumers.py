@@ -20,6 +20,7 @@ from vsm_common.clock import day_of
 from vsm_common.contracts import goals
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
+from vsm_common.uow import SqlUnitOfWork
 
 from .adapters import repository as repo
 from .domain import rules
@@ -37,14 +38,16 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def on_organization_registered(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_organization_registered(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     await repo.upsert_known_organization(
         conn, uuid.UUID(d["organizationId"]), d["code"], d["name"], d["kind"], _uuid(d.get("parentId"))
     )
 
 
-async def on_goal_created(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_created(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     goal_id = uuid.UUID(d["goalId"])
     await repo.project_goal_content(
@@ -61,7 +64,8 @@ async def on_goal_created(conn: asyncpg.Connection, event: CloudEvent) -> None:
     await repo.add_goal_links(conn, goal_id, [uuid.UUID(p) for p in d.get("parentIds", [])])
 
 
-async def on_goal_revised(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_revised(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     await repo.project_goal_content(
         conn,
@@ -79,14 +83,16 @@ def _decision_date(value: Any) -> date | None:
     return _date(value.get("date")) if isinstance(value, dict) else None
 
 
-async def on_goal_adopted(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     await repo.project_goal_state(
         conn, uuid.UUID(d["goalId"]), GoalState.ADOPTED, d.get("level"), adopted_on=_decision_date(d.get("decision"))
     )
 
 
-async def on_goal_retired(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_retired(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     retired_on = _date(d.get("retiredOn")) or _decision_date(d.get("decision"))
     await repo.project_goal_state(conn, uuid.UUID(d["goalId"]), GoalState.RETIRED, retired_on=retired_on)
@@ -99,28 +105,33 @@ async def _legacy_link_date(conn: asyncpg.Connection, child_id: uuid.UUID, event
     return rules.link_date_of_legacy_event(await repo.goal_state(conn, child_id), recorded_on)
 
 
-async def on_goal_linked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_linked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
     await repo.add_goal_links(conn, child_id, [parent_id], await _legacy_link_date(conn, child_id, event))
 
 
-async def on_goal_unlinked_v1(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_unlinked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
     await repo.end_goal_link(conn, child_id, parent_id, await _legacy_link_date(conn, child_id, event))
 
 
-async def on_goal_linked(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_linked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     await repo.add_goal_links(conn, uuid.UUID(d["goalId"]), [uuid.UUID(d["parentId"])], _date(d.get("effectiveFrom")))
 
 
-async def on_goal_unlinked(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_unlinked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+    conn = uow.conn
     d = event.data
     await repo.end_goal_link(conn, uuid.UUID(d["goalId"]), uuid.UUID(d["parentId"]), _date(d.get("effectiveTo")))
 
 
-async def on_goal_establishment_confirmed(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_establishment_confirmed(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     """The goals of an adopted directive or plan are in force: ESTABLISHED."""
+    conn = uow.conn
     d = event.data
     subject = uuid.UUID(d["establishedBy"])
     await repo.record_goal_establishment(
@@ -137,8 +148,9 @@ async def on_goal_establishment_confirmed(conn: asyncpg.Connection, event: Cloud
         await repo.project_goal_state(conn, uuid.UUID(goal_id), GoalState.ADOPTED, adopted_on=adopted_on)
 
 
-async def on_goal_establishment_refused(conn: asyncpg.Connection, event: CloudEvent) -> None:
+async def on_goal_establishment_refused(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     """The goals service refused the goals of an adopted directive or plan (none adopted): REFUSED, per goal."""
+    conn = uow.conn
     d = event.data
     refusals = [GoalRefusal(uuid.UUID(r["goalId"]), r["rule"], r["message"]) for r in d["refusals"]]
     await repo.record_goal_establishment(

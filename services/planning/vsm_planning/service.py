@@ -15,7 +15,7 @@ from vsm_common.authz import require_own_organization
 from vsm_common.clock import today
 from vsm_common.errors import Conflict, NotFound
 from vsm_common.runtime import Runtime
-from vsm_common.uow import UnitOfWork
+from vsm_common.uow import SqlUnitOfWork
 
 from .adapters import repository as repo
 from .domain import events, rules
@@ -215,7 +215,7 @@ async def create_directive(
 
 
 async def _changeable(
-    uow: UnitOfWork, directive_id: uuid.UUID, operation: str, only_in: frozenset[PhaseKind] | None = None
+    uow: SqlUnitOfWork, directive_id: uuid.UUID, operation: str, only_in: frozenset[PhaseKind] | None = None
 ) -> tuple[Directive, DirectiveContent]:
     """The directive to change and what it says now, after the state and phase rules allowed the change."""
     cycle, directive = await _directive(uow.conn, directive_id, "directiveId")
@@ -228,7 +228,7 @@ async def _changeable(
     return directive, await repo.content_of(uow.conn, directive.id)
 
 
-async def _revision_to_change(uow: UnitOfWork, directive: Directive, content: DirectiveContent) -> Directive:
+async def _revision_to_change(uow: SqlUnitOfWork, directive: Directive, content: DirectiveContent) -> Directive:
     """A draft is changed in place; changing an adopted directive makes its next revision (a draft)."""
     if directive.state is DirectiveState.DRAFT:
         return directive
