@@ -40,10 +40,11 @@ $(KAFKA_LIBS)/.resolved: deploy/kafka/pom.xml
 run: setup
 	$(PYTHON) -m vsm_dev.run
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	cd $(GATEWAY) && node_modules/.bin/tsc -p tsconfig.json
 
 typecheck: $(VENV)/.installed
 	$(PYTHON) -m mypy libs tools/vsm_dev tools/deploy_check services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench

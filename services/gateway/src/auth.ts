@@ -7,7 +7,7 @@
 // parsed, so no subgraph is called. /healthcheck, /readiness and (in development) the GraphiQL
 // page itself stay open. The verified token goes on to the subgraphs unchanged in the
 // `authorization` header; they verify it again and take the caller from it.
-import { createPublicKey, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type JsonWebKeyInput } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import {
   createRemoteJwksSigningKeyProvider,
@@ -92,7 +92,7 @@ function usableKeys(jwks: unknown, source: string): Map<string | undefined, stri
   const keys = (jwks as { keys?: unknown })?.keys;
   if (!Array.isArray(keys)) configError(`${source}: not a JWKS document (no "keys" array)`);
   const found = new Map<string | undefined, string>();
-  for (const jwk of keys as JsonWebKey[]) {
+  for (const jwk of keys as (JsonWebKeyInput['key'] & { kid?: unknown })[]) {
     if (jwk.kty !== 'RSA' || (jwk.use && jwk.use !== 'sig') || (jwk.alg && jwk.alg !== 'RS256')) continue;
     try {
       const pem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();

@@ -94,7 +94,7 @@ function tooLargeResponse(fetchAPI: { Response: typeof Response }, max: number):
  * long is still read and thrown away (up to four times the limit), so that the client, still
  * uploading, reads the 413 instead of a connection reset.
  */
-async function readAtMost(request: Request, max: number): Promise<Uint8Array | undefined> {
+async function readAtMost(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const reader = request.body?.getReader();
   if (!reader) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];

@@ -9,7 +9,8 @@ import { collectDefaultMetrics, register } from 'prom-client';
 export const METRICS_PATH = '/metrics';
 
 // Seconds; a committee dashboard answers in 50-200 ms, a bulk import in seconds.
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+// A tuple type, as the plugin requires at least one bucket.
+const LATENCY_BUCKETS: [number, ...number[]] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 let defaultsCollected = false;
 
