@@ -12,22 +12,19 @@ import strawberry
 from graphql import build_schema, parse
 
 from vsm_common.errors import DomainError
-from vsm_common.inputs import (
+from vsm_common.input_limits import (
     DATE_MAX,
     DATE_MIN,
     IDENTIFIER,
     KEY,
-    MAX_REPORTED,
     NAME,
     TEXT,
-    InputRules,
     TextRule,
     date_problem,
-    input_errors,
     rule_for,
     text_problem,
-    unclassified_strings,
 )
+from vsm_common.inputs import MAX_REPORTED, InputRules, input_errors, unclassified_strings
 
 SUPERGRAPH = Path(__file__).resolve().parents[2] / "services" / "gateway" / "supergraph.graphql"
 

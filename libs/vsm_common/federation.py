@@ -46,7 +46,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.info import Info
 
 from .errors import DomainError
-from .inputs import ID_RULE, text_problem
+from .input_limits import ID_RULE, text_problem
 
 REPRESENTATIONS = "representations"
 

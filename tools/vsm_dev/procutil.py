@@ -17,7 +17,6 @@ import signal
 import socket
 import stat
 import subprocess
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,11 +228,3 @@ def ensure_traversable(path: Path) -> list[Path]:
     if changed:
         _log.info("added o+x to %s so the server user can reach %s", changed, path)
     return changed
-
-
-def wait_until(deadline: float, interval: float = 0.1) -> bool:
-    """Sleep one interval; False once the deadline has passed."""
-    if time.monotonic() >= deadline:
-        return False
-    time.sleep(interval)
-    return True
