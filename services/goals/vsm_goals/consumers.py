@@ -17,8 +17,8 @@ from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 from vsm_common.uow import SqlUnitOfWork
 
-from . import service
 from .domain.model import Decision, EstablishedBy, EstablishmentRequest
+from .service import goals as goal_cases
 
 
 def _decision(data: dict[str, Any]) -> Decision:
@@ -38,7 +38,7 @@ async def _establish(uow: SqlUnitOfWork, event: CloudEvent, by: EstablishedBy, b
         goal_ids=tuple(uuid.UUID(g) for g in goal_ids),
         event_id=event.id,
     )
-    await service.establish_goals(uow, request)
+    await goal_cases.establish_goals(uow, request)
 
 
 async def on_directive_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:

@@ -8,9 +8,10 @@ from datetime import date
 from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
 
-from . import service
 from .adapters import repository as repo
 from .domain.model import Decision, GoalLevel, GoalState, OrganizationKind, Vision, VisionTheme
+from .service import goals as goal_cases
+from .service import organizations as organization_cases
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ async def seed(rt: Runtime) -> None:
         existing_orgs = {o.code for o in await repo.list_organizations(conn, None)}
     for code, name, kind, parent in ORGANIZATIONS:
         if code not in existing_orgs:
-            await service.register_organization(
+            await organization_cases.register_organization(
                 rt, code, name, kind, demo_id("org", parent) if parent else None, org_id=demo_id("org", code)
             )
             created += 1
@@ -103,9 +104,9 @@ async def seed(rt: Runtime) -> None:
         if demo_id("goal", key) in existing_goals:
             continue
         valid = (date(2027, 1, 1), date(2029, 12, 31)) if level is GoalLevel.CONCRETE else (None, None)
-        await service.create_goal(
+        await goal_cases.create_goal(
             rt,
-            service.NewGoal(
+            goal_cases.NewGoal(
                 level=level,
                 title=title,
                 parent_ids=[demo_id("goal", p) for p in parents],
@@ -124,6 +125,6 @@ async def seed(rt: Runtime) -> None:
     for key in ADOPTED_BY_KF:
         goal = current[demo_id("goal", key)]
         if goal.state is GoalState.DRAFT:
-            await service.adopt_goal(rt, goal.id, KF_DECISION_2023)
+            await goal_cases.adopt_goal(rt, goal.id, KF_DECISION_2023)
             created += 1
     log.info("goals demo data: %d item(s) created", created)

@@ -8,7 +8,7 @@ from strawberry.fastapi import BaseContext
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
-from ..employee_goals import Reader, Scope
+from ..service.employee_goals import Reader, Scope
 from .loaders import Loaders
 
 

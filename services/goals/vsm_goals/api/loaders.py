@@ -11,10 +11,10 @@ from strawberry.dataloader import DataLoader
 from vsm_common.loaders import batch_many, batch_one
 from vsm_common.runtime import Runtime
 
-from .. import employee_goals
 from ..adapters import employee_goals as eg_repo
 from ..adapters import repository as repo
 from ..domain.model import EmployeeGoal, Goal, GoalLink, GoalRevision, Organization, VisionTheme
+from ..service import employee_goals
 
 K = uuid.UUID
 

@@ -16,39 +16,25 @@ from vsm_common.federation import is_selected
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 from vsm_common.scalars import SCALAR_OVERRIDES
 
-from .. import employee_goals, service
 from ..adapters import repository as repo
 from ..domain.model import Decision
-from .types import (
-    GOAL_CONNECTION,
+from ..service import employee_goals
+from ..service import goals as goal_cases
+from ..service import organizations as organization_cases
+from .common import After, Before, DecisionInput, First, GInfo, Last, PageArgs, PageInfo, RowError
+from .employee_goals import (
     AccessLogEntry,
-    After,
-    Before,
-    CreateGoalInput,
-    DecisionInput,
     EmployeeDataExport,
     EmployeeGoal,
     EmployeeGoalConnection,
     EmployeeGoalInput,
-    First,
-    GInfo,
-    Goal,
-    GoalConnection,
-    GoalEdge,
-    GoalLevel,
-    GoalState,
-    Last,
-    Organization,
-    OrganizationInput,
-    OrganizationKind,
-    PageArgs,
-    PageInfo,
-    ReviseGoalInput,
-    RowError,
     UpsertEmployeeGoalsResult,
-    Vision,
     employee_goal_page,
 )
+from .enums import GoalLevel, GoalState, OrganizationKind
+from .goals import GOAL_CONNECTION, CreateGoalInput, Goal, GoalConnection, GoalEdge, ReviseGoalInput
+from .organizations import Organization, OrganizationInput
+from .vision import Vision
 
 
 def _arg(description: str) -> Any:
@@ -227,7 +213,7 @@ class Mutation:
     async def register_organization(
         self, info: GInfo, input: Annotated[OrganizationInput, _arg("The new organisation.")]
     ) -> Organization:
-        org = await service.register_organization(
+        org = await organization_cases.register_organization(
             info.context.runtime,
             input.code,
             input.name,
@@ -238,9 +224,9 @@ class Mutation:
 
     @strawberry.mutation(description="Create a goal as a DRAFT (utkast), linked upward to the goals it serves.")
     async def create_goal(self, info: GInfo, input: Annotated[CreateGoalInput, _arg("The new goal.")]) -> Goal:
-        goal = await service.create_goal(
+        goal = await goal_cases.create_goal(
             info.context.runtime,
-            service.NewGoal(
+            goal_cases.NewGoal(
                 level=input.level,
                 title=input.title,
                 description=input.description,
@@ -268,7 +254,7 @@ class Mutation:
             _arg("First day the link is in force; default the decision's date, never before it. Only with a decision."),
         ] = None,
     ) -> Goal:
-        g = await service.link_goals(
+        g = await goal_cases.link_goals(
             info.context.runtime,
             parse_id(child_id, "childId"),
             parse_id(parent_id, "parentId"),
@@ -295,7 +281,7 @@ class Mutation:
             ),
         ] = None,
     ) -> Goal:
-        g = await service.unlink_goals(
+        g = await goal_cases.unlink_goals(
             info.context.runtime,
             parse_id(child_id, "childId"),
             parse_id(parent_id, "parentId"),
@@ -310,10 +296,10 @@ class Mutation:
     async def revise_goal(
         self, info: GInfo, id: GoalId, input: Annotated[ReviseGoalInput, _arg("What changes, and by which decision.")]
     ) -> Goal:
-        g = await service.revise_goal(
+        g = await goal_cases.revise_goal(
             info.context.runtime,
             parse_id(id, "id"),
-            service.Revision(
+            goal_cases.Revision(
                 title=input.title,
                 description=input.description,
                 valid_to=input.valid_to,
@@ -326,14 +312,14 @@ class Mutation:
     async def adopt_goal(
         self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (antagandebeslut).")]
     ) -> Goal:
-        g = await service.adopt_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
+        g = await goal_cases.adopt_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
     @strawberry.mutation(description="Retire an adopted goal by decision (avveckling); it stays in the history.")
     async def retire_goal(
         self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (avvecklingsbeslut).")]
     ) -> Goal:
-        g = await service.retire_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
+        g = await goal_cases.retire_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
     @strawberry.mutation(

@@ -17,10 +17,10 @@ from vsm_common.cursors import Page, PageWindow
 from vsm_common.errors import DomainError, Forbidden
 from vsm_common.runtime import Runtime
 
-from .adapters import employee_goals as repo
-from .adapters import repository as goals_repo
-from .domain import events, rules
-from .domain.model import EmployeeGoal, GoalState
+from ..adapters import employee_goals as repo
+from ..adapters import repository as goals_repo
+from ..domain import events, rules
+from ..domain.model import EmployeeGoal, GoalState
 
 log = logging.getLogger(__name__)
 

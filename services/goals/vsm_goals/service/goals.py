@@ -1,4 +1,4 @@
-"""Use cases of the goals service: each one unit of work (state change + its events)."""
+"""Use cases of goals (mål): create, link, revise, adopt, retire, and the planning sagas' establishment."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from vsm_common.errors import Conflict, DomainError, NotFound
 from vsm_common.runtime import Runtime
 from vsm_common.uow import SqlUnitOfWork
 
-from .adapters import repository as repo
-from .domain import events, rules
-from .domain.model import (
+from ..adapters import repository as repo
+from ..domain import events, rules
+from ..domain.model import (
     Decision,
     EstablishmentRequest,
     Goal,
@@ -25,7 +25,6 @@ from .domain.model import (
     GoalRefusal,
     GoalState,
     Organization,
-    OrganizationKind,
 )
 
 
@@ -39,30 +38,6 @@ class NewGoal:
     theme_ids: Sequence[uuid.UUID] = ()
     valid_from: date | None = None
     valid_to: date | None = None
-
-
-async def register_organization(
-    rt: Runtime,
-    code: str,
-    name: str,
-    kind: OrganizationKind,
-    parent_id: uuid.UUID | None,
-    org_id: uuid.UUID | None = None,
-) -> Organization:
-    async with rt.unit_of_work() as uow:
-        parent = None
-        if parent_id is not None:
-            parent = (await repo.organizations_by_ids(uow.conn, [parent_id])).get(parent_id)
-            if parent is None:
-                raise NotFound(f"no organisation {parent_id}", field="input.parentId", rule="organization.exists")
-        code, name = rules.check_organization(code, name, kind, parent)
-        org = Organization(org_id or uuid.uuid4(), code, name, kind, parent_id)
-        if not await repo.insert_organization(uow.conn, org):
-            raise Conflict(
-                f"an organisation with code {code} exists", field="input.code", rule="organization.code_unique"
-            )
-        await uow.emit(contracts.goals.ORGANIZATION_REGISTERED, str(org.id), events.organization_registered(org))
-    return org
 
 
 async def create_goal(rt: Runtime, new: NewGoal, goal_id: uuid.UUID | None = None) -> Goal:
