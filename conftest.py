@@ -18,6 +18,9 @@ import pytest
 if TYPE_CHECKING:
     from vsm_dev.stack import Stack
 
+# SIGTERM (a CI runner's cancel, `timeout`) tears the session down, stopping the stack.
+pytest_plugins = ["vsm_dev.pytest_sigterm"]
+
 
 @pytest.fixture(scope="session")
 def server_dir(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Path]]:
