@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(C
 help:
 	@echo "make run    - start the whole stack with demo data (gateway on http://127.0.0.1:4000/graphql)"
 	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
-	@echo "make stress-test [RUNS=20] - every test, RUNS times, with both cores kept busy by CPU hogs"
+	@echo "make stress-test [RUNS=20] [LANES=1] - every test, RUNS times, with both cores kept busy by CPU hogs"
 	@echo "make bench [SIZE=halmstad|goteborg] - generate a municipality and print the benchmark figures"
 	@echo "make -s token ROLE=<role> [SUB=<id>] [ORG=<code>] [TTL=<seconds>] - print a development JWT"
 
@@ -54,11 +54,13 @@ test: setup deploy-tools lint typecheck
 
 # The whole suite RUNS times (default 20) with one CPU hog per core beside it; prints how many runs
 # were green and which tests failed in which run. STRESS_ARGS go to pytest, e.g. STRESS_ARGS="tests/test_planning_saga.py".
+# LANES=2 runs two suites side by side on worktrees of the committed HEAD: more load, half the time.
 RUNS ?= 20
+LANES ?= 1
 STRESS_ARGS ?=
 
 stress-test: setup deploy-tools lint typecheck
-	$(PYTHON) -m vsm_dev.stress --runs $(RUNS) -- $(STRESS_ARGS)
+	$(PYTHON) -m vsm_dev.stress --runs $(RUNS) --lanes $(LANES) -- $(STRESS_ARGS)
 
 unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)

@@ -5,7 +5,13 @@ A test that passes only on an idle machine is a bug in the code or in the test. 
 one CPU hog per core spins beside it, and prints per run how many tests passed and failed,
 then the figure: how many runs were green, and which tests failed in which run.
 
-    python -m vsm_dev.stress --runs 20 [-- <pytest arguments>]
+With ``--lanes N`` (N > 1) the runs are shared by N suites running side by side, each in a git
+worktree of the committed HEAD under the logs folder (sharing this clone's ``.venv``, ``.cache``
+and the gateway's ``node_modules``), with the hogs shared among them. The machine then carries N
+suites and the hogs at once, more load than one suite, and the figure is that of one commit;
+20 runs take about half the time with two lanes.
+
+    python -m vsm_dev.stress --runs 20 [--lanes 2] [-- <pytest arguments>]
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ import argparse
 import multiprocessing
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -60,12 +68,34 @@ def summarize(output: str) -> tuple[Counter[str], list[str]]:
     return counts, sorted({m.group("test") for m in _FAILED.finditer(output)})
 
 
-def run_once(pytest_args: Sequence[str], log_path: Path) -> tuple[int, Counter[str], list[str], float]:
+# What a lane's worktree borrows from this clone instead of installing it again.
+_SHARED = (".venv", ".cache", "services/gateway/node_modules")
+_SOURCE_DIRS = ("libs", "tools", "services/goals", "services/planning", "services/followup")
+
+
+def lane_worktree(logs: Path, lane: int) -> Path:
+    """A fresh git worktree of HEAD for ``lane``, with the installed dependencies linked in."""
+    path = logs / f"lane-{lane}"
+    if path.exists():
+        subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False)
+        shutil.rmtree(path, ignore_errors=True)
+    subprocess.run(["git", "worktree", "add", "--detach", "--force", str(path), "HEAD"], cwd=ROOT, check=True)
+    for shared in _SHARED:
+        if (ROOT / shared).exists():
+            (path / shared).symlink_to(ROOT / shared)
+    return path
+
+
+def run_once(
+    pytest_args: Sequence[str], log_path: Path, where: Path = ROOT
+) -> tuple[int, Counter[str], list[str], float]:
     started = time.monotonic()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(where / d) for d in _SOURCE_DIRS)}
     with log_path.open("w") as log:
         proc = subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--durations=15", *pytest_args],
-            cwd=ROOT,
+            cwd=where,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -79,25 +109,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vsm_dev.stress", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="how many times to run the suite (default 20)")
     parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="CPU hogs (default: one per core)")
+    parser.add_argument("--lanes", type=int, default=1, help="suites side by side, in worktrees of HEAD (default 1)")
     parser.add_argument("--logs", type=Path, default=ROOT / ".data" / "stress", help="one pytest log per run here")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
     args = parser.parse_args(argv)
     args.logs.mkdir(parents=True, exist_ok=True)
-    print(f"stress: {args.runs} runs of pytest {' '.join(args.pytest_args)} beside {args.hogs} CPU hogs", flush=True)
-    green = 0
+    if args.lanes > 1:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        places = [lane_worktree(args.logs, lane) for lane in range(1, args.lanes + 1)]
+        what = f"commit {head.stdout.strip()} in {args.lanes} lanes"
+    else:
+        places, what = [ROOT], "this working tree"
+    print(
+        f"stress: {args.runs} runs of pytest {' '.join(args.pytest_args)} on {what} beside {args.hogs} CPU hogs",
+        flush=True,
+    )
+    results: dict[int, bool] = {}
     failures: dict[int, list[str]] = {}
-    with cpu_hogs(args.hogs):
-        for run in range(1, args.runs + 1):
-            code, counts, failed, seconds = run_once(args.pytest_args, args.logs / f"run-{run:02d}.log")
+    lock = threading.Lock()
+
+    def lane(index: int, where: Path) -> None:
+        # Lane i takes runs i, i + lanes, i + 2 * lanes, ...
+        for run in range(index + 1, args.runs + 1, len(places)):
+            code, counts, failed, seconds = run_once(args.pytest_args, args.logs / f"run-{run:02d}.log", where)
             ok = code == 0 and counts["passed"] > 0 and not failed
-            green += ok
-            if not ok:
-                failures[run] = failed or [f"pytest exit {code}"]
             figures = ", ".join(f"{n} {word}" for word, n in sorted(counts.items())) or "no summary"
-            verdict = "green" if ok else "RED: " + " ".join(failures[run])
-            print(f"stress run {run}/{args.runs}: {figures} in {seconds:.0f}s: {verdict}", flush=True)
+            with lock:
+                results[run] = ok
+                if not ok:
+                    failures[run] = failed or [f"pytest exit {code}"]
+                verdict = "green" if ok else "RED: " + " ".join(failures[run])
+                print(f"stress run {run}/{args.runs}: {figures} in {seconds:.0f}s: {verdict}", flush=True)
+
+    with cpu_hogs(args.hogs):
+        threads = [threading.Thread(target=lane, args=(i, where)) for i, where in enumerate(places)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    for where in places:
+        if where != ROOT:  # the logs are beside the worktrees, not in them
+            subprocess.run(["git", "worktree", "remove", "--force", str(where)], cwd=ROOT, check=False)
+    green = sum(results.values())
     print(f"stress: {green} of {args.runs} runs green with {args.hogs} CPU hogs; logs in {args.logs}")
-    for run, failed in failures.items():
+    for run, failed in sorted(failures.items()):
         print(f"  run {run}: {', '.join(failed)}")
     return 0 if green == args.runs else 1
 
