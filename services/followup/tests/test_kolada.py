@@ -169,7 +169,7 @@ async def test_fetch_refuses_endless_paging() -> None:
 
 
 async def test_fetch_command_chunks_pages_and_combines_without_the_network() -> None:
-    from vsm_followup import kolada_cli
+    from vsm_followup import commands
 
     asked: list[httpx.URL] = []
 
@@ -182,9 +182,9 @@ async def test_fetch_command_chunks_pages_and_combines_without_the_network() -> 
             return httpx.Response(200, json={"values": [row], "count": 1, "next_url": None})
         return httpx.Response(200, json={"values": [row], "count": 1, "next_url": f"{request.url}?page=2"})
 
-    args = kolada_cli.parser().parse_args(["fetch", "--kpi", ",".join(f"N{i:05}" for i in range(30)), "--year", "2025"])
-    document, requests, pages = await kolada_cli.fetch_document(
-        "https://api.kolada.se/v3", kolada_cli._split(args.kpi), ["1380"], [2025], httpx.MockTransport(answer)
+    args = commands.parser().parse_args(["fetch", "--kpi", ",".join(f"N{i:05}" for i in range(30)), "--year", "2025"])
+    document, requests, pages = await commands.fetch_document(
+        "https://api.kolada.se/v3", commands._split(args.kpi), ["1380"], [2025], httpx.MockTransport(answer)
     )
     assert (requests, pages, len(asked)) == (2, 3, 3)
     doc = kolada.parse_document(document)

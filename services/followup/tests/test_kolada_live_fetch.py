@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 import pytest
 
-from vsm_followup import kolada_cli
+from vsm_followup import commands
 from vsm_followup.adapters import kolada_client
 from vsm_followup.adapters.kolada_client import KoladaFetchError, RetryPolicy
 from vsm_followup.domain import kolada
@@ -183,7 +183,7 @@ def serve_three_pages(server: KoladaServer, *, page2: tuple[Answer, ...] = (), t
 async def fetch(
     server: KoladaServer, waits: Waits | None = None, policy: RetryPolicy | None = None
 ) -> tuple[kolada.KoladaDocument, int, int]:
-    document, requests, pages = await kolada_cli.fetch_document(
+    document, requests, pages = await commands.fetch_document(
         server.base_url,
         ["N01951", "N00090"],
         ["1380"],
@@ -238,7 +238,7 @@ async def test_more_than_25_years_go_in_several_requests(server: KoladaServer) -
     second = "/v3/data/kpi/N01951/municipality/1380/year/" + ",".join(str(y) for y in years[25:])
     server.on(first, Answer(body=page(row("N01951", "1380", 1990, value("T", 1.0)))))
     server.on(second, Answer(body=page(row("N01951", "1380", 2020, value("T", 2.0)))))
-    document, requests, pages = await kolada_cli.fetch_document(
+    document, requests, pages = await commands.fetch_document(
         server.base_url, ["N01951"], ["1380"], years, sleep=Waits()
     )
     assert server.asked == [first, second]
@@ -354,7 +354,7 @@ def test_the_fetch_command_asks_the_configured_url_and_writes_the_combined_respo
     serve_three_pages(server, page2=(Answer(429, {"detail": "Too Many Requests"}, {"Retry-After": "0"}),))
     out = tmp_path / "kolada.json"
     argv = ["fetch", "--kpi", "N01951,N00090", "--municipality", "1380", "--year", "2023,2024", "--out", str(out)]
-    assert kolada_cli.main(definition, argv) == 0
+    assert commands.main(definition, argv) == 0
     assert server.asked == [FIRST, PAGE2, PAGE2, PAGE3]
     doc = kolada.parse_document(out.read_bytes())
     assert (doc.rows, len(doc.values), doc.next_url) == (3, 9, None)
@@ -367,7 +367,7 @@ def test_the_fetch_command_reports_a_fetch_it_cannot_finish_and_writes_nothing(
     serve_three_pages(server, page2=(Answer(503, "Service Unavailable", {"Retry-After": "0"}),), then_page2=False)
     out = tmp_path / "kolada.json"
     argv = ["fetch", "--kpi", "N01951,N00090", "--municipality", "1380", "--year", "2023,2024", "--out", str(out)]
-    assert kolada_cli.main(definition, argv) == 1
+    assert commands.main(definition, argv) == 1
     assert not out.exists()
     assert server.asked == [FIRST, PAGE2, PAGE2]  # VSM_FOLLOWUP_KOLADA_ATTEMPTS=2
     err = capsys.readouterr().err

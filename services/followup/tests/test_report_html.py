@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, date, datetime
 
-from vsm_followup import report_html
+from vsm_followup.api import report_html
 from vsm_followup.domain.indicators import Outcome
 from vsm_followup.domain.model import (
     Action,

@@ -20,7 +20,7 @@ from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 from vsm_common.uow import SqlUnitOfWork
 
-from .adapters import repository as repo
+from .adapters import goal_projection as goal_projection_sql
 from .domain.model import ProjectedGoal
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ async def on_organization_registered(uow: SqlUnitOfWork, event: CloudEvent) -> N
     conn = uow.conn
     d = event.data
     parent = d.get("parentId")
-    await repo.upsert_organization(
+    await goal_projection_sql.upsert_organization(
         conn, _uuid(d["organizationId"]), d["code"], d.get("name"), d["kind"], _uuid(parent) if parent else None
     )
 
@@ -71,21 +71,21 @@ async def on_goal_created(uow: SqlUnitOfWork, event: CloudEvent) -> None:
         valid_to=_date(d.get("validTo")),
         organization_ids=tuple(_uuids(d.get("organizationIds"))),
     )
-    await repo.upsert_goal(conn, goal)
-    await repo.add_links(conn, goal_id, _uuids(d.get("parentIds")), event.id)
+    await goal_projection_sql.upsert_goal(conn, goal)
+    await goal_projection_sql.add_links(conn, goal_id, _uuids(d.get("parentIds")), event.id)
 
 
 async def on_goal_revised(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     conn = uow.conn
     d = event.data
     goal_id = _uuid(d["goalId"])
-    if not await repo.revise_goal(
+    if not await goal_projection_sql.revise_goal(
         conn, goal_id, d.get("revision"), d.get("title"), _date(d.get("validFrom")), _date(d.get("validTo"))
     ):
         _unknown(event, goal_id)
         return
     if "organizationIds" in d:
-        await repo.set_goal_organizations(conn, goal_id, _uuids(d["organizationIds"]))
+        await goal_projection_sql.set_goal_organizations(conn, goal_id, _uuids(d["organizationIds"]))
 
 
 async def on_goal_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
@@ -93,7 +93,7 @@ async def on_goal_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
     adopted_on = _decision_date(d) or event.time.date()
-    if not await repo.adopt_goal(conn, goal_id, d.get("revision"), adopted_on):
+    if not await goal_projection_sql.adopt_goal(conn, goal_id, d.get("revision"), adopted_on):
         _unknown(event, goal_id)
 
 
@@ -102,7 +102,7 @@ async def on_goal_retired(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
     retired_on = _date(d.get("retiredOn")) or _decision_date(d) or event.time.date()
-    if not await repo.retire_goal(conn, goal_id, retired_on):
+    if not await goal_projection_sql.retire_goal(conn, goal_id, retired_on):
         _unknown(event, goal_id)
 
 
@@ -110,22 +110,22 @@ async def on_goal_linked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     conn = uow.conn
     d = event.data
     child = _uuid(d["goalId"])
-    await repo.add_links(conn, child, [_uuid(d["parentId"])], event.id, _date(d.get("effectiveFrom")))
-    await repo.touch_goal(conn, child)
+    await goal_projection_sql.add_links(conn, child, [_uuid(d["parentId"])], event.id, _date(d.get("effectiveFrom")))
+    await goal_projection_sql.touch_goal(conn, child)
 
 
 async def on_goal_unlinked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     conn = uow.conn
     d = event.data
     child = _uuid(d["goalId"])
-    await repo.end_link(conn, child, _uuid(d["parentId"]), _date(d.get("effectiveTo")), event.id)
-    await repo.touch_goal(conn, child)
+    await goal_projection_sql.end_link(conn, child, _uuid(d["parentId"]), _date(d.get("effectiveTo")), event.id)
+    await goal_projection_sql.touch_goal(conn, child)
 
 
 async def _v1_change_day(conn: asyncpg.Connection, event: CloudEvent, child: uuid.UUID) -> date | None:
     """What a v1 link event meant: on a goal in force the change took effect the day it was recorded
     (the goals service's calendar day); on a draft, with its adoption."""
-    if await repo.goal_state(conn, child) in (None, "DRAFT"):
+    if await goal_projection_sql.goal_state(conn, child) in (None, "DRAFT"):
         return None
     return day_of(event.time)
 
@@ -134,16 +134,16 @@ async def on_goal_linked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     conn = uow.conn
     child = _uuid(event.data["goalId"])
     starts = await _v1_change_day(conn, event, child)
-    await repo.add_links(conn, child, [_uuid(event.data["parentId"])], event.id, starts)
-    await repo.touch_goal(conn, child)
+    await goal_projection_sql.add_links(conn, child, [_uuid(event.data["parentId"])], event.id, starts)
+    await goal_projection_sql.touch_goal(conn, child)
 
 
 async def on_goal_unlinked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
     conn = uow.conn
     child = _uuid(event.data["goalId"])
     ends = await _v1_change_day(conn, event, child)
-    await repo.end_link(conn, child, _uuid(event.data["parentId"]), ends, event.id)
-    await repo.touch_goal(conn, child)
+    await goal_projection_sql.end_link(conn, child, _uuid(event.data["parentId"]), ends, event.id)
+    await goal_projection_sql.touch_goal(conn, child)
 
 
 goal_projection = ConsumerSpec(

@@ -15,7 +15,10 @@ import asyncpg
 
 from vsm_common.clock import today as clock_today
 
-from .adapters import repository as repo
+from .adapters import actions as actions_sql
+from .adapters import assessments as assessments_sql
+from .adapters import goal_projection as goal_projection_sql
+from .adapters import indicators as indicators_sql
 from .domain import indicators, rollup
 from .domain.indicators import Outcome
 from .domain.model import (
@@ -60,7 +63,7 @@ async def _fulfilments(
     decided_by_then: bool,
 ) -> dict[uuid.UUID, Fulfilment]:
     period_id = period.id if period else None
-    nodes = await repo.load_tree(conn, roots, period_id, day)
+    nodes = await goal_projection_sql.load_tree(conn, roots, period_id, day)
     done = rollup.roll_up(
         roots, nodes, period_id=period_id, as_of=day, policy=settings.rollup, decided_by_then=decided_by_then
     )
@@ -71,11 +74,11 @@ async def outcomes(
     conn: asyncpg.Connection, goal_ids: Sequence[uuid.UUID], period: ReportingPeriod, settings: FollowupSettings
 ) -> dict[uuid.UUID, list[Outcome]]:
     """Each goal's indicators against their targets for the period's year: three statements in all."""
-    linked = await repo.indicators_of_goals(conn, goal_ids)
+    linked = await indicators_sql.indicators_of_goals(conn, goal_ids)
     ids = list({i.id for inds in linked.values() for i in inds})
-    targets = await repo.targets_for_year(conn, ids, period.year) if ids else {}
+    targets = await indicators_sql.targets_for_year(conn, ids, period.year) if ids else {}
     found = (
-        await repo.measurements_of(
+        await indicators_sql.measurements_of(
             conn,
             ids,
             min_year=period.year - settings.measurement_max_age_years,
@@ -124,19 +127,19 @@ async def reports(
     structure of ``as_of`` (default: the period's last day)."""
     decided_by_then = as_of is not None
     day = structure_date(period, as_of, settings)
-    goals_of = await repo.goals_of_organizations(conn, org_ids)
+    goals_of = await goal_projection_sql.goals_of_organizations(conn, org_ids)
     all_goal_ids = list({g for ids in goals_of.values() for g in ids})
-    info = await repo.projected_goals(conn, all_goal_ids)
+    info = await goal_projection_sql.projected_goals(conn, all_goal_ids)
     # Goals retired by then (or, asked for a date, adopted after it) are not followed up (the roll-up rule).
     in_force = [
         g for g in all_goal_ids if g in info and rollup.in_force(_node(info[g]), day, decided_by_then=decided_by_then)
     ]
     fulfilled = await _fulfilments(conn, in_force, period, settings, day, decided_by_then)
     results = await outcomes(conn, in_force, period, settings)
-    own = await repo.assessments_by_keys(conn, [(g, period.id) for g in in_force])
-    actions = await repo.actions_of_goals(conn, in_force)
+    own = await assessments_sql.assessments_by_keys(conn, [(g, period.id) for g in in_force])
+    actions = await actions_sql.actions_of_goals(conn, in_force)
     owner_ids = {a.owner_id for acts in actions.values() for a in acts}
-    orgs = await repo.projected_organizations(conn, list(owner_ids | set(org_ids)))
+    orgs = await goal_projection_sql.projected_organizations(conn, list(owner_ids | set(org_ids)))
     names = {o.id: o.display_name for o in orgs.values()}
     today = clock_today()
     out: dict[uuid.UUID, ReportData] = {}

@@ -21,7 +21,10 @@ from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
 
 from . import service
-from .adapters import repository as repo
+from .adapters import actions as actions_sql
+from .adapters import assessments as assessments_sql
+from .adapters import goal_projection as goal_projection_sql
+from .adapters import indicators as indicators_sql
 from .domain.model import (
     ActionState,
     AssessmentStatus,
@@ -157,8 +160,8 @@ async def _wait_for_projection(rt: Runtime, settings: FollowupSettings) -> None:
     deadline = time.monotonic() + settings.seed_wait_seconds
     while True:
         async with rt.pool.acquire() as conn:
-            goals = await repo.count_known_goals(conn, goal_ids)
-            orgs = await repo.count_known_organizations(conn, org_ids)
+            goals = await goal_projection_sql.count_known_goals(conn, goal_ids)
+            orgs = await goal_projection_sql.count_known_organizations(conn, org_ids)
         if goals == len(goal_ids) and orgs == len(org_ids):
             return
         if time.monotonic() > deadline:
@@ -174,9 +177,9 @@ async def _indicators(rt: Runtime, year: int, periods: dict[str, ReportingPeriod
     """Define what is missing; never overwrite a target or value someone may have changed since."""
     ids = [demo_id("indicator", i.key) for i in INDICATORS]
     async with rt.pool.acquire() as conn:
-        existing = await repo.indicators_by_ids(conn, ids)
-        targets = await repo.targets_of(conn, ids)
-        measured = await repo.measurements_of(conn, ids, min_year=year, max_year=year)
+        existing = await indicators_sql.indicators_by_ids(conn, ids)
+        targets = await indicators_sql.targets_of(conn, ids)
+        measured = await indicators_sql.measurements_of(conn, ids, min_year=year, max_year=year)
     created = 0
     for spec in INDICATORS:
         ind_id = demo_id("indicator", spec.key)
@@ -209,7 +212,7 @@ async def _kolada(rt: Runtime) -> int:
     """Import the Kolada fixture once, through the same code as importKolada."""
     ids = [demo_id("indicator", i.key) for i in INDICATORS if i.source is IndicatorSource.KOLADA]
     async with rt.pool.acquire() as conn:
-        if await repo.measurements_of(conn, ids):
+        if await indicators_sql.measurements_of(conn, ids):
             return 0
     return (await service.import_kolada(rt, KOLADA_FIXTURE.read_bytes())).imported
 
@@ -223,7 +226,7 @@ async def _assess(
     if period.closed:
         return 0
     async with rt.pool.acquire() as conn:
-        done = await repo.assessments_by_keys(conn, [(goal(k), period.id) for k, _, _ in assessments])
+        done = await assessments_sql.assessments_by_keys(conn, [(goal(k), period.id) for k, _, _ in assessments])
     made = 0
     # Leaves first, so an override above them is assessed against the roll-up it overrides.
     for key, status, analysis in assessments:
@@ -235,7 +238,7 @@ async def _assess(
 
 async def _actions(rt: Runtime, year: int) -> int:
     async with rt.pool.acquire() as conn:
-        existing = await repo.actions_by_ids(conn, [demo_id("action", a[0]) for a in ACTIONS])
+        existing = await actions_sql.actions_by_ids(conn, [demo_id("action", a[0]) for a in ACTIONS])
     made = 0
     for key, g, title, owner, (month, day), state in ACTIONS:
         action_id = demo_id("action", key)

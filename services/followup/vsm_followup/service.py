@@ -14,7 +14,11 @@ from vsm_common import contracts
 from vsm_common.errors import Conflict, DomainError, Forbidden, NotFound
 from vsm_common.runtime import Runtime
 
-from .adapters import repository as repo
+from .adapters import actions as actions_sql
+from .adapters import assessments as assessments_sql
+from .adapters import goal_projection as goal_projection_sql
+from .adapters import indicators as indicators_sql
+from .adapters import periods as periods_sql
 from .domain import actions, assessments, events, indicators, kolada, periods, rollup
 from .domain.model import (
     Action,
@@ -36,14 +40,14 @@ from .settings import FollowupSettings
 
 # ---------------------------------------------------------------- lookups that refuse with a clear error
 async def _period(conn: asyncpg.Connection, period_id: uuid.UUID, field: str = "periodId") -> ReportingPeriod:
-    found = (await repo.periods_by_ids(conn, [period_id])).get(period_id)
+    found = (await periods_sql.periods_by_ids(conn, [period_id])).get(period_id)
     if found is None:
         raise NotFound(f"no reporting period {period_id}", field=field, rule="period.exists")
     return found
 
 
 async def _goal(conn: asyncpg.Connection, goal_id: uuid.UUID, field: str = "goalId") -> ProjectedGoal:
-    found = (await repo.projected_goals(conn, [goal_id])).get(goal_id)
+    found = (await goal_projection_sql.projected_goals(conn, [goal_id])).get(goal_id)
     if found is None:
         raise NotFound(
             f"follow-up does not know goal {goal_id} (yet: goals reach follow-up through events within seconds)",
@@ -54,7 +58,7 @@ async def _goal(conn: asyncpg.Connection, goal_id: uuid.UUID, field: str = "goal
 
 
 async def _organization(conn: asyncpg.Connection, org_id: uuid.UUID, field: str) -> None:
-    if not await repo.count_known_organizations(conn, [org_id]):
+    if not await goal_projection_sql.count_known_organizations(conn, [org_id]):
         raise NotFound(f"follow-up does not know organisation {org_id}", field=field, rule="organization.exists")
 
 
@@ -67,7 +71,7 @@ async def _acting_organization(
     """
     if acting_for is None:
         return None
-    orgs = await repo.projected_organizations(conn, goal.organization_ids)
+    orgs = await goal_projection_sql.projected_organizations(conn, goal.organization_ids)
     for org in orgs.values():
         if org.code == acting_for:
             return org.id
@@ -79,7 +83,7 @@ async def _acting_organization(
 
 
 async def _indicator(conn: asyncpg.Connection, indicator_id: uuid.UUID, field: str = "indicatorId") -> Indicator:
-    found = (await repo.indicators_by_ids(conn, [indicator_id])).get(indicator_id)
+    found = (await indicators_sql.indicators_by_ids(conn, [indicator_id])).get(indicator_id)
     if found is None:
         raise NotFound(f"no indicator {indicator_id}", field=field, rule="indicator.exists")
     return found
@@ -90,20 +94,20 @@ async def define_periods(rt: Runtime, year: int, kinds: Sequence[PeriodKind]) ->
     """Define the year's periods of ``kinds``; those already defined are returned as they are."""
     specs = periods.period_specs(year, kinds)
     async with rt.unit_of_work() as uow:
-        for p in await repo.insert_periods(uow.conn, year, specs):
+        for p in await periods_sql.insert_periods(uow.conn, year, specs):
             await uow.emit(contracts.followup.PERIOD_DEFINED, str(p.id), events.period_defined(p))
-        return await repo.periods_by_labels(uow.conn, year, [s.label for s in specs])
+        return await periods_sql.periods_by_labels(uow.conn, year, [s.label for s in specs])
 
 
 async def close_period(rt: Runtime, period_id: uuid.UUID) -> ReportingPeriod:
     """Close a period, freezing its assessments; closing it again changes nothing and tells no one."""
     async with rt.unit_of_work() as uow:
-        period = await repo.lock_period(uow.conn, period_id, exclusive=True)
+        period = await periods_sql.lock_period(uow.conn, period_id, exclusive=True)
         if period is None:
             raise NotFound(f"no reporting period {period_id}", field="id", rule="period.exists")
         if period.closed:
             return period
-        period, closed_at, frozen = await repo.close_period(uow.conn, period_id)
+        period, closed_at, frozen = await periods_sql.close_period(uow.conn, period_id)
         await uow.emit(
             contracts.followup.PERIOD_CLOSED, str(period.id), events.period_closed(period, closed_at, frozen)
         )
@@ -140,7 +144,7 @@ async def define_indicator(rt: Runtime, new: NewIndicator, indicator_id: uuid.UU
     async with rt.unit_of_work() as uow:
         if new.owner_id is not None:
             await _organization(uow.conn, new.owner_id, "input.ownerId")
-        if not await repo.insert_indicator(uow.conn, ind):
+        if not await indicators_sql.insert_indicator(uow.conn, ind):
             raise Conflict(
                 f"an indicator already follows Kolada KPI {kpi}",
                 field="input.koladaKpiId",
@@ -155,7 +159,7 @@ async def link_indicator(rt: Runtime, indicator_id: uuid.UUID, goal_id: uuid.UUI
         goal = await _goal(uow.conn, goal_id)
         if goal.state == "RETIRED":
             raise Conflict("a retired goal gets no new indicators", field="goalId", rule="goal.retired")
-        await repo.link_indicator(uow.conn, indicator_id, goal_id)
+        await indicators_sql.link_indicator(uow.conn, indicator_id, goal_id)
     return ind
 
 
@@ -164,7 +168,7 @@ async def set_target(rt: Runtime, indicator_id: uuid.UUID, year: int, value: flo
     value = indicators.check_value(value)
     async with rt.unit_of_work() as uow:
         ind = await _indicator(uow.conn, indicator_id)
-        await repo.set_target(uow.conn, indicator_id, year, value)
+        await indicators_sql.set_target(uow.conn, indicator_id, year, value)
     return ind
 
 
@@ -195,7 +199,7 @@ async def record_measurement(
             raise DomainError("name the year or the period measured", field="input.year", rule="measurement.when")
         indicators.check_year(year, "input.year")
         municipality = municipality_id.strip() if municipality_id and municipality_id.strip() else None
-        await repo.upsert_measurement(
+        await indicators_sql.upsert_measurement(
             uow.conn,
             Measurement(ind.id, year, v, period_id, municipality, g, (status or "").strip() or None),
             ind.source,
@@ -207,10 +211,10 @@ async def import_kolada(rt: Runtime, document: str | bytes) -> kolada.ImportResu
     """Import a Kolada API v3 data response; a malformed one is refused before anything is written."""
     doc = kolada.parse_document(document)
     async with rt.unit_of_work() as uow:
-        known = await repo.indicator_ids_by_kpi(uow.conn, sorted({v.kpi for v in doc.values}))
+        known = await indicators_sql.indicator_ids_by_kpi(uow.conn, sorted({v.kpi for v in doc.values}))
         plan = kolada.plan_import(doc, known)
-        await repo.write_kolada_measurements(uow.conn, plan.writes)
-        deleted = await repo.delete_kolada_measurements(uow.conn, plan.deletes)
+        await indicators_sql.write_kolada_measurements(uow.conn, plan.writes)
+        deleted = await indicators_sql.delete_kolada_measurements(uow.conn, plan.deletes)
     return kolada.result_of(plan, deleted)
 
 
@@ -231,7 +235,7 @@ async def assess_goal(
         conn = uow.conn
         goal = await _goal(conn, goal_id)
         own = await _acting_organization(conn, goal, acting_for, "goalId")
-        period = await repo.lock_period(conn, period_id, exclusive=False)  # closing waits for us, and we for it
+        period = await periods_sql.lock_period(conn, period_id, exclusive=False)  # closing waits for us, and we for it
         if period is None:
             raise NotFound(f"no reporting period {period_id}", field="periodId", rule="period.exists")
         periods.check_open(period)
@@ -249,15 +253,15 @@ async def assess_goal(
         elif len(goal.organization_ids) == 1:
             assessed_by = goal.organization_ids[0]  # the owning nämnd assesses its own goal
 
-        nodes = dict(await repo.load_tree(conn, [goal_id], period.id, period.ends_on))
+        nodes = dict(await goal_projection_sql.load_tree(conn, [goal_id], period.id, period.ends_on))
         nodes[goal_id] = dataclasses.replace(nodes[goal_id], own_status=None)
         before = rollup.roll_up([goal_id], nodes, period_id=period.id, as_of=period.ends_on, policy=settings.rollup)
         rolled = before[goal_id].rolled_up_status
         text = assessments.check_assessment(status, analysis, rolled)
         suggested = indicators.suggest((await outcomes(conn, [goal_id], period, settings))[goal_id])
 
-        previous = await repo.lock_assessment(conn, goal_id, period.id)
-        saved = await repo.save_assessment(
+        previous = await assessments_sql.lock_assessment(conn, goal_id, period.id)
+        saved = await assessments_sql.save_assessment(
             conn,
             Assessment(goal_id, period.id, status, suggested, text, assessed_by, datetime.now(UTC)),
         )
@@ -292,7 +296,7 @@ async def add_action(
         if goal.state == "RETIRED":
             raise Conflict("a retired goal gets no new actions", field="goalId", rule="goal.retired")
         await _organization(uow.conn, owner_id, "input.ownerId")
-        action = await repo.insert_action(
+        action = await actions_sql.insert_action(
             uow.conn, Action(action_id or uuid.uuid4(), goal_id, title, owner_id, due_on, ActionState.NOT_STARTED)
         )
         await uow.emit(contracts.followup.ACTION_ADDED, str(action.id), events.action_added(action))
@@ -303,13 +307,13 @@ async def set_action_state(
     rt: Runtime, action_id: uuid.UUID, state: ActionState, *, acting_for: str | None = None
 ) -> Action:
     async with rt.unit_of_work() as uow:
-        current = await repo.lock_action(uow.conn, action_id)
+        current = await actions_sql.lock_action(uow.conn, action_id)
         if current is None:
             raise NotFound(f"no action {action_id}", field="id", rule="action.exists")
         await _acting_organization(uow.conn, await _goal(uow.conn, current.goal_id), acting_for, "id")
         if not actions.check_transition(current.state, state):
             return current
-        updated = await repo.set_action_state(uow.conn, action_id, state)
+        updated = await actions_sql.set_action_state(uow.conn, action_id, state)
         await uow.emit(
             contracts.followup.ACTION_STATE_CHANGED, str(action_id), events.action_state_changed(updated, current.state)
         )

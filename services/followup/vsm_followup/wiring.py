@@ -6,9 +6,9 @@ from pathlib import Path
 
 from vsm_common.definition import ServiceDefinition
 
-from . import kolada_cli
 from .api.context import make_context
 from .api.schema import schema
+from .commands import COMMANDS
 from .consumers import goal_projection
 from .seed import seed
 
@@ -20,5 +20,5 @@ definition = ServiceDefinition(
     context=make_context,
     consumers=(goal_projection,),
     seed=seed,
-    commands={"kolada": kolada_cli.main},
+    commands=COMMANDS,
 )

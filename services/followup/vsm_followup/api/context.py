@@ -10,7 +10,7 @@ from strawberry.fastapi import BaseContext
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
-from ..adapters import repository as repo
+from ..adapters import periods as periods_sql
 from ..domain.model import ReportingPeriod
 from ..settings import FollowupSettings, get_settings
 from .loaders import Loaders
@@ -34,7 +34,7 @@ class FollowupContext(BaseContext):
 
     async def _latest_open_period(self) -> ReportingPeriod | None:
         async with self.runtime.pool.acquire() as conn:
-            return await repo.latest_open_period(conn)
+            return await periods_sql.latest_open_period(conn)
 
     def period_labelled(self, label: str) -> asyncio.Task[ReportingPeriod | None]:
         """The period with this label, looked up once per request however many goals ask for it at once."""
@@ -45,7 +45,7 @@ class FollowupContext(BaseContext):
 
     async def _period_labelled(self, label: str) -> ReportingPeriod | None:
         async with self.runtime.pool.acquire() as conn:
-            found = await repo.period_by_label(conn, label)
+            found = await periods_sql.period_by_label(conn, label)
         if found is not None:
             self.loaders.period.prime(found.id, found)
         return found

@@ -15,25 +15,16 @@ from vsm_common.graphql import parse_id, standard_extensions
 from vsm_common.scalars import SCALAR_OVERRIDES
 
 from .. import service
-from ..adapters import repository as repo
+from ..adapters import indicators as indicators_sql
+from ..adapters import periods as periods_sql
 from ..domain.model import ActionState, AssessmentStatus, IndicatorSource, PeriodKind
-from .types import (
-    Action,
-    ActionInput,
-    Assessment,
-    FInfo,
-    FollowUpReport,
-    Fulfilment,
-    Goal,
-    Indicator,
-    IndicatorInput,
-    IndicatorOutcome,
-    KoladaImportResult,
-    MeasurementInput,
-    Organization,
-    ReportingPeriod,
-    RowError,
-)
+from .actions import Action, ActionInput
+from .assessments import Assessment, Fulfilment
+from .common import FInfo, RowError
+from .goals import Goal, Organization
+from .indicators import Indicator, IndicatorInput, IndicatorOutcome, KoladaImportResult, MeasurementInput
+from .periods import ReportingPeriod
+from .report import FollowUpReport
 
 
 def _arg(description: str) -> StrawberryArgumentAnnotation:
@@ -50,7 +41,7 @@ class Query:
         self, info: FInfo, year: Annotated[int | None, strawberry.argument(description="Only this year.")] = None
     ) -> list[ReportingPeriod]:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await repo.periods(conn, year)
+            found = await periods_sql.periods(conn, year)
         for p in found:
             info.context.loaders.period.prime(p.id, p)
         return [ReportingPeriod.from_domain(p) for p in found]
@@ -78,7 +69,7 @@ class Query:
         source: Annotated[IndicatorSource | None, strawberry.argument(description="Only from this source.")] = None,
     ) -> list[Indicator]:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await repo.list_indicators(conn, parse_id(goal_id, "goalId") if goal_id else None, source)
+            found = await indicators_sql.list_indicators(conn, parse_id(goal_id, "goalId") if goal_id else None, source)
         for i in found:
             info.context.loaders.indicator.prime(i.id, i)
         return [Indicator.from_domain(i) for i in found]

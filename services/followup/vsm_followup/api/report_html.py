@@ -10,10 +10,10 @@ import html
 from collections import Counter
 from collections.abc import Iterable
 
-from .domain.actions import is_overdue
-from .domain.indicators import Outcome
-from .domain.model import ACTION_STATE_LABEL, STATUS_LABEL, AssessmentStatus, Fulfilment, FulfilmentBasis
-from .queries import ReportData
+from ..domain.actions import is_overdue
+from ..domain.indicators import Outcome
+from ..domain.model import ACTION_STATE_LABEL, STATUS_LABEL, AssessmentStatus, Fulfilment, FulfilmentBasis
+from ..queries import ReportData
 
 S = AssessmentStatus
 LEVEL_LABEL = {

@@ -1,4 +1,5 @@
-"""``python -m vsm_followup kolada import FILE...`` and ``... kolada fetch --kpi ... --municipality ...``.
+"""Commands of the followup service (``COMMANDS``): ``python -m vsm_followup kolada import FILE...`` and
+``... kolada fetch --kpi ... --municipality ...``.
 
 ``import`` reads saved Kolada API v3 responses through the same code as the ``importKolada``
 mutation. ``fetch`` asks the live API at ``VSM_FOLLOWUP_KOLADA_API_URL`` (following ``next_url``, at
@@ -13,13 +14,13 @@ import asyncio
 import dataclasses
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
 import orjson
 
-from vsm_common.definition import ServiceDefinition
+from vsm_common.definition import Command, ServiceDefinition
 from vsm_common.errors import DomainError
 from vsm_common.runtime import Runtime
 from vsm_common.settings import ServiceSettings
@@ -119,3 +120,6 @@ def main(definition: ServiceDefinition, argv: Sequence[str]) -> int:
     if args.action == "import":
         return asyncio.run(_import(definition, [(str(f), f.read_bytes()) for f in args.files]))
     return asyncio.run(_fetch(definition, args))
+
+
+COMMANDS: Mapping[str, Command] = {"kolada": main}
