@@ -9,6 +9,7 @@ from vsm_common.cli import one_shot
 from vsm_common.definition import Command
 from vsm_common.runtime import Runtime
 
+from .adapters.unit_of_work import goals_unit
 from .service.employee_goals import dispose_employee_goals
 from .settings import get_settings
 
@@ -16,7 +17,7 @@ from .settings import get_settings
 async def dispose(rt: Runtime) -> None:
     """The disposal job (gallring), meant for a daily schedule (cron, Kubernetes CronJob)."""
     days = get_settings().employee_goal_retention_days
-    removed = await dispose_employee_goals(rt, timedelta(days=days))
+    removed = await dispose_employee_goals(goals_unit(rt.unit_of_work()), timedelta(days=days))
     print(f"gallring: {removed} medarbetarmål older than {days} days removed")
 
 

@@ -15,9 +15,9 @@ from typing import Any
 from vsm_common.contracts import planning
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
-from vsm_common.uow import SqlUnitOfWork
 
 from .domain.model import Decision, EstablishedBy, EstablishmentRequest
+from .domain.ports import GoalsUnitOfWork
 from .service import goals as goal_cases
 
 
@@ -30,7 +30,9 @@ def _decision(data: dict[str, Any]) -> Decision:
     )
 
 
-async def _establish(uow: SqlUnitOfWork, event: CloudEvent, by: EstablishedBy, by_id: str, goal_ids: list[str]) -> None:
+async def _establish(
+    uow: GoalsUnitOfWork, event: CloudEvent, by: EstablishedBy, by_id: str, goal_ids: list[str]
+) -> None:
     request = EstablishmentRequest(
         by=by,
         by_id=uuid.UUID(by_id),
@@ -41,13 +43,13 @@ async def _establish(uow: SqlUnitOfWork, event: CloudEvent, by: EstablishedBy, b
     await goal_cases.establish_goals(uow, request)
 
 
-async def on_directive_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+async def on_directive_adopted(uow: GoalsUnitOfWork, event: CloudEvent) -> None:
     """KF's directive establishes its konkretiserade mål with the directive's decision."""
     d = event.data
     await _establish(uow, event, EstablishedBy.DIRECTIVE, d["directiveId"], d.get("concreteGoalIds", []))
 
 
-async def on_plan_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+async def on_plan_adopted(uow: GoalsUnitOfWork, event: CloudEvent) -> None:
     """A nämnd's adopted verksamhetsplan establishes its verksamhetsmål with the nämnd's decision."""
     d = event.data
     await _establish(uow, event, EstablishedBy.OPERATIONAL_PLAN, d["planId"], d.get("goalIds", []))

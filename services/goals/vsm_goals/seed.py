@@ -8,7 +8,9 @@ from datetime import date
 from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
 
-from .adapters import repository as repo
+from . import queries
+from .adapters.unit_of_work import goals_unit
+from .adapters.vision import SqlVision
 from .domain.model import Decision, GoalLevel, GoalState, OrganizationKind, Vision, VisionTheme
 from .service import goals as goal_cases
 from .service import organizations as organization_cases
@@ -75,18 +77,23 @@ KF_DECISION_2023 = Decision(demo_id("org", "KF"), date(2023, 6, 15), "§ 87", "K
 async def seed(rt: Runtime) -> None:
     created = 0
     async with rt.pool.acquire() as conn:
-        existing_orgs = {o.code for o in await repo.list_organizations(conn, None)}
+        existing_orgs = {o.code for o in await queries.list_organizations(conn, None)}
     for code, name, kind, parent in ORGANIZATIONS:
         if code not in existing_orgs:
             await organization_cases.register_organization(
-                rt, code, name, kind, demo_id("org", parent) if parent else None, org_id=demo_id("org", code)
+                goals_unit(rt.unit_of_work()),
+                code,
+                name,
+                kind,
+                demo_id("org", parent) if parent else None,
+                org_id=demo_id("org", code),
             )
             created += 1
 
     async with rt.unit_of_work() as uow:
-        if await repo.get_vision(uow.conn) is None:
-            await repo.upsert_vision(
-                uow.conn,
+        visions = SqlVision(uow.conn)
+        if await visions.current() is None:
+            await visions.add(
                 Vision(
                     id=demo_id("vision", "Halmstad 2020"),
                     title="Halmstad 2020",
@@ -99,13 +106,13 @@ async def seed(rt: Runtime) -> None:
             created += 1
 
     async with rt.pool.acquire() as conn:
-        existing_goals = await repo.goals_by_ids(conn, [demo_id("goal", g[0]) for g in GOALS])
+        existing_goals = await queries.goals_by_ids(conn, [demo_id("goal", g[0]) for g in GOALS])
     for key, level, title, parents, orgs, themes in GOALS:
         if demo_id("goal", key) in existing_goals:
             continue
         valid = (date(2027, 1, 1), date(2029, 12, 31)) if level is GoalLevel.CONCRETE else (None, None)
         await goal_cases.create_goal(
-            rt,
+            goals_unit(rt.unit_of_work()),
             goal_cases.NewGoal(
                 level=level,
                 title=title,
@@ -121,10 +128,10 @@ async def seed(rt: Runtime) -> None:
     # KF adopted the övergripande mål and handlingsprogram; the konkretiserade mål are adopted through
     # the planning directive and the verksamhetsmål through the nämnders plans (planning's seed).
     async with rt.pool.acquire() as conn:
-        current = await repo.goals_by_ids(conn, [demo_id("goal", k) for k in ADOPTED_BY_KF])
+        current = await queries.goals_by_ids(conn, [demo_id("goal", k) for k in ADOPTED_BY_KF])
     for key in ADOPTED_BY_KF:
         goal = current[demo_id("goal", key)]
         if goal.state is GoalState.DRAFT:
-            await goal_cases.adopt_goal(rt, goal.id, KF_DECISION_2023)
+            await goal_cases.adopt_goal(goals_unit(rt.unit_of_work()), goal.id, KF_DECISION_2023)
             created += 1
     log.info("goals demo data: %d item(s) created", created)

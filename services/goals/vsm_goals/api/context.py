@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
+from ..domain.ports import GoalsUnitOfWork
 from ..service.employee_goals import Reader, Scope
 from .loaders import Loaders
 
@@ -20,7 +23,11 @@ class GoalsContext(BaseContext):
         # The access log of medarbetarmål names the verified subject of the token, never a header.
         self.actor = principal.subject[:200]
         self.employee_goal_scope = Scope.of(principal)
-        self.loaders = Loaders(runtime, self.reader("federated read"))
+        self.loaders = Loaders(runtime.pool, self.uow, self.reader("federated read"))
+
+    def uow(self) -> GoalsUnitOfWork:
+        """A unit of work for one use case (``wiring.py`` makes the runtime's a ``SqlGoalsUnitOfWork``)."""
+        return cast(GoalsUnitOfWork, self.runtime.unit_of_work())
 
     def reader(self, purpose: str | None) -> Reader:
         return Reader(self.actor, (purpose or "not stated").strip()[:500], self.employee_goal_scope)

@@ -105,7 +105,7 @@ async def employee_goal_page(
         before=paging.before,
     )
     page = await employee_goals.read_page(
-        info.context.runtime,
+        info.context.uow(),
         info.context.reader(purpose),
         employee_ref=employee_ref,
         unit_id=unit_id,

@@ -16,7 +16,7 @@ from vsm_common.federation import is_selected
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 from vsm_common.scalars import SCALAR_OVERRIDES
 
-from ..adapters import repository as repo
+from .. import queries
 from ..domain.model import Decision
 from ..service import employee_goals
 from ..service import goals as goal_cases
@@ -61,7 +61,7 @@ class Query:
     @strawberry.field(description="The vision in force (visionen).")
     async def vision(self, info: GInfo) -> Vision | None:
         async with info.context.runtime.pool.acquire() as conn:
-            v = await repo.get_vision(conn)
+            v = await queries.vision(conn)
         return Vision.from_domain(v) if v else None
 
     @strawberry.field(description="Organisations, optionally of one kind, ordered by code.")
@@ -69,7 +69,7 @@ class Query:
         self, info: GInfo, kind: Annotated[OrganizationKind | None, _arg("Only organisations of this kind.")] = None
     ) -> list[Organization]:
         async with info.context.runtime.pool.acquire() as conn:
-            orgs = await repo.list_organizations(conn, kind)
+            orgs = await queries.list_organizations(conn, kind)
         return [Organization.from_domain(o) for o in orgs]
 
     @strawberry.field(description="One organisation by id or by code.")
@@ -83,7 +83,7 @@ class Query:
             org = await info.context.loaders.organization.load(parse_id(id, "id"))
         elif code is not None:
             async with info.context.runtime.pool.acquire() as conn:
-                org = await repo.organization_by_code(conn, code.strip().upper())
+                org = await queries.organization_by_code(conn, code.strip().upper())
         else:
             return None
         return Organization.from_domain(org) if org else None
@@ -119,7 +119,7 @@ class Query:
         window = page_window(cursors, GOAL_CONNECTION, first=first, after=after, last=last, before=before)
         org_id = parse_id(organization_id, "organizationId") if organization_id else None
         async with info.context.runtime.pool.acquire() as conn:
-            rows, counts = await repo.page_goals(
+            rows, counts = await queries.page_goals(
                 conn, level=level, organization_id=org_id, state=state, window=window, as_of=as_of
             )
         page = window.page(rows, counts)
@@ -141,7 +141,7 @@ class Query:
         self, info: GInfo, before: Annotated[date, _arg("Review due strictly before this date.")]
     ) -> list[Goal]:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await repo.goals_due_for_review(conn, before)
+            found = await queries.goals_due_for_review(conn, before)
         return [Goal.from_domain(g) for g in found]
 
     @strawberry.field(
@@ -178,7 +178,7 @@ class Query:
         purpose: Annotated[str | None, _arg('Why (ändamål), for the access log; default "registerutdrag".')] = None,
     ) -> EmployeeDataExport:
         export = await employee_goals.export_employee(
-            info.context.runtime,
+            info.context.uow(),
             info.context.reader(purpose or "registerutdrag"),
             employee_ref,
         )
@@ -214,7 +214,7 @@ class Mutation:
         self, info: GInfo, input: Annotated[OrganizationInput, _arg("The new organisation.")]
     ) -> Organization:
         org = await organization_cases.register_organization(
-            info.context.runtime,
+            info.context.uow(),
             input.code,
             input.name,
             input.kind,
@@ -225,7 +225,7 @@ class Mutation:
     @strawberry.mutation(description="Create a goal as a DRAFT (utkast), linked upward to the goals it serves.")
     async def create_goal(self, info: GInfo, input: Annotated[CreateGoalInput, _arg("The new goal.")]) -> Goal:
         goal = await goal_cases.create_goal(
-            info.context.runtime,
+            info.context.uow(),
             goal_cases.NewGoal(
                 level=input.level,
                 title=input.title,
@@ -255,7 +255,7 @@ class Mutation:
         ] = None,
     ) -> Goal:
         g = await goal_cases.link_goals(
-            info.context.runtime,
+            info.context.uow(),
             parse_id(child_id, "childId"),
             parse_id(parent_id, "parentId"),
             _decision(decision, "decision") if decision else None,
@@ -282,7 +282,7 @@ class Mutation:
         ] = None,
     ) -> Goal:
         g = await goal_cases.unlink_goals(
-            info.context.runtime,
+            info.context.uow(),
             parse_id(child_id, "childId"),
             parse_id(parent_id, "parentId"),
             _decision(decision, "decision") if decision else None,
@@ -297,7 +297,7 @@ class Mutation:
         self, info: GInfo, id: GoalId, input: Annotated[ReviseGoalInput, _arg("What changes, and by which decision.")]
     ) -> Goal:
         g = await goal_cases.revise_goal(
-            info.context.runtime,
+            info.context.uow(),
             parse_id(id, "id"),
             goal_cases.Revision(
                 title=input.title,
@@ -312,14 +312,14 @@ class Mutation:
     async def adopt_goal(
         self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (antagandebeslut).")]
     ) -> Goal:
-        g = await goal_cases.adopt_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
+        g = await goal_cases.adopt_goal(info.context.uow(), parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
     @strawberry.mutation(description="Retire an adopted goal by decision (avveckling); it stays in the history.")
     async def retire_goal(
         self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (avvecklingsbeslut).")]
     ) -> Goal:
-        g = await goal_cases.retire_goal(info.context.runtime, parse_id(id, "id"), _decision(decision, "decision"))
+        g = await goal_cases.retire_goal(info.context.uow(), parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
     @strawberry.mutation(
@@ -346,7 +346,7 @@ class Mutation:
                 bad.append(RowError(index=i, field="operationalGoalId", message="not a valid id"))
                 goal = uuid.UUID(int=0)
             rows.append(employee_goals.new_row(g.external_id, g.employee_ref, unit, goal, g.title))
-        result = await employee_goals.upsert_employee_goals(info.context.runtime, source_system, rows)
+        result = await employee_goals.upsert_employee_goals(info.context.uow(), source_system, rows)
         # A malformed id is reported once, not again as "unknown unit/goal".
         reported = {(e.index, e.field) for e in bad}
         errors = bad + [

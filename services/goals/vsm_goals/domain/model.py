@@ -192,3 +192,14 @@ class EstablishmentRequest:
     decision: Decision  # KF's decision for a directive, the nämnd's or bolag's own for a plan
     goal_ids: tuple[uuid.UUID, ...]
     event_id: str | None = None  # the CloudEvent id of the planning event that asked, echoed in the answer
+
+
+@dataclass(frozen=True, slots=True)
+class AccessLogEntry:
+    """One logged read of an employee's medarbetarmål (loggpost i åtkomstloggen)."""
+
+    accessed_at: datetime
+    actor: str
+    purpose: str
+    operation: str  # "read" or "export"
+    goal_count: int

@@ -9,18 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
-
 from vsm_common import contracts
 from vsm_common.auth import Principal
 from vsm_common.cursors import Page, PageWindow
 from vsm_common.errors import DomainError, Forbidden
-from vsm_common.runtime import Runtime
 
-from ..adapters import employee_goals as repo
-from ..adapters import repository as goals_repo
 from ..domain import events, rules
-from ..domain.model import EmployeeGoal, GoalState
+from ..domain.model import AccessLogEntry, EmployeeGoal, GoalState
+from ..domain.ports import GoalsUnitOfWork, Organizations
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +38,7 @@ def _same(a: EmployeeGoal, b: EmployeeGoal) -> bool:
     )
 
 
-async def upsert_employee_goals(rt: Runtime, source_system: str, rows: Sequence[EmployeeGoal]) -> UpsertResult:
+async def upsert_employee_goals(uow: GoalsUnitOfWork, source_system: str, rows: Sequence[EmployeeGoal]) -> UpsertResult:
     """Idempotent by (sourceSystem, externalId); a batch with any invalid row changes nothing."""
     source_system = source_system.strip()
     if not source_system:
@@ -53,13 +49,13 @@ async def upsert_employee_goals(rt: Runtime, source_system: str, rows: Sequence[
             field="goals",
             rule="employee_goal.batch_size",
         )
-    async with rt.unit_of_work() as uow:
-        units = await goals_repo.organizations_by_ids(uow.conn, list({r.unit_id for r in rows}))
-        goals = await goals_repo.goals_by_ids(uow.conn, list({r.operational_goal_id for r in rows}))
+    async with uow:
+        units = await uow.organizations.by_ids(list({r.unit_id for r in rows}))
+        goals = await uow.goals.by_ids(list({r.operational_goal_id for r in rows}))
         problems = rules.check_employee_goal_rows(rows, units, goals)
         if problems:
             return UpsertResult(0, 0, 0, problems)
-        existing = await repo.existing_by_external_id(uow.conn, source_system, [r.external_id for r in rows])
+        existing = await uow.employee_goals.existing_by_external_id(source_system, [r.external_id for r in rows])
         to_write: list[EmployeeGoal] = []
         created = updated = 0
         for row in rows:
@@ -71,7 +67,7 @@ async def upsert_employee_goals(rt: Runtime, source_system: str, rows: Sequence[
             elif not _same(old, row):
                 to_write.append(replace(row, id=old.id))
                 updated += 1
-        await repo.write_batch(uow.conn, to_write)
+        await uow.employee_goals.write_batch(to_write)
         by_goal: dict[uuid.UUID, list[EmployeeGoal]] = defaultdict(list)
         for row in to_write:
             by_goal[row.operational_goal_id].append(row)
@@ -110,8 +106,8 @@ class Scope:
             return cls(employee_ref=principal.subject)
         return cls()  # nobody's: the access policy refuses these roles before they get here
 
-    async def unit_id(self, conn: asyncpg.Connection) -> uuid.UUID:
-        unit = await goals_repo.organization_by_code(conn, self.unit_code or "")
+    async def unit_id(self, organizations: Organizations) -> uuid.UUID:
+        unit = await organizations.by_code(self.unit_code or "")
         if unit is None:
             raise Forbidden(
                 f"the token's unit {self.unit_code!r} (vsm_org) is not a registered organisation",
@@ -121,7 +117,7 @@ class Scope:
         return unit.id
 
     async def narrow(
-        self, conn: asyncpg.Connection, employee_ref: str | None, unit_id: uuid.UUID | None
+        self, organizations: Organizations, employee_ref: str | None, unit_id: uuid.UUID | None
     ) -> tuple[str | None, uuid.UUID | None]:
         """The filters a read runs with: the caller's own, refusing a filter that asks for someone else's."""
         if self.everyone:
@@ -135,7 +131,7 @@ class Scope:
                 )
             return self.employee_ref, unit_id
         if self.unit_code is not None:
-            own = await self.unit_id(conn)
+            own = await self.unit_id(organizations)
             if unit_id is not None and unit_id != own:
                 raise Forbidden(
                     "a manager may read only the medarbetarmål of their own unit",
@@ -146,7 +142,7 @@ class Scope:
         raise Forbidden("medarbetarmål are not readable with this role", rule="access.employee_goals")
 
     async def admitted(
-        self, conn: asyncpg.Connection, goals: dict[uuid.UUID, EmployeeGoal]
+        self, organizations: Organizations, goals: dict[uuid.UUID, EmployeeGoal]
     ) -> dict[uuid.UUID, EmployeeGoal]:
         """Of ``goals`` (looked up by id), those the caller may see."""
         if self.everyone:
@@ -154,7 +150,7 @@ class Scope:
         if self.employee_ref is not None:
             return {k: g for k, g in goals.items() if g.employee_ref == self.employee_ref}
         if self.unit_code is not None and goals:
-            own = await self.unit_id(conn)
+            own = await self.unit_id(organizations)
             return {k: g for k, g in goals.items() if g.unit_id == own}
         return {}
 
@@ -169,7 +165,7 @@ class Reader:
 
 
 async def read_page(
-    rt: Runtime,
+    uow: GoalsUnitOfWork,
     reader: Reader,
     *,
     employee_ref: str | None,
@@ -178,10 +174,9 @@ async def read_page(
     window: PageWindow,
 ) -> Page[EmployeeGoal]:
     """A page of medarbetarmål; the read and the access-log rows commit together."""
-    async with rt.unit_of_work() as uow:
-        employee_ref, unit_id = await reader.scope.narrow(uow.conn, employee_ref, unit_id)
-        rows, counts = await repo.page(
-            uow.conn,
+    async with uow:
+        employee_ref, unit_id = await reader.scope.narrow(uow.organizations, employee_ref, unit_id)
+        rows, counts = await uow.employee_goals.page(
             employee_ref=employee_ref,
             unit_id=unit_id,
             operational_goal_id=operational_goal_id,
@@ -190,17 +185,17 @@ async def read_page(
         page = window.page(rows, counts)
         # Only what the caller gets is logged as read, not the extra row that tells whether more follow.
         read = Counter(g.employee_ref for _, g in page.rows)
-        await repo.log_access(uow.conn, reader.actor, reader.purpose, "read", dict(read))
+        await uow.employee_goals.log_access(reader.actor, reader.purpose, "read", dict(read))
     return page
 
 
-@dataclass(frozen=True)
-class AccessLogEntry:
-    accessed_at: datetime
-    actor: str
-    purpose: str
-    operation: str
-    goal_count: int
+async def read_by_ids(uow: GoalsUnitOfWork, reader: Reader, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, EmployeeGoal]:
+    """Medarbetarmål by id (federated reads, ``_entities``), those the reader may see; logged like any read."""
+    async with uow:
+        found = await reader.scope.admitted(uow.organizations, await uow.employee_goals.by_ids(ids))
+        read = Counter(g.employee_ref for g in found.values())
+        await uow.employee_goals.log_access(reader.actor, reader.purpose, "read", dict(read))
+    return found
 
 
 @dataclass(frozen=True)
@@ -210,7 +205,7 @@ class EmployeeExport:
     access_log: list[AccessLogEntry]
 
 
-async def export_employee(rt: Runtime, reader: Reader, employee_ref: str) -> EmployeeExport:
+async def export_employee(uow: GoalsUnitOfWork, reader: Reader, employee_ref: str) -> EmployeeExport:
     """Everything held about one employee reference (registerutdrag); the export is itself logged."""
     if not employee_ref.strip():
         raise DomainError("employeeRef must not be empty", field="employeeRef", rule="employee_goal.employee_ref")
@@ -220,22 +215,18 @@ async def export_employee(rt: Runtime, reader: Reader, employee_ref: str) -> Emp
             field="employeeRef",
             rule="access.export",
         )
-    async with rt.unit_of_work() as uow:
-        goals = await repo.by_employee(uow.conn, employee_ref)
-        await repo.log_access(uow.conn, reader.actor, reader.purpose, "export", {employee_ref: len(goals)})
-        log_rows = await repo.access_log_of(uow.conn, employee_ref)
-    return EmployeeExport(
-        employee_ref,
-        goals,
-        [AccessLogEntry(r["accessed_at"], r["actor"], r["purpose"], r["operation"], r["goal_count"]) for r in log_rows],
-    )
+    async with uow:
+        goals = await uow.employee_goals.by_employee(employee_ref)
+        await uow.employee_goals.log_access(reader.actor, reader.purpose, "export", {employee_ref: len(goals)})
+        log_rows = await uow.employee_goals.access_log_of(employee_ref)
+    return EmployeeExport(employee_ref, goals, log_rows)
 
 
-async def dispose_employee_goals(rt: Runtime, retention: timedelta, now: datetime | None = None) -> int:
+async def dispose_employee_goals(uow: GoalsUnitOfWork, retention: timedelta, now: datetime | None = None) -> int:
     """Gallring: remove medarbetarmål unchanged for longer than ``retention`` and tell other services."""
     cutoff = (now or datetime.now(UTC)) - retention
-    async with rt.unit_of_work() as uow:
-        removed = await repo.delete_older_than(uow.conn, cutoff)
+    async with uow:
+        removed = await uow.employee_goals.delete_older_than(cutoff)
         by_goal: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
         for eg_id, goal_id in removed:
             by_goal[goal_id].append(eg_id)

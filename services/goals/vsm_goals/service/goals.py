@@ -7,15 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-import asyncpg
-
 from vsm_common import contracts
-from vsm_common.clock import today
 from vsm_common.errors import Conflict, DomainError, NotFound
-from vsm_common.runtime import Runtime
-from vsm_common.uow import SqlUnitOfWork
 
-from ..adapters import repository as repo
 from ..domain import events, rules
 from ..domain.model import (
     Decision,
@@ -26,6 +20,7 @@ from ..domain.model import (
     GoalState,
     Organization,
 )
+from ..domain.ports import GoalsUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ class NewGoal:
     valid_to: date | None = None
 
 
-async def create_goal(rt: Runtime, new: NewGoal, goal_id: uuid.UUID | None = None) -> Goal:
+async def create_goal(uow: GoalsUnitOfWork, new: NewGoal, goal_id: uuid.UUID | None = None) -> Goal:
     """Create a DRAFT goal with its upward links, organisations and themes."""
     title = rules.check_title(new.title)
     rules.check_validity(new.level, new.valid_from, new.valid_to)
@@ -48,18 +43,18 @@ async def create_goal(rt: Runtime, new: NewGoal, goal_id: uuid.UUID | None = Non
     parent_ids = tuple(dict.fromkeys(new.parent_ids))
     org_ids = tuple(dict.fromkeys(new.organization_ids))
     theme_ids = tuple(dict.fromkeys(new.theme_ids))
-    async with rt.unit_of_work() as uow:
-        levels = await repo.goal_levels(uow.conn, parent_ids)
+    async with uow:
+        levels = await uow.goals.levels(parent_ids)
         for pid in parent_ids:
             if pid not in levels:
                 raise NotFound(f"no goal {pid}", field="input.parentIds", rule="goal.exists")
         rules.check_parent_levels(new.level, levels, "input.parentIds")
-        orgs = await repo.organizations_by_ids(uow.conn, org_ids)
+        orgs = await uow.organizations.by_ids(org_ids)
         for oid in org_ids:
             if oid not in orgs:
                 raise NotFound(f"no organisation {oid}", field="input.organizationIds", rule="organization.exists")
         rules.check_organizations(new.level, [orgs[o] for o in org_ids])
-        themes = await repo.themes_by_ids(uow.conn, theme_ids)
+        themes = await uow.themes.by_ids(theme_ids)
         for tid in theme_ids:
             if tid not in themes:
                 raise NotFound(f"no vision theme {tid}", field="input.themeIds", rule="theme.exists")
@@ -75,13 +70,13 @@ async def create_goal(rt: Runtime, new: NewGoal, goal_id: uuid.UUID | None = Non
             organization_ids=org_ids,
             theme_ids=theme_ids,
         )
-        await repo.insert_goal(uow.conn, goal)
+        await uow.goals.add(goal)
         await uow.emit(contracts.goals.GOAL_CREATED, str(goal.id), events.goal_created(goal))
     return goal
 
 
 async def link_goals(
-    rt: Runtime,
+    uow: GoalsUnitOfWork,
     child_id: uuid.UUID,
     parent_id: uuid.UUID,
     decision: Decision | None = None,
@@ -90,11 +85,11 @@ async def link_goals(
     """Link a goal upward. On a goal in force the link is a decision of its own, in force from
     ``effective_from`` (default: the decision's date); a draft's links take effect with its adoption.
     Linking goals already linked changes nothing."""
-    async with rt.unit_of_work() as uow:
-        child = await repo.lock_goal(uow.conn, child_id)
+    async with uow:
+        child = await uow.goals.lock(child_id)
         if child is None:
             raise NotFound(f"no goal {child_id}", field="childId", rule="goal.exists")
-        levels = await repo.goal_levels(uow.conn, [parent_id])
+        levels = await uow.goals.levels([parent_id])
         if parent_id not in levels:
             raise NotFound(f"no goal {parent_id}", field="parentId", rule="goal.exists")
         if child.state is GoalState.RETIRED:
@@ -102,14 +97,14 @@ async def link_goals(
         rules.check_parent_levels(child.level, levels, "parentId")
         starts = rules.link_change_effective_on(child, decision, effective_from)
         if decision is not None:
-            rules.check_decision_body(child, await _decision_body(uow.conn, decision, "decision.bodyId"))
-        rules.check_no_cycle(child_id, parent_id, await repo.ancestors(uow.conn, parent_id, starts or today()))
-        linked, ended = await repo.link_state(uow.conn, child_id, parent_id)
+            rules.check_decision_body(child, await _decision_body(uow, decision, "decision.bodyId"))
+        rules.check_no_cycle(child_id, parent_id, await uow.links.ancestors(parent_id, starts or uow.today()))
+        linked, ended = await uow.links.state(child_id, parent_id)
         if linked:
             return child
         rules.check_relink(starts, ended)
-        decision_id = await repo.insert_decision(uow.conn, decision) if decision is not None else None
-        await repo.insert_link(uow.conn, child_id, parent_id, starts, decision_id)
+        decision_id = await uow.decisions.add(decision) if decision is not None else None
+        await uow.links.add(child_id, parent_id, starts, decision_id)
         await uow.emit(
             contracts.goals.GOAL_LINKED, str(child_id), events.goal_linked(child_id, parent_id, starts, decision)
         )
@@ -117,7 +112,7 @@ async def link_goals(
 
 
 async def unlink_goals(
-    rt: Runtime,
+    uow: GoalsUnitOfWork,
     child_id: uuid.UUID,
     parent_id: uuid.UUID,
     decision: Decision | None = None,
@@ -125,18 +120,18 @@ async def unlink_goals(
 ) -> Goal:
     """End a goal's link upward. On a goal in force the removal is a decision of its own and the link
     stands until ``effective_from`` (exclusive; default: the decision's date); a draft's link is removed."""
-    async with rt.unit_of_work() as uow:
-        child = await repo.lock_goal(uow.conn, child_id)
+    async with uow:
+        child = await uow.goals.lock(child_id)
         if child is None:
             raise NotFound(f"no goal {child_id}", field="childId", rule="goal.exists")
         ends = rules.link_change_effective_on(child, decision, effective_from)
         if decision is not None:
-            rules.check_decision_body(child, await _decision_body(uow.conn, decision, "decision.bodyId"))
-        linked, _ = await repo.link_state(uow.conn, child_id, parent_id)
+            rules.check_decision_body(child, await _decision_body(uow, decision, "decision.bodyId"))
+        linked, _ = await uow.links.state(child_id, parent_id)
         if not linked:
             raise NotFound("these goals are not linked", field="parentId", rule="goal.link_exists")
-        decision_id = await repo.insert_decision(uow.conn, decision) if decision is not None else None
-        await repo.end_link(uow.conn, child_id, parent_id, ends, decision_id)
+        decision_id = await uow.decisions.add(decision) if decision is not None else None
+        await uow.links.end(child_id, parent_id, ends, decision_id)
         await uow.emit(
             contracts.goals.GOAL_UNLINKED, str(child_id), events.goal_unlinked(child_id, parent_id, ends, decision)
         )
@@ -151,17 +146,17 @@ class Revision:
     decision: Decision | None = None
 
 
-async def _decision_body(conn: asyncpg.Connection, d: Decision, field: str) -> Organization:
-    body = (await repo.organizations_by_ids(conn, [d.body_id])).get(d.body_id)
+async def _decision_body(uow: GoalsUnitOfWork, d: Decision, field: str) -> Organization:
+    body = (await uow.organizations.by_ids([d.body_id])).get(d.body_id)
     if body is None:
         raise NotFound(f"no organisation {d.body_id}", field=field, rule="organization.exists")
     return body
 
 
-async def revise_goal(rt: Runtime, goal_id: uuid.UUID, change: Revision) -> Goal:
+async def revise_goal(uow: GoalsUnitOfWork, goal_id: uuid.UUID, change: Revision) -> Goal:
     """A draft is edited in place; an adopted goal gets a new numbered revision with its own decision."""
-    async with rt.unit_of_work() as uow:
-        goal = await repo.lock_goal(uow.conn, goal_id)
+    async with uow:
+        goal = await uow.goals.lock(goal_id)
         if goal is None:
             raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
         rules.check_revisable(goal, change.decision is not None)
@@ -179,64 +174,66 @@ async def revise_goal(rt: Runtime, goal_id: uuid.UUID, change: Revision) -> Goal
                     field="input.decision",
                     rule="goal.draft_revision_without_decision",
                 )
-            await repo.update_draft(uow.conn, revised)
+            await uow.goals.update_draft(revised)
             await uow.emit(contracts.goals.GOAL_REVISED, str(goal.id), events.goal_revised(revised, None))
             return revised
         assert change.decision is not None
         d = change.decision
-        body = await _decision_body(uow.conn, d, "input.decision.bodyId")
+        body = await _decision_body(uow, d, "input.decision.bodyId")
         rules.check_decision_body(goal, body, "input.decision.bodyId")
         rules.check_decision_order(goal, d.date, "input.decision.date")
         revised = replace(revised, revision=goal.revision + 1, last_decision_on=d.date)
-        decision_id = await repo.insert_decision(uow.conn, d)
-        await repo.add_revision(uow.conn, revised, decision_id, d.date)
+        decision_id = await uow.decisions.add(d)
+        await uow.goals.add_revision(revised, decision_id, d.date)
         await uow.emit(contracts.goals.GOAL_REVISED, str(goal.id), events.goal_revised(revised, d))
     return revised
 
 
-async def _adopt(uow: SqlUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None, prefix: str) -> Goal:
-    parents = await repo.goals_by_ids(uow.conn, goal.parent_ids)
-    orgs = await repo.organizations_by_ids(uow.conn, goal.organization_ids)
+async def _adopt(uow: GoalsUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None, prefix: str) -> Goal:
+    parents = await uow.goals.by_ids(goal.parent_ids)
+    orgs = await uow.organizations.by_ids(goal.organization_ids)
     rules.check_adoptable(goal, [parents[p] for p in goal.parent_ids], [orgs[o] for o in goal.organization_ids])
-    body = await _decision_body(uow.conn, d, f"{prefix}.bodyId")
+    body = await _decision_body(uow, d, f"{prefix}.bodyId")
     rules.check_decision_body(goal, body, f"{prefix}.bodyId")
     rules.check_decision_order(goal, d.date, f"{prefix}.date")
     return await _record_adoption(uow, goal, d, established_by)
 
 
-async def _record_adoption(uow: SqlUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None) -> Goal:
+async def _record_adoption(uow: GoalsUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None) -> Goal:
     """Store and report an adoption the rules have allowed."""
-    decision_id = await repo.insert_decision(uow.conn, d)
-    await repo.mark_adopted(uow.conn, goal, decision_id, d.date, established_by)
+    decision_id = await uow.decisions.add(d)
+    await uow.goals.mark_adopted(goal, decision_id, d.date, established_by)
     adopted = replace(goal, state=GoalState.ADOPTED, adopted=d, last_decision_on=d.date, established_by=established_by)
     await uow.emit(contracts.goals.GOAL_ADOPTED, str(goal.id), events.goal_adopted(adopted, d))
     return adopted
 
 
-async def adopt_goal(rt: Runtime, goal_id: uuid.UUID, d: Decision, established_by: uuid.UUID | None = None) -> Goal:
-    async with rt.unit_of_work() as uow:
-        goal = await repo.lock_goal(uow.conn, goal_id)
+async def adopt_goal(
+    uow: GoalsUnitOfWork, goal_id: uuid.UUID, d: Decision, established_by: uuid.UUID | None = None
+) -> Goal:
+    async with uow:
+        goal = await uow.goals.lock(goal_id)
         if goal is None:
             raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
         return await _adopt(uow, goal, d, established_by, "decision")
 
 
-async def retire_goal(rt: Runtime, goal_id: uuid.UUID, d: Decision) -> Goal:
-    async with rt.unit_of_work() as uow:
-        goal = await repo.lock_goal(uow.conn, goal_id)
+async def retire_goal(uow: GoalsUnitOfWork, goal_id: uuid.UUID, d: Decision) -> Goal:
+    async with uow:
+        goal = await uow.goals.lock(goal_id)
         if goal is None:
             raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
         rules.check_retirable(goal)
-        body = await _decision_body(uow.conn, d, "decision.bodyId")
+        body = await _decision_body(uow, d, "decision.bodyId")
         rules.check_decision_body(goal, body)
         rules.check_decision_order(goal, d.date)
-        decision_id = await repo.insert_decision(uow.conn, d)
-        await repo.mark_retired(uow.conn, goal.id, decision_id)
+        decision_id = await uow.decisions.add(d)
+        await uow.goals.mark_retired(goal.id, decision_id)
         await uow.emit(contracts.goals.GOAL_RETIRED, str(goal.id), events.goal_retired(goal, d))
     return replace(goal, state=GoalState.RETIRED, retired=d)
 
 
-async def establish_goals(uow: SqlUnitOfWork, request: EstablishmentRequest) -> list[GoalRefusal]:
+async def establish_goals(uow: GoalsUnitOfWork, request: EstablishmentRequest) -> list[GoalRefusal]:
     """The goals side of the directive/plan saga: establish the goals of an adopted directive or plan,
     all or nothing, and answer planning in the same transaction. Returns the refusals (empty: established).
 
@@ -249,27 +246,30 @@ async def establish_goals(uow: SqlUnitOfWork, request: EstablishmentRequest) -> 
     failure: the event is consumed, nothing is dead-lettered, and planning shows the directive's or
     plan's goals as REFUSED until someone acts (fixes the goal and adopts a revision, or adopts it directly).
     """
-    ids = list(dict.fromkeys(request.goal_ids))
-    request = replace(request, goal_ids=tuple(ids))
-    goals = await repo.lock_goals(uow.conn, ids)
-    parents = await repo.goals_by_ids(uow.conn, list({p for g in goals.values() for p in g.parent_ids}))
-    org_ids = {o for g in goals.values() for o in g.organization_ids} | {request.decision.body_id}
-    orgs = await repo.organizations_by_ids(uow.conn, list(org_ids))
-    d = request.decision
-    refusals = rules.establishment_refusals(request.by, ids, goals, parents, orgs, d.date, orgs.get(d.body_id))
-    subject = str(request.by_id)
-    if refusals:
+    async with uow:
+        ids = list(dict.fromkeys(request.goal_ids))
+        request = replace(request, goal_ids=tuple(ids))
+        goals = await uow.goals.lock_many(ids)
+        parents = await uow.goals.by_ids(list({p for g in goals.values() for p in g.parent_ids}))
+        org_ids = {o for g in goals.values() for o in g.organization_ids} | {request.decision.body_id}
+        orgs = await uow.organizations.by_ids(list(org_ids))
+        d = request.decision
+        refusals = rules.establishment_refusals(request.by, ids, goals, parents, orgs, d.date, orgs.get(d.body_id))
+        subject = str(request.by_id)
+        if refusals:
+            await uow.emit(
+                contracts.goals.GOAL_ESTABLISHMENT_REFUSED,
+                subject,
+                events.goal_establishment_refused(request, refusals),
+            )
+            return refusals
+        adopted: list[uuid.UUID] = []
+        for goal_id in ids:
+            goal = goals[goal_id]
+            if goal.state is GoalState.DRAFT:
+                await _record_adoption(uow, goal, d, request.by_id)
+                adopted.append(goal_id)
         await uow.emit(
-            contracts.goals.GOAL_ESTABLISHMENT_REFUSED, subject, events.goal_establishment_refused(request, refusals)
+            contracts.goals.GOAL_ESTABLISHMENT_CONFIRMED, subject, events.goal_establishment_confirmed(request, adopted)
         )
-        return refusals
-    adopted: list[uuid.UUID] = []
-    for goal_id in ids:
-        goal = goals[goal_id]
-        if goal.state is GoalState.DRAFT:
-            await _record_adoption(uow, goal, d, request.by_id)
-            adopted.append(goal_id)
-    await uow.emit(
-        contracts.goals.GOAL_ESTABLISHMENT_CONFIRMED, subject, events.goal_establishment_confirmed(request, adopted)
-    )
-    return []
+        return []

@@ -6,30 +6,29 @@ import uuid
 
 from vsm_common import contracts
 from vsm_common.errors import Conflict, NotFound
-from vsm_common.runtime import Runtime
 
-from ..adapters import repository as repo
 from ..domain import events, rules
 from ..domain.model import Organization, OrganizationKind
+from ..domain.ports import GoalsUnitOfWork
 
 
 async def register_organization(
-    rt: Runtime,
+    uow: GoalsUnitOfWork,
     code: str,
     name: str,
     kind: OrganizationKind,
     parent_id: uuid.UUID | None,
     org_id: uuid.UUID | None = None,
 ) -> Organization:
-    async with rt.unit_of_work() as uow:
+    async with uow:
         parent = None
         if parent_id is not None:
-            parent = (await repo.organizations_by_ids(uow.conn, [parent_id])).get(parent_id)
+            parent = (await uow.organizations.by_ids([parent_id])).get(parent_id)
             if parent is None:
                 raise NotFound(f"no organisation {parent_id}", field="input.parentId", rule="organization.exists")
         code, name = rules.check_organization(code, name, kind, parent)
         org = Organization(org_id or uuid.uuid4(), code, name, kind, parent_id)
-        if not await repo.insert_organization(uow.conn, org):
+        if not await uow.organizations.add(org):
             raise Conflict(
                 f"an organisation with code {code} exists", field="input.code", rule="organization.code_unique"
             )
