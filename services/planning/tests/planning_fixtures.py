@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
-from vsm_planning.domain import rules
+from vsm_planning.domain import cycles
 from vsm_planning.domain.model import (
     CycleKind,
     Directive,
@@ -34,11 +34,11 @@ BUF = KnownOrganization(uuid.uuid4(), "BUF", "Barn- och ungdomsförvaltningen", 
 
 def cycle(kind: CycleKind = CycleKind.ANNUAL, start: int = 2027, at: PhaseKind | None = None) -> PlanningCycle:
     """A new cycle, moved on to phase ``at`` (earlier phases DONE) if given."""
-    start_year, end_year = rules.cycle_span(kind, start)
-    phases = rules.default_phases(
+    start_year, end_year = cycles.cycle_span(kind, start)
+    phases = cycles.default_phases(
         kind, start, {OrganizationKind.COUNCIL: KF.id, OrganizationKind.EXECUTIVE_BOARD: KS.id}
     )
-    c = PlanningCycle(uuid.uuid4(), kind, start_year, end_year, rules.cycle_title(kind, start_year, end_year), phases)
+    c = PlanningCycle(uuid.uuid4(), kind, start_year, end_year, cycles.cycle_title(kind, start_year, end_year), phases)
     if at is None:
         return c
     order = [p.kind for p in c.phases]
@@ -74,7 +74,7 @@ def goal(
 
 
 def plan(org: KnownOrganization = BUN, state: PlanState = PlanState.DRAFT) -> OperationalPlan:
-    return OperationalPlan(uuid.uuid4(), uuid.uuid4(), org.id, rules.plan_years(2027), state)
+    return OperationalPlan(uuid.uuid4(), uuid.uuid4(), org.id, cycles.plan_years(2027), state)
 
 
 def on(y: int, m: int, d: int) -> date:

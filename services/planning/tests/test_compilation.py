@@ -6,7 +6,7 @@ import uuid
 
 from planning_fixtures import BUN, HEM, SN, plan
 
-from vsm_planning.domain import rules
+from vsm_planning.domain import compilation
 from vsm_planning.domain.model import PlanState, UncoveredGoal
 
 
@@ -14,7 +14,7 @@ def test_compilation_lists_plans_missing_plans_and_uncovered_goals() -> None:
     tfn = uuid.uuid4()
     bun_plan, sn_plan = plan(BUN, PlanState.ADOPTED), plan(SN, PlanState.DRAFT)
     k1, k2, k3 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    c = rules.compile_cycle(
+    c = compilation.compile_cycle(
         uuid.uuid4(),
         [bun_plan, sn_plan],
         [BUN.id, SN.id, tfn, HEM.id],
@@ -29,5 +29,5 @@ def test_compilation_lists_plans_missing_plans_and_uncovered_goals() -> None:
 def test_a_fully_covered_cycle_has_no_gaps() -> None:
     p = plan(BUN, PlanState.SUBMITTED)
     k1 = uuid.uuid4()
-    c = rules.compile_cycle(uuid.uuid4(), [p], [BUN.id, BUN.id], {k1: [BUN.id]}, {p.id: {k1, uuid.uuid4()}})
+    c = compilation.compile_cycle(uuid.uuid4(), [p], [BUN.id, BUN.id], {k1: [BUN.id]}, {p.id: {k1, uuid.uuid4()}})
     assert (c.missing_organization_ids, c.uncovered) == ((), ())

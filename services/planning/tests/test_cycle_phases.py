@@ -10,7 +10,7 @@ import pytest
 from planning_fixtures import KF, KS, cycle
 
 from vsm_common.errors import Conflict, DomainError
-from vsm_planning.domain import rules
+from vsm_planning.domain import cycles
 from vsm_planning.domain.errors import PhaseNotAllowed
 from vsm_planning.domain.model import CycleKind, PhaseKind, PhaseState
 
@@ -54,28 +54,28 @@ def test_mandate_period_is_four_years_with_strategic_analysis_and_goal_review() 
 
 def test_year_out_of_range_is_refused() -> None:
     with pytest.raises(DomainError) as info:
-        rules.cycle_span(CycleKind.ANNUAL, 1999)
+        cycles.cycle_span(CycleKind.ANNUAL, 1999)
     assert (info.value.field, info.value.rule) == ("startYear", "year.range")
 
 
 def test_cycles_of_one_kind_never_overlap() -> None:
     existing = [cycle(CycleKind.MANDATE_PERIOD, 2027), cycle(CycleKind.ANNUAL, 2027)]
     with pytest.raises(Conflict) as info:
-        rules.check_no_overlap(CycleKind.MANDATE_PERIOD, 2029, 2032, existing)
+        cycles.check_no_overlap(CycleKind.MANDATE_PERIOD, 2029, 2032, existing)
     assert info.value.rule == "cycle.overlap" and "Mandatperiod 2027–2030" in info.value.message
     with pytest.raises(Conflict):
-        rules.check_no_overlap(CycleKind.ANNUAL, 2027, 2027, existing)
-    rules.check_no_overlap(CycleKind.MANDATE_PERIOD, 2031, 2034, existing)
-    rules.check_no_overlap(CycleKind.ANNUAL, 2028, 2028, existing)
+        cycles.check_no_overlap(CycleKind.ANNUAL, 2027, 2027, existing)
+    cycles.check_no_overlap(CycleKind.MANDATE_PERIOD, 2031, 2034, existing)
+    cycles.check_no_overlap(CycleKind.ANNUAL, 2028, 2028, existing)
 
 
 def test_phases_move_forward_in_order_only() -> None:
     c = cycle(CycleKind.ANNUAL, 2027)
-    facts = rules.PhaseFacts(has_adopted_directive=True, tax_rate=Decimal("20.38"))
+    facts = cycles.PhaseFacts(has_adopted_directive=True, tax_rate=Decimal("20.38"))
     seen = [c.current_phase.kind]  # type: ignore[union-attr]
     day = date(2026, 3, 31)
     while c.current_phase is not None:
-        completed, opened, phases = rules.advance(c, facts, day)
+        completed, opened, phases = cycles.advance(c, facts, day)
         assert completed.state is PhaseState.DONE and completed.completed_on == day
         c = replace(c, phases=phases)
         assert sum(p.state is PhaseState.OPEN for p in c.phases) == (1 if opened else 0)
@@ -84,24 +84,24 @@ def test_phases_move_forward_in_order_only() -> None:
     assert seen == ANNUAL_ORDER
     assert all(p.state is PhaseState.DONE for p in c.phases)
     with pytest.raises(Conflict) as info:
-        rules.advance(c, facts, day)
+        cycles.advance(c, facts, day)
     assert info.value.rule == "cycle.completed"
 
 
 def test_directive_phase_ends_only_with_an_adopted_directive() -> None:
     c = cycle(at=P.DIRECTIVE)
     with pytest.raises(Conflict) as info:
-        rules.advance(c, rules.PhaseFacts(), date(2026, 6, 30))
+        cycles.advance(c, cycles.PhaseFacts(), date(2026, 6, 30))
     assert info.value.rule == "phase.directive_not_adopted"
-    rules.advance(c, rules.PhaseFacts(has_adopted_directive=True), date(2026, 6, 30))
+    cycles.advance(c, cycles.PhaseFacts(has_adopted_directive=True), date(2026, 6, 30))
 
 
 def test_tax_rate_phase_ends_only_with_a_decided_tax_rate() -> None:
     c = cycle(at=P.TAX_RATE)
     with pytest.raises(Conflict) as info:
-        rules.advance(c, rules.PhaseFacts(has_adopted_directive=True), date(2026, 11, 30))
+        cycles.advance(c, cycles.PhaseFacts(has_adopted_directive=True), date(2026, 11, 30))
     assert info.value.rule == "phase.tax_rate_missing"
-    _, opened, _ = rules.advance(c, rules.PhaseFacts(True, Decimal("20.38")), date(2026, 11, 30))
+    _, opened, _ = cycles.advance(c, cycles.PhaseFacts(True, Decimal("20.38")), date(2026, 11, 30))
     assert opened is not None and opened.kind is P.OPERATIONAL_PLANNING
 
 
@@ -117,13 +117,13 @@ def test_overdue_means_not_done_after_the_due_date() -> None:
 def test_an_operation_outside_its_phases_is_refused_naming_the_phase() -> None:
     c = cycle(at=P.CONDITIONS_ANALYSIS)
     with pytest.raises(PhaseNotAllowed) as info:
-        rules.require_phase(c, "createDirective", rules.DRAFTING_PHASES, "input.cycleId")
+        cycles.require_phase(c, "createDirective", cycles.DRAFTING_PHASES, "input.cycleId")
     err = info.value
     assert err.rule == "cycle.phase" and err.field == "input.cycleId" and err.code == "CONFLICT"
     assert "CONDITIONS_ANALYSIS" in err.message and "allowed in DIRECTIVE" in err.message
     assert err.extensions()["phase"] == "CONDITIONS_ANALYSIS"
     assert (
-        rules.require_phase(cycle(at=P.DIRECTIVE), "createDirective", rules.DRAFTING_PHASES, None).kind is P.DIRECTIVE
+        cycles.require_phase(cycle(at=P.DIRECTIVE), "createDirective", cycles.DRAFTING_PHASES, None).kind is P.DIRECTIVE
     )
 
 
@@ -131,58 +131,58 @@ def test_a_completed_cycle_allows_nothing_and_a_mandate_cycle_never_allows_plans
     c = cycle(at=P.FOLLOW_UP)
     done = replace(c, phases=tuple(replace(p, state=PhaseState.DONE) for p in c.phases))
     with pytest.raises(PhaseNotAllowed) as info:
-        rules.require_phase(done, "submitPlan", rules.PLAN_PHASES, "id")
+        cycles.require_phase(done, "submitPlan", cycles.PLAN_PHASES, "id")
     assert info.value.phase == "COMPLETED"
     with pytest.raises(PhaseNotAllowed) as info:
-        rules.require_phase(cycle(CycleKind.MANDATE_PERIOD), "createOperationalPlan", rules.PLAN_PHASES, "cycleId")
+        cycles.require_phase(cycle(CycleKind.MANDATE_PERIOD), "createOperationalPlan", cycles.PLAN_PHASES, "cycleId")
     assert info.value.phase == "STRATEGIC_ANALYSIS" and "never allows" in info.value.message
 
 
 def test_analysis_is_written_in_the_analysis_phases() -> None:
-    rules.require_phase(cycle(CycleKind.MANDATE_PERIOD), "writeAnalysisSection", rules.ANALYSIS_PHASES, "cycleId")
-    rules.require_phase(cycle(at=P.CONDITIONS_ANALYSIS), "writeAnalysisSection", rules.ANALYSIS_PHASES, "cycleId")
+    cycles.require_phase(cycle(CycleKind.MANDATE_PERIOD), "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
+    cycles.require_phase(cycle(at=P.CONDITIONS_ANALYSIS), "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
     with pytest.raises(PhaseNotAllowed):
-        rules.require_phase(cycle(at=P.DIRECTIVE), "writeAnalysisSection", rules.ANALYSIS_PHASES, "cycleId")
-    assert rules.check_analysis_text("  Omvärld  ") == "Omvärld"
+        cycles.require_phase(cycle(at=P.DIRECTIVE), "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
+    assert cycles.check_analysis_text("  Omvärld  ") == "Omvärld"
     with pytest.raises(DomainError) as info:
-        rules.check_analysis_text("   ")
+        cycles.check_analysis_text("   ")
     assert info.value.rule == "analysis.text_required"
 
 
 def test_schedule_checks_dates_and_refuses_done_phases() -> None:
     c = cycle(at=P.DIRECTIVE)
-    assert rules.check_schedule(c, P.TAX_RATE, date(2026, 7, 1), date(2026, 11, 30)).kind is P.TAX_RATE
+    assert cycles.check_schedule(c, P.TAX_RATE, date(2026, 7, 1), date(2026, 11, 30)).kind is P.TAX_RATE
     with pytest.raises(DomainError) as info:
-        rules.check_schedule(c, P.TAX_RATE, date(2026, 12, 1), date(2026, 11, 30))
+        cycles.check_schedule(c, P.TAX_RATE, date(2026, 12, 1), date(2026, 11, 30))
     assert info.value.rule == "phase.dates_order"
     with pytest.raises(Conflict) as info:
-        rules.check_schedule(c, P.CONDITIONS_ANALYSIS, None, date(2026, 4, 30))
+        cycles.check_schedule(c, P.CONDITIONS_ANALYSIS, None, date(2026, 4, 30))
     assert info.value.rule == "phase.done"
     with pytest.raises(DomainError) as info:
-        rules.check_schedule(c, P.GOAL_REVIEW, None, None)
+        cycles.check_schedule(c, P.GOAL_REVIEW, None, None)
     assert info.value.rule == "phase.kind"
 
 
 def test_the_current_cycle_is_the_newest_that_has_begun() -> None:
     c2026, c2027, c2028 = cycle(start=2026), cycle(start=2027), cycle(start=2028)
-    cycles = [c2028, c2026, c2027]
+    candidates = [c2028, c2026, c2027]
     # Budget year 2027 begins with its analysis of planning conditions in January 2026.
-    assert rules.current_cycle(cycles, date(2026, 11, 26)) is c2027
-    assert rules.current_cycle(cycles, date(2027, 1, 15)) is c2028
-    assert rules.current_cycle(cycles, date(2020, 1, 1)) is c2026  # nothing begun: the next one
-    assert rules.current_cycle([], date(2026, 1, 1)) is None
+    assert cycles.current_cycle(candidates, date(2026, 11, 26)) is c2027
+    assert cycles.current_cycle(candidates, date(2027, 1, 15)) is c2028
+    assert cycles.current_cycle(candidates, date(2020, 1, 1)) is c2026  # nothing begun: the next one
+    assert cycles.current_cycle([], date(2026, 1, 1)) is None
 
 
 def test_phase_dates_stay_within_the_cycles_window() -> None:
     c = cycle(start=2027, at=P.DIRECTIVE)
-    assert rules.schedule_window(c) == (date(2025, 1, 1), date(2028, 12, 31))
-    assert rules.schedule_window(cycle(CycleKind.MANDATE_PERIOD, 2027)) == (date(2026, 1, 1), date(2031, 12, 31))
+    assert cycles.schedule_window(c) == (date(2025, 1, 1), date(2028, 12, 31))
+    assert cycles.schedule_window(cycle(CycleKind.MANDATE_PERIOD, 2027)) == (date(2026, 1, 1), date(2031, 12, 31))
     for phase in c.phases:  # the defaults fit
         assert phase.opens_on and phase.due_on
-        assert rules.schedule_window(c)[0] <= phase.opens_on <= phase.due_on <= rules.schedule_window(c)[1]
+        assert cycles.schedule_window(c)[0] <= phase.opens_on <= phase.due_on <= cycles.schedule_window(c)[1]
     with pytest.raises(DomainError) as info:
-        rules.check_schedule(c, P.TAX_RATE, date(2020, 7, 1), None)
+        cycles.check_schedule(c, P.TAX_RATE, date(2020, 7, 1), None)
     assert (info.value.field, info.value.rule) == ("opensOn", "phase.dates_range")
     with pytest.raises(DomainError) as info:
-        rules.check_schedule(c, P.FOLLOW_UP, None, date(2029, 1, 1))
+        cycles.check_schedule(c, P.FOLLOW_UP, None, date(2029, 1, 1))
     assert (info.value.field, info.value.rule) == ("dueOn", "phase.dates_range")

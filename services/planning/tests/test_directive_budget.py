@@ -11,7 +11,7 @@ import pytest
 from planning_fixtures import BUF, BUN, HEM, KF, KS, SN, directive, goal
 
 from vsm_common.errors import Conflict, DomainError, NotFound
-from vsm_planning.domain import rules
+from vsm_planning.domain import cycles, directives, values
 from vsm_planning.domain.model import (
     BudgetFrame,
     Decision,
@@ -28,64 +28,64 @@ CONTENT = DirectiveContent(recipient_ids=(BUN.id, SN.id))
 
 
 def test_planeringsdirektiv_goes_to_committees_and_agardirektiv_to_companies() -> None:
-    rules.check_recipients(PD, [BUN, SN])
-    rules.check_recipients(OD, [HEM])
+    directives.check_recipients(PD, [BUN, SN])
+    directives.check_recipients(OD, [HEM])
     for kind, wrong in ((PD, HEM), (OD, BUN), (PD, BUF), (PD, KS)):
         with pytest.raises(DomainError) as info:
-            rules.check_recipients(kind, [wrong])
+            directives.check_recipients(kind, [wrong])
         assert (info.value.field, info.value.rule) == ("input.recipientIds", "directive.recipient_kind")
         assert wrong.code in info.value.message
     with pytest.raises(DomainError) as info:
-        rules.check_recipients(PD, [])
+        directives.check_recipients(PD, [])
     assert info.value.rule == "directive.recipients_required"
 
 
 def test_unknown_organisation_or_goal_is_not_found_naming_the_field() -> None:
     missing = uuid.uuid4()
     with pytest.raises(NotFound) as info:
-        rules.known_organizations([BUN.id, missing], {BUN.id: BUN}, "input.recipientIds")
+        values.known_organizations([BUN.id, missing], {BUN.id: BUN}, "input.recipientIds")
     assert (info.value.field, info.value.rule) == ("input.recipientIds", "organization.exists")
     assert str(missing) in info.value.message
     with pytest.raises(NotFound) as info:
-        rules.known_goals([missing], {}, "goalIds")
+        values.known_goals([missing], {}, "goalIds")
     assert (info.value.field, info.value.rule) == ("goalIds", "goal.exists")
     linked_only = goal(GoalLevel.CONCRETE, BUN)
     with pytest.raises(NotFound):  # only a link event has arrived: level unknown yet
-        rules.known_goals([linked_only.id], {linked_only.id: replace(linked_only, level=None)}, "goalIds")
+        values.known_goals([linked_only.id], {linked_only.id: replace(linked_only, level=None)}, "goalIds")
 
 
 def test_frames_cover_recipients_for_the_budget_year_and_two_plan_years_exactly() -> None:
     d = directive(year=2027)
-    frames = rules.check_frames(
+    frames = directives.check_frames(
         d,
         CONTENT,
         [
-            rules.FrameInput(BUN.id, 2027, Decimal("2950000000")),
-            rules.FrameInput(BUN.id, 2029, Decimal("3070000000.50")),
+            directives.FrameInput(BUN.id, 2027, Decimal("2950000000")),
+            directives.FrameInput(BUN.id, 2029, Decimal("3070000000.50")),
         ],
     )
     assert [str(f.amount) for f in frames] == ["2950000000.00", "3070000000.50"]
     cases = [
-        (rules.FrameInput(HEM.id, 2027, Decimal(1)), "frames.0.organizationId", "directive.frame_recipient"),
-        (rules.FrameInput(BUN.id, 2030, Decimal(1)), "frames.0.year", "directive.frame_year"),
-        (rules.FrameInput(BUN.id, 2026, Decimal(1)), "frames.0.year", "directive.frame_year"),
-        (rules.FrameInput(BUN.id, 2027, Decimal("1.005")), "frames.0.amount", "amount.precision"),
-        (rules.FrameInput(BUN.id, 2027, Decimal("-1")), "frames.0.amount", "amount.negative"),
-        (rules.FrameInput(BUN.id, 2027, Decimal("NaN")), "frames.0.amount", "amount.format"),
-        (rules.FrameInput(BUN.id, 2027, Decimal("1E15")), "frames.0.amount", "amount.range"),
+        (directives.FrameInput(HEM.id, 2027, Decimal(1)), "frames.0.organizationId", "directive.frame_recipient"),
+        (directives.FrameInput(BUN.id, 2030, Decimal(1)), "frames.0.year", "directive.frame_year"),
+        (directives.FrameInput(BUN.id, 2026, Decimal(1)), "frames.0.year", "directive.frame_year"),
+        (directives.FrameInput(BUN.id, 2027, Decimal("1.005")), "frames.0.amount", "amount.precision"),
+        (directives.FrameInput(BUN.id, 2027, Decimal("-1")), "frames.0.amount", "amount.negative"),
+        (directives.FrameInput(BUN.id, 2027, Decimal("NaN")), "frames.0.amount", "amount.format"),
+        (directives.FrameInput(BUN.id, 2027, Decimal("1E15")), "frames.0.amount", "amount.range"),
     ]
     for given, field, rule in cases:
         with pytest.raises(DomainError) as info:
-            rules.check_frames(d, CONTENT, [given])
+            directives.check_frames(d, CONTENT, [given])
         assert (info.value.field, info.value.rule) == (field, rule), given
     with pytest.raises(DomainError) as info:
-        rules.check_frames(d, CONTENT, [rules.FrameInput(SN.id, 2028, Decimal(1))] * 2)
+        directives.check_frames(d, CONTENT, [directives.FrameInput(SN.id, 2028, Decimal(1))] * 2)
     assert (info.value.field, info.value.rule) == ("frames.1", "directive.frame_duplicate")
 
 
 def test_setting_frames_replaces_per_organisation_and_year() -> None:
     old = (BudgetFrame(BUN.id, 2027, Decimal("10.00")), BudgetFrame(BUN.id, 2028, Decimal("11.00")))
-    merged = rules.merge_frames(
+    merged = directives.merge_frames(
         old, [BudgetFrame(BUN.id, 2028, Decimal("12.00")), BudgetFrame(SN.id, 2027, Decimal(5))]
     )
     assert {(f.organization_id, f.year): f.amount for f in merged} == {
@@ -93,12 +93,12 @@ def test_setting_frames_replaces_per_organisation_and_year() -> None:
         (BUN.id, 2028): Decimal("12.00"),
         (SN.id, 2027): Decimal(5),
     }
-    assert rules.merge_frames(old, [old[0]]) == rules.merge_frames(old, [])
+    assert directives.merge_frames(old, [old[0]]) == directives.merge_frames(old, [])
 
 
 def test_tax_rate_is_exact_kronor_per_hundred() -> None:
-    assert str(rules.check_tax_rate(Decimal("20.38"))) == "20.38"
-    assert str(rules.check_tax_rate(Decimal("21"))) == "21.00"
+    assert str(values.check_tax_rate(Decimal("20.38"))) == "20.38"
+    assert str(values.check_tax_rate(Decimal("21"))) == "21.00"
     for bad, rule in (
         (Decimal("20.385"), "tax_rate.precision"),
         (Decimal("0"), "tax_rate.range"),
@@ -107,16 +107,16 @@ def test_tax_rate_is_exact_kronor_per_hundred() -> None:
         (Decimal("Infinity"), "tax_rate.format"),
     ):
         with pytest.raises(DomainError) as info:
-            rules.check_tax_rate(bad)
+            values.check_tax_rate(bad)
         assert (info.value.field, info.value.rule) == ("rate", rule), bad
-    rules.check_tax_rate_kind(directive(PD))
+    directives.check_tax_rate_kind(directive(PD))
     with pytest.raises(DomainError) as info:
-        rules.check_tax_rate_kind(directive(OD))
+        directives.check_tax_rate_kind(directive(OD))
     assert info.value.rule == "directive.tax_rate_kind"
 
 
 def test_concrete_goals_must_be_concrete_live_and_directed_to_a_recipient() -> None:
-    rules.check_concrete_goals(CONTENT, [goal(GoalLevel.CONCRETE, BUN), goal(GoalLevel.CONCRETE, SN, HEM)])
+    directives.check_concrete_goals(CONTENT, [goal(GoalLevel.CONCRETE, BUN), goal(GoalLevel.CONCRETE, SN, HEM)])
     for g, rule in (
         (goal(GoalLevel.OPERATIONAL, BUN), "directive.goal_level"),
         (goal(GoalLevel.OVERARCHING), "directive.goal_level"),
@@ -124,19 +124,21 @@ def test_concrete_goals_must_be_concrete_live_and_directed_to_a_recipient() -> N
         (goal(GoalLevel.CONCRETE, HEM), "directive.goal_recipient"),
     ):
         with pytest.raises(DomainError) as info:
-            rules.check_concrete_goals(CONTENT, [g])
+            directives.check_concrete_goals(CONTENT, [g])
         assert (info.value.field, info.value.rule) == ("goalIds", rule)
 
 
 def test_assignments_go_to_recipients_of_the_directive() -> None:
-    title, recipients = rules.check_assignment(CONTENT, " Utred lokaler ", [BUN.id, SN.id, BUN.id], date(2027, 6, 30))
+    title, recipients = directives.check_assignment(
+        CONTENT, " Utred lokaler ", [BUN.id, SN.id, BUN.id], date(2027, 6, 30)
+    )
     assert (title, recipients) == ("Utred lokaler", (BUN.id, SN.id))
     for ids, rule in (([], "assignment.recipients_required"), ([HEM.id], "assignment.recipient")):
         with pytest.raises(DomainError) as info:
-            rules.check_assignment(CONTENT, "Uppdrag", ids, None)
+            directives.check_assignment(CONTENT, "Uppdrag", ids, None)
         assert (info.value.field, info.value.rule) == ("input.recipientIds", rule)
     with pytest.raises(DomainError) as info:
-        rules.check_assignment(CONTENT, "  ", [BUN.id], None)
+        directives.check_assignment(CONTENT, "  ", [BUN.id], None)
     assert info.value.rule == "title.required"
 
 
@@ -146,26 +148,26 @@ def test_adoption_needs_frames_for_every_recipient_and_year() -> None:
         recipient_ids=(BUN.id, SN.id),
         frames=tuple(BudgetFrame(o, y, Decimal(1)) for o in (BUN.id, SN.id) for y in (2027, 2028, 2029)),
     )
-    rules.check_complete(d, full)
+    directives.check_complete(d, full)
     partial = DirectiveContent(recipient_ids=full.recipient_ids, frames=full.frames[:-1])
     with pytest.raises(DomainError) as info:
-        rules.check_complete(d, partial, {SN.id: "SN"})
+        directives.check_complete(d, partial, {SN.id: "SN"})
     assert info.value.rule == "directive.frames_incomplete" and "SN 2029" in info.value.message
     with pytest.raises(DomainError) as info:
-        rules.check_complete(d, DirectiveContent())
+        directives.check_complete(d, DirectiveContent())
     assert info.value.rule == "directive.recipients_required"
 
 
 def test_adoption_needs_a_decision_of_the_council() -> None:
     decision = Decision(KF.id, date(2026, 6, 17), "§ 95", "KS 2026/00123")
-    rules.check_council_decision(decision, KF)
+    directives.check_council_decision(decision, KF)
     with pytest.raises(DomainError) as info:
-        rules.check_council_decision(Decision(KS.id, date(2026, 6, 17)), KS)
+        directives.check_council_decision(Decision(KS.id, date(2026, 6, 17)), KS)
     assert (info.value.field, info.value.rule) == ("decision.bodyId", "directive.decision_body")
     with pytest.raises(NotFound) as info:
-        rules.check_council_decision(Decision(uuid.uuid4(), date(2026, 6, 17)), None)
+        directives.check_council_decision(Decision(uuid.uuid4(), date(2026, 6, 17)), None)
     assert info.value.field == "decision.bodyId"
-    assert rules.check_decision(Decision(KF.id, date(2026, 6, 17), "  ", " KS 1 ")) == Decision(
+    assert values.check_decision(Decision(KF.id, date(2026, 6, 17), "  ", " KS 1 ")) == Decision(
         KF.id, date(2026, 6, 17), None, "KS 1"
     )
 
@@ -173,23 +175,23 @@ def test_adoption_needs_a_decision_of_the_council() -> None:
 def test_adopting_twice_with_the_same_decision_is_a_no_op_and_with_another_a_conflict() -> None:
     decision = Decision(KF.id, date(2026, 6, 17), "§ 95")
     draft = directive()
-    assert rules.check_adoption(draft, decision, None) is True
+    assert directives.check_adoption(draft, decision, None) is True
     adopted = directive(state=DirectiveState.ADOPTED)
     adopted = replace(adopted, adopted=decision)
-    assert rules.check_adoption(adopted, decision, None) is False
+    assert directives.check_adoption(adopted, decision, None) is False
     with pytest.raises(Conflict) as info:
-        rules.check_adoption(adopted, Decision(KF.id, date(2026, 6, 18)), None)
+        directives.check_adoption(adopted, Decision(KF.id, date(2026, 6, 18)), None)
     assert info.value.rule == "directive.already_adopted"
     with pytest.raises(Conflict):
-        rules.check_adoption(directive(state=DirectiveState.SUPERSEDED), decision, None)
+        directives.check_adoption(directive(state=DirectiveState.SUPERSEDED), decision, None)
 
 
 def test_a_change_after_adoption_is_a_new_revision_that_supersedes_it() -> None:
     decision = Decision(KF.id, date(2026, 6, 17))
     adopted = replace(directive(state=DirectiveState.ADOPTED), adopted=decision, tax_rate=Decimal("20.38"))
-    rules.check_revisable(adopted, None)
+    directives.check_revisable(adopted, None)
     new_id = uuid.uuid4()
-    rev = rules.next_revision(adopted, new_id)
+    rev = directives.next_revision(adopted, new_id)
     assert (rev.id, rev.lineage_id, rev.revision, rev.state, rev.supersedes_id, rev.adopted) == (
         new_id,
         adopted.lineage_id,
@@ -200,31 +202,31 @@ def test_a_change_after_adoption_is_a_new_revision_that_supersedes_it() -> None:
     )
     assert rev.tax_rate == Decimal("20.38") and rev.budget_year == adopted.budget_year
     with pytest.raises(Conflict) as info:
-        rules.check_revisable(adopted, rev)
+        directives.check_revisable(adopted, rev)
     assert info.value.rule == "directive.revision_pending" and str(rev.id) in info.value.message
     with pytest.raises(Conflict) as info:
-        rules.check_revisable(replace(adopted, state=DirectiveState.SUPERSEDED), None)
+        directives.check_revisable(replace(adopted, state=DirectiveState.SUPERSEDED), None)
     assert info.value.rule == "directive.superseded"
     # The revision's decision cannot predate the one it replaces.
     with pytest.raises(DomainError) as info:
-        rules.check_adoption(rev, Decision(KF.id, date(2026, 6, 1)), adopted)
+        directives.check_adoption(rev, Decision(KF.id, date(2026, 6, 1)), adopted)
     assert info.value.rule == "directive.decision_order"
-    assert rules.check_adoption(rev, Decision(KF.id, date(2026, 11, 16)), adopted)
+    assert directives.check_adoption(rev, Decision(KF.id, date(2026, 11, 16)), adopted)
 
 
 def test_a_first_draft_changes_only_in_the_directive_phase_a_revision_for_the_rest_of_the_cycle() -> None:
-    assert rules.change_phases(directive()) == {PhaseKind.DIRECTIVE}
+    assert directives.change_phases(directive()) == {PhaseKind.DIRECTIVE}
     adopted = directive(state=DirectiveState.ADOPTED)
-    assert rules.change_phases(adopted) == rules.REVISION_PHASES
-    assert rules.change_phases(directive(revision=2)) == rules.REVISION_PHASES
-    assert PhaseKind.CONDITIONS_ANALYSIS not in rules.REVISION_PHASES
-    assert rules.change_phases(adopted) & rules.TAX_RATE_PHASES == {PhaseKind.DIRECTIVE, PhaseKind.TAX_RATE}
+    assert directives.change_phases(adopted) == cycles.REVISION_PHASES
+    assert directives.change_phases(directive(revision=2)) == cycles.REVISION_PHASES
+    assert PhaseKind.CONDITIONS_ANALYSIS not in cycles.REVISION_PHASES
+    assert directives.change_phases(adopted) & cycles.TAX_RATE_PHASES == {PhaseKind.DIRECTIVE, PhaseKind.TAX_RATE}
 
 
 def test_only_the_assignments_of_an_adopted_directive_progress() -> None:
-    rules.check_assignment_directive(directive(state=DirectiveState.ADOPTED))
+    directives.check_assignment_directive(directive(state=DirectiveState.ADOPTED))
     with pytest.raises(Conflict) as info:
-        rules.check_assignment_directive(directive())
+        directives.check_assignment_directive(directive())
     assert info.value.rule == "assignment.not_in_force"
 
 
@@ -234,9 +236,9 @@ def test_goals_are_adopted_only_when_the_goals_service_can_adopt_them() -> None:
     valid = {"valid_from": date(2027, 1, 1), "valid_to": date(2029, 12, 31)}
     ok = replace(goal(GoalLevel.CONCRETE, BUN, parents=(top.id,)), **valid)
     parents = {top.id: top, draft_top.id: draft_top}
-    rules.check_goals_adoptable([ok], parents, "concreteGoals")
+    directives.check_goals_adoptable([ok], parents, "concreteGoals")
     # Already adopted goals are left alone by the goals service, whatever they serve.
-    rules.check_goals_adoptable([replace(goal(GoalLevel.CONCRETE, BUN), state=GoalState.ADOPTED)], {}, "x")
+    directives.check_goals_adoptable([replace(goal(GoalLevel.CONCRETE, BUN), state=GoalState.ADOPTED)], {}, "x")
     cases = [
         (replace(ok, valid_to=None), "goal.not_adoptable"),
         (replace(ok, parent_ids=()), "goal.not_adoptable"),
@@ -245,10 +247,10 @@ def test_goals_are_adopted_only_when_the_goals_service_can_adopt_them() -> None:
     ]
     for g, rule in cases:
         with pytest.raises(DomainError) as info:
-            rules.check_goals_adoptable([g], parents, "concreteGoals")
+            directives.check_goals_adoptable([g], parents, "concreteGoals")
         assert (info.value.field, info.value.rule) == ("concreteGoals", rule)
     operational = goal(GoalLevel.OPERATIONAL, BUN, parents=(ok.id,))
     with pytest.raises(DomainError) as info:
-        rules.check_goals_adoptable([operational], {ok.id: ok}, "goals")
+        directives.check_goals_adoptable([operational], {ok.id: ok}, "goals")
     assert info.value.rule == "goal.parent_not_adopted"
-    rules.check_goals_adoptable([operational], {ok.id: replace(ok, state=GoalState.ADOPTED)}, "goals")
+    directives.check_goals_adoptable([operational], {ok.id: replace(ok, state=GoalState.ADOPTED)}, "goals")

@@ -14,7 +14,7 @@ from planning_fixtures import BUN, HEM, KF, SN, cycle, directive, plan
 
 from vsm_common.contracts import EventType, planning
 from vsm_common.contracts.schemas import errors
-from vsm_planning.domain import events, rules
+from vsm_planning.domain import cycles, events
 from vsm_planning.domain.model import (
     AnalysisSection,
     AnalysisSectionKind,
@@ -95,8 +95,8 @@ def test_schemas_refuse_floats_and_missing_fields() -> None:
 
 def every_payload() -> list[tuple[EventType[Any], Any]]:
     c = cycle()
-    _, opened, phases = rules.advance(
-        cycle(at=PhaseKind.TAX_RATE), rules.PhaseFacts(True, Decimal("20.38")), date(2026, 11, 16)
+    _, opened, phases = cycles.advance(
+        cycle(at=PhaseKind.TAX_RATE), cycles.PhaseFacts(True, Decimal("20.38")), date(2026, 11, 16)
     )
     completed = phases[2]
     d = replace(directive(revision=2), supersedes_id=uuid.uuid4(), tax_rate=Decimal("20.38"))

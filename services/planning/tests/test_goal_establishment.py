@@ -11,7 +11,7 @@ import pytest
 from planning_fixtures import KF, directive
 
 from vsm_common.errors import Conflict
-from vsm_planning.domain import rules
+from vsm_planning.domain import directives
 from vsm_planning.domain.model import (
     Decision,
     DirectiveState,
@@ -33,18 +33,18 @@ def answer(subject: uuid.UUID, state: GoalEstablishmentState) -> GoalEstablishme
 
 
 def test_an_adoption_with_goals_waits_for_the_goals_service_and_one_without_does_not() -> None:
-    assert rules.initial_goal_establishment(3) is GoalEstablishmentState.PENDING
-    assert rules.initial_goal_establishment(0) is GoalEstablishmentState.ESTABLISHED
+    assert directives.initial_goal_establishment(3) is GoalEstablishmentState.PENDING
+    assert directives.initial_goal_establishment(0) is GoalEstablishmentState.ESTABLISHED
 
 
 def test_a_revision_waits_until_the_goals_service_has_answered_for_the_revision_it_replaces() -> None:
     june = replace(directive(), state=DirectiveState.ADOPTED, adopted=JUNE)
     with pytest.raises(Conflict) as info:
-        rules.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.PENDING))
+        directives.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.PENDING))
     assert (info.value.rule, info.value.field) == ("directive.goals_pending", "id")
     assert "PENDING" in info.value.message
     # Any answer orders the two adoptions, a refusal too: the revision may then try the goals again.
-    rules.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.ESTABLISHED))
-    rules.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.REFUSED))
+    directives.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.ESTABLISHED))
+    directives.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.REFUSED))
     # Adopted before answers were recorded: nothing to wait for.
-    rules.check_superseded_goals_answered(june, None)
+    directives.check_superseded_goals_answered(june, None)

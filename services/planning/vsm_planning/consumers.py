@@ -23,7 +23,7 @@ from vsm_common.events import CloudEvent
 from vsm_common.uow import SqlUnitOfWork
 
 from .adapters import repository as repo
-from .domain import rules
+from .domain import structure
 from .domain.model import EstablishedBy, GoalEstablishmentState, GoalRefusal, GoalState
 
 # goal.created carries the first content; any goal.revised (numbered from 1 or 2 upward) is newer.
@@ -102,7 +102,7 @@ async def _legacy_link_date(conn: asyncpg.Connection, child_id: uuid.UUID, event
     # The child's events share its key, so the projected state is the state the link was recorded in.
     # The goals service dated v1 link changes by the municipality's calendar day, not UTC's.
     recorded_on = day_of(event.time)
-    return rules.link_date_of_legacy_event(await repo.goal_state(conn, child_id), recorded_on)
+    return structure.link_date_of_legacy_event(await repo.goal_state(conn, child_id), recorded_on)
 
 
 async def on_goal_linked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:

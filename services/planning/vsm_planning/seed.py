@@ -20,7 +20,7 @@ from vsm_common.runtime import Runtime
 
 from . import service
 from .adapters import repository as repo
-from .domain import rules
+from .domain import cycles, directives, plans
 from .domain.model import (
     AnalysisSectionKind,
     CycleKind,
@@ -145,16 +145,16 @@ PLAN_DECISIONS = {"BUN": Decision(demo_id("org", "BUN"), date(2026, 11, 19), "§
 RETURN_REASON = "Internbudgeten behöver visa hur trygghetsarbetet i hemtjänsten finansieras under planåren 2028–2029."
 
 
-def allocate(frames: Sequence[str], shares: Sequence[tuple[str, str]]) -> list[rules.LineInput]:
+def allocate(frames: Sequence[str], shares: Sequence[tuple[str, str]]) -> list[plans.LineInput]:
     """Split each year's frame over the activities, exactly: the last activity takes the remainder."""
     lines = []
-    for year, frame in zip(rules.plan_years(BUDGET_YEAR), frames, strict=True):
+    for year, frame in zip(cycles.plan_years(BUDGET_YEAR), frames, strict=True):
         total = Decimal(frame)
         left = total
         for activity, share in shares:
             amount = left if not share else (total * Decimal(share)).quantize(Decimal("1E6"))
             left -= amount
-            lines.append(rules.LineInput(activity, year, amount))
+            lines.append(plans.LineInput(activity, year, amount))
     return lines
 
 
@@ -254,9 +254,9 @@ async def _directive(
         rt,
         found.id,
         [
-            rules.FrameInput(demo_id("org", code), year, Decimal(amount))
+            directives.FrameInput(demo_id("org", code), year, Decimal(amount))
             for code, amounts in frames.items()
-            for year, amount in zip(rules.plan_years(BUDGET_YEAR), amounts, strict=True)
+            for year, amount in zip(cycles.plan_years(BUDGET_YEAR), amounts, strict=True)
         ],
     )
     goals = [demo_id("goal", k) for k, org in CONCRETE.items() if org in frames]
@@ -293,8 +293,8 @@ async def _plan(rt: Runtime, cycle: PlanningCycle, code: str, target: PlanState,
         else:
             # A plan still being written: only the budget year is allocated so far.
             lines = [
-                rules.LineInput("Fjärrvärme", BUDGET_YEAR, Decimal("250000000.00")),
-                rules.LineInput("Avfall och återvinning", BUDGET_YEAR, Decimal("150000000.00")),
+                plans.LineInput("Fjärrvärme", BUDGET_YEAR, Decimal("250000000.00")),
+                plans.LineInput("Avfall och återvinning", BUDGET_YEAR, Decimal("150000000.00")),
             ]
         await service.set_internal_budget(rt, plan.id, lines)
         if target is not PlanState.DRAFT:

@@ -18,13 +18,12 @@ from vsm_common.runtime import Runtime
 from vsm_common.uow import SqlUnitOfWork
 
 from .adapters import repository as repo
-from .domain import events, rules
+from .domain import cycles, directives, events, plans, values
 from .domain.model import (
     AnalysisSection,
     AnalysisSectionKind,
     Assignment,
     AssignmentState,
-    Compilation,
     CycleKind,
     Decision,
     Directive,
@@ -82,11 +81,11 @@ async def _parents(conn: asyncpg.Connection, goals: Sequence[KnownGoal]) -> dict
 
 # ---------------------------------------------------------------- cycles
 async def open_cycle(rt: Runtime, kind: CycleKind, start_year: int, cycle_id: uuid.UUID | None = None) -> PlanningCycle:
-    start, end = rules.cycle_span(kind, start_year)
+    start, end = cycles.cycle_span(kind, start_year)
     async with rt.unit_of_work() as uow:
         # Overlap is a rule across rows: serialise the openings so two cannot both pass the check.
         await uow.conn.execute("SELECT pg_advisory_xact_lock(hashtext('vsm.planning.open_cycle'))")
-        rules.check_no_overlap(kind, start, end, await repo.list_cycles(uow.conn, kind))
+        cycles.check_no_overlap(kind, start, end, await repo.list_cycles(uow.conn, kind))
         found = await repo.first_organization_of_kind(
             uow.conn, [OrganizationKind.COUNCIL, OrganizationKind.EXECUTIVE_BOARD]
         )
@@ -96,8 +95,8 @@ async def open_cycle(rt: Runtime, kind: CycleKind, start_year: int, cycle_id: uu
             kind=kind,
             start_year=start,
             end_year=end,
-            title=rules.cycle_title(kind, start, end),
-            phases=rules.default_phases(kind, start, responsible),
+            title=cycles.cycle_title(kind, start, end),
+            phases=cycles.default_phases(kind, start, responsible),
         )
         if not await repo.insert_cycle(uow.conn, cycle):
             raise Conflict(f"{cycle.title} is already open", field="startYear", rule="cycle.overlap")
@@ -105,8 +104,8 @@ async def open_cycle(rt: Runtime, kind: CycleKind, start_year: int, cycle_id: uu
     return cycle
 
 
-async def _phase_facts(conn: asyncpg.Connection, cycle: PlanningCycle) -> rules.PhaseFacts:
-    return rules.PhaseFacts(
+async def _phase_facts(conn: asyncpg.Connection, cycle: PlanningCycle) -> cycles.PhaseFacts:
+    return cycles.PhaseFacts(
         has_adopted_directive=await repo.has_adopted_directive(conn, cycle.id),
         tax_rate=(await repo.tax_rates_of_cycles(conn, [cycle.id])).get(cycle.id),
     )
@@ -115,7 +114,7 @@ async def _phase_facts(conn: asyncpg.Connection, cycle: PlanningCycle) -> rules.
 async def advance_phase(rt: Runtime, cycle_id: uuid.UUID, on: date | None = None) -> PlanningCycle:
     async with rt.unit_of_work() as uow:
         cycle = await _cycle(uow.conn, cycle_id, "cycleId")
-        completed, opened, phases = rules.advance(cycle, await _phase_facts(uow.conn, cycle), on or today())
+        completed, opened, phases = cycles.advance(cycle, await _phase_facts(uow.conn, cycle), on or today())
         await repo.save_phases(uow.conn, cycle.id, [completed] + ([opened] if opened else []))
         cycle = replace(cycle, phases=phases)
         await uow.emit(
@@ -139,9 +138,9 @@ async def schedule_phase(
         if phase is not None:
             opens_on = opens_on or phase.opens_on
             due_on = due_on or phase.due_on
-        phase = rules.check_schedule(cycle, kind, opens_on, due_on)
+        phase = cycles.check_schedule(cycle, kind, opens_on, due_on)
         if responsible_id is not None:
-            rules.known_organizations(
+            values.known_organizations(
                 [responsible_id], await repo.known_organizations(uow.conn, [responsible_id]), "responsibleId"
             )
         changed = replace(
@@ -158,10 +157,10 @@ async def schedule_phase(
 async def write_analysis_section(
     rt: Runtime, cycle_id: uuid.UUID, kind: AnalysisSectionKind, text: str
 ) -> tuple[PlanningCycle, AnalysisSection | None]:
-    text = rules.check_analysis_text(text)
+    text = cycles.check_analysis_text(text)
     async with rt.unit_of_work() as uow:
         cycle = await _cycle(uow.conn, cycle_id, "cycleId")
-        rules.require_phase(cycle, "writeAnalysisSection", rules.ANALYSIS_PHASES, "cycleId")
+        cycles.require_phase(cycle, "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
         section = await repo.write_section(uow.conn, cycle.id, kind, text)
         if section is not None:
             await uow.emit(contracts.planning.ANALYSIS_WRITTEN, str(cycle.id), events.analysis_written(cycle, section))
@@ -177,16 +176,16 @@ async def create_directive(
     recipient_ids: Sequence[uuid.UUID],
     directive_id: uuid.UUID | None = None,
 ) -> Directive:
-    title = rules.check_title(title)
+    title = values.check_title(title)
     recipients = tuple(dict.fromkeys(recipient_ids))
     async with rt.unit_of_work() as uow:
         cycle = await _cycle(uow.conn, cycle_id, "input.cycleId", share=True)
-        rules.require_kind(cycle, CycleKind.ANNUAL, "a directive", "input.cycleId")
-        rules.require_phase(cycle, "createDirective", rules.DRAFTING_PHASES, "input.cycleId")
-        orgs = rules.known_organizations(
+        cycles.require_kind(cycle, CycleKind.ANNUAL, "a directive", "input.cycleId")
+        cycles.require_phase(cycle, "createDirective", cycles.DRAFTING_PHASES, "input.cycleId")
+        orgs = values.known_organizations(
             recipients, await repo.known_organizations(uow.conn, recipients), "input.recipientIds"
         )
-        rules.check_recipients(kind, orgs)
+        directives.check_recipients(kind, orgs)
         new_id = directive_id or uuid.uuid4()
         directive = Directive(
             id=new_id,
@@ -222,9 +221,9 @@ async def _changeable(
     pending = None
     if directive.state is DirectiveState.ADOPTED:
         pending = await repo.lineage_revision(uow.conn, directive.lineage_id, DirectiveState.DRAFT)
-    rules.check_revisable(directive, pending)
-    allowed = rules.change_phases(directive)
-    rules.require_phase(cycle, operation, allowed & only_in if only_in is not None else allowed, "directiveId")
+    directives.check_revisable(directive, pending)
+    allowed = directives.change_phases(directive)
+    cycles.require_phase(cycle, operation, allowed & only_in if only_in is not None else allowed, "directiveId")
     return directive, await repo.content_of(uow.conn, directive.id)
 
 
@@ -232,7 +231,7 @@ async def _revision_to_change(uow: SqlUnitOfWork, directive: Directive, content:
     """A draft is changed in place; changing an adopted directive makes its next revision (a draft)."""
     if directive.state is DirectiveState.DRAFT:
         return directive
-    revision = rules.next_revision(directive, uuid.uuid4())
+    revision = directives.next_revision(directive, uuid.uuid4())
     inserted = await repo.insert_directive(uow.conn, revision)
     assert inserted  # a revision > 1 never meets the one-per-kind constraint
     await repo.copy_content(uow.conn, directive.id, revision.id)
@@ -240,11 +239,11 @@ async def _revision_to_change(uow: SqlUnitOfWork, directive: Directive, content:
     return revision
 
 
-async def set_budget_frames(rt: Runtime, directive_id: uuid.UUID, frames: Sequence[rules.FrameInput]) -> Directive:
+async def set_budget_frames(rt: Runtime, directive_id: uuid.UUID, frames: Sequence[directives.FrameInput]) -> Directive:
     async with rt.unit_of_work() as uow:
         directive, content = await _changeable(uow, directive_id, "setBudgetFrames")
-        given = rules.check_frames(directive, content, frames)
-        if rules.merge_frames(content.frames, given) == rules.merge_frames(content.frames, []):
+        given = directives.check_frames(directive, content, frames)
+        if directives.merge_frames(content.frames, given) == directives.merge_frames(content.frames, []):
             return directive
         target = await _revision_to_change(uow, directive, content)
         await repo.upsert_frames(uow.conn, target.id, given)
@@ -257,13 +256,13 @@ async def set_directive_recipients(
 ) -> Directive:
     """New recipients: in place on a draft; on an adopted directive as its next revision, which supersedes
     it when KF adopts it (its directive.adopted names the new recipients)."""
-    ids = rules.check_recipient_list(recipient_ids)
+    ids = directives.check_recipient_list(recipient_ids)
     async with rt.unit_of_work() as uow:
         directive, content = await _changeable(uow, directive_id, "setDirectiveRecipients")
-        orgs = rules.known_organizations(ids, await repo.known_organizations(uow.conn, ids), "recipientIds")
-        rules.check_recipients(directive.kind, orgs, "recipientIds")
+        orgs = values.known_organizations(ids, await repo.known_organizations(uow.conn, ids), "recipientIds")
+        directives.check_recipients(directive.kind, orgs, "recipientIds")
         goals = await repo.known_goals(uow.conn, content.concrete_goal_ids)
-        change = rules.change_recipients(directive, content, ids, goals)
+        change = directives.change_recipients(directive, content, ids, goals)
         if change.recipient_ids == content.recipient_ids:
             return directive
         target = await _revision_to_change(uow, directive, content)
@@ -277,10 +276,10 @@ async def set_directive_recipients(
 
 
 async def set_tax_rate(rt: Runtime, directive_id: uuid.UUID, rate: Decimal) -> Directive:
-    rate = rules.check_tax_rate(rate)
+    rate = values.check_tax_rate(rate)
     async with rt.unit_of_work() as uow:
-        directive, content = await _changeable(uow, directive_id, "setTaxRate", rules.TAX_RATE_PHASES)
-        rules.check_tax_rate_kind(directive)
+        directive, content = await _changeable(uow, directive_id, "setTaxRate", cycles.TAX_RATE_PHASES)
+        directives.check_tax_rate_kind(directive)
         if directive.tax_rate == rate:
             return directive
         target = replace(await _revision_to_change(uow, directive, content), tax_rate=rate)
@@ -293,8 +292,8 @@ async def add_concrete_goals(rt: Runtime, directive_id: uuid.UUID, goal_ids: Seq
     ids = list(dict.fromkeys(goal_ids))
     async with rt.unit_of_work() as uow:
         directive, content = await _changeable(uow, directive_id, "addConcreteGoals")
-        goals = rules.known_goals(ids, await repo.known_goals(uow.conn, ids), "goalIds")
-        rules.check_concrete_goals(content, goals)
+        goals = values.known_goals(ids, await repo.known_goals(uow.conn, ids), "goalIds")
+        directives.check_concrete_goals(content, goals)
         new = [g for g in ids if g not in content.concrete_goal_ids]
         if not new:
             return directive
@@ -317,11 +316,11 @@ async def add_assignment(
 ) -> Directive:
     async with rt.unit_of_work() as uow:
         directive, content = await _changeable(uow, directive_id, "addAssignment")
-        title, recipients = rules.check_assignment(content, title, recipient_ids, due_on)
+        title, recipients = directives.check_assignment(content, title, recipient_ids, due_on)
         assignment = Assignment(
             id=assignment_id or uuid.uuid4(),
             title=title,
-            description=rules.optional_text(description),
+            description=values.optional_text(description),
             recipient_ids=recipients,
             due_on=due_on,
         )
@@ -337,8 +336,8 @@ async def set_assignment_state(rt: Runtime, assignment_id: uuid.UUID, state: Ass
         if found is None:
             raise NotFound(f"no assignment {assignment_id}", field="id", rule="assignment.exists")
         cycle, directive = await _directive(uow.conn, found.id, "id")
-        rules.check_assignment_directive(directive)
-        rules.require_phase(cycle, "setAssignmentState", rules.REVISION_PHASES, "id")
+        directives.check_assignment_directive(directive)
+        cycles.require_phase(cycle, "setAssignmentState", cycles.REVISION_PHASES, "id")
         assignment = next(
             a for a in (await repo.assignments_of(uow.conn, [directive.id]))[directive.id] if a.id == assignment_id
         )
@@ -357,29 +356,29 @@ async def set_assignment_state(rt: Runtime, assignment_id: uuid.UUID, state: Ass
 async def adopt_directive(rt: Runtime, directive_id: uuid.UUID, decision: Decision) -> Directive:
     """KF adopts the directive; a revision supersedes the one in force. Adopting again with the same
     decision changes nothing, so a client may safely retry."""
-    decision = rules.check_decision(decision)
+    decision = values.check_decision(decision)
     async with rt.unit_of_work() as uow:
         cycle, directive = await _directive(uow.conn, directive_id, "id")
         if directive.state is DirectiveState.ADOPTED and directive.adopted == decision:
             return directive
-        rules.require_phase(cycle, "adoptDirective", rules.change_phases(directive), "id")
+        cycles.require_phase(cycle, "adoptDirective", directives.change_phases(directive), "id")
         body = (await repo.known_organizations(uow.conn, [decision.body_id])).get(decision.body_id)
-        rules.check_council_decision(decision, body)
+        directives.check_council_decision(decision, body)
         superseded = None
         if directive.supersedes_id is not None:
             superseded = await repo.lineage_revision(uow.conn, directive.lineage_id, DirectiveState.ADOPTED)
-        rules.check_adoption(directive, decision, superseded)
+        directives.check_adoption(directive, decision, superseded)
         if superseded is not None:
             answers = await repo.goal_establishments(uow.conn, [superseded.id])
-            rules.check_superseded_goals_answered(superseded, answers.get(superseded.id))
+            directives.check_superseded_goals_answered(superseded, answers.get(superseded.id))
         content = await repo.content_of(uow.conn, directive.id)
         codes = await repo.known_organizations(uow.conn, content.recipient_ids)
-        rules.check_complete(directive, content, {k: v.code for k, v in codes.items()})
-        goals = rules.known_goals(
+        directives.check_complete(directive, content, {k: v.code for k, v in codes.items()})
+        goals = values.known_goals(
             content.concrete_goal_ids, await repo.known_goals(uow.conn, content.concrete_goal_ids), "concreteGoals"
         )
-        rules.check_concrete_goals(content, goals)
-        rules.check_goals_adoptable(goals, await _parents(uow.conn, goals), "concreteGoals")
+        directives.check_concrete_goals(content, goals)
+        directives.check_goals_adoptable(goals, await _parents(uow.conn, goals), "concreteGoals")
         adopted = replace(directive, state=DirectiveState.ADOPTED, adopted=decision)
         if superseded is not None:
             # Before the new one is saved: at most one adopted revision per directive, always.
@@ -398,7 +397,7 @@ async def adopt_directive(rt: Runtime, directive_id: uuid.UUID, decision: Decisi
             uow.conn,
             adopted.id,
             EstablishedBy.DIRECTIVE,
-            rules.initial_goal_establishment(len(content.concrete_goal_ids)),
+            directives.initial_goal_establishment(len(content.concrete_goal_ids)),
         )
     return adopted
 
@@ -413,19 +412,19 @@ async def create_operational_plan(
     acting_for: str | None = None,
 ) -> OperationalPlan:
     async with rt.unit_of_work() as uow:
-        [org] = rules.known_organizations(
+        [org] = values.known_organizations(
             [organization_id], await repo.known_organizations(uow.conn, [organization_id]), "organizationId"
         )
         require_own_organization(acting_for, org.code, "organizationId")
         cycle = await _cycle(uow.conn, cycle_id, "cycleId", share=True)
-        rules.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan", "cycleId")
-        rules.require_phase(cycle, "createOperationalPlan", rules.PLAN_PHASES, "cycleId")
-        rules.check_plan_organization(org, await repo.receives_adopted_directive(uow.conn, cycle.id, org.id))
+        cycles.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan", "cycleId")
+        cycles.require_phase(cycle, "createOperationalPlan", cycles.PLAN_PHASES, "cycleId")
+        plans.check_plan_organization(org, await repo.receives_adopted_directive(uow.conn, cycle.id, org.id))
         plan = OperationalPlan(
             id=plan_id or uuid.uuid4(),
             cycle_id=cycle.id,
             organization_id=org.id,
-            years=rules.plan_years(cycle.start_year),
+            years=cycles.plan_years(cycle.start_year),
             state=PlanState.DRAFT,
         )
         if not await repo.insert_plan(uow.conn, plan):
@@ -442,11 +441,11 @@ async def add_plan_goals(
     ids = list(dict.fromkeys(goal_ids))
     async with rt.unit_of_work() as uow:
         cycle, plan = await _plan(uow.conn, plan_id, "planId", acting_for)
-        rules.require_phase(cycle, "addPlanGoals", rules.PLAN_PHASES, "planId")
-        rules.check_plan_editable(plan)
-        goals = rules.known_goals(ids, await repo.known_goals(uow.conn, ids), "goalIds")
+        cycles.require_phase(cycle, "addPlanGoals", cycles.PLAN_PHASES, "planId")
+        plans.check_plan_editable(plan)
+        goals = values.known_goals(ids, await repo.known_goals(uow.conn, ids), "goalIds")
         parent_ids = list({p for g in goals for p in g.parent_ids})
-        rules.check_plan_goals(plan.organization_id, goals, await repo.known_goals(uow.conn, parent_ids))
+        plans.check_plan_goals(plan.organization_id, goals, await repo.known_goals(uow.conn, parent_ids))
         added = await repo.add_plan_goals(uow.conn, plan.id, ids)
         if added:
             await uow.emit(contracts.planning.PLAN_GOALS_ADDED, str(plan.id), events.plan_goals_added(plan, added))
@@ -454,13 +453,13 @@ async def add_plan_goals(
 
 
 async def set_internal_budget(
-    rt: Runtime, plan_id: uuid.UUID, lines: Sequence[rules.LineInput], *, acting_for: str | None = None
+    rt: Runtime, plan_id: uuid.UUID, lines: Sequence[plans.LineInput], *, acting_for: str | None = None
 ) -> OperationalPlan:
     async with rt.unit_of_work() as uow:
         cycle, plan = await _plan(uow.conn, plan_id, "planId", acting_for)
-        rules.require_phase(cycle, "setInternalBudget", rules.PLAN_PHASES, "planId")
-        rules.check_plan_editable(plan)
-        checked = rules.check_budget_lines(lines, plan.years)
+        cycles.require_phase(cycle, "setInternalBudget", cycles.PLAN_PHASES, "planId")
+        plans.check_plan_editable(plan)
+        checked = plans.check_budget_lines(lines, plan.years)
         if checked == (await repo.budget_lines_of(uow.conn, [plan.id])).get(plan.id, []):
             return plan
         await repo.replace_budget_lines(uow.conn, plan.id, checked)
@@ -474,15 +473,15 @@ async def _balances(conn: asyncpg.Connection, plan: OperationalPlan) -> tuple[Ye
     key = (plan.cycle_id, plan.organization_id)
     frames = [f for _, f in (await repo.frames_in_force(conn, [key])).get(key, [])]
     lines = (await repo.budget_lines_of(conn, [plan.id])).get(plan.id, [])
-    return rules.balance(plan.years, lines, frames)
+    return plans.balance(plan.years, lines, frames)
 
 
 async def submit_plan(rt: Runtime, plan_id: uuid.UUID, *, acting_for: str | None = None) -> OperationalPlan:
     async with rt.unit_of_work() as uow:
         cycle, plan = await _plan(uow.conn, plan_id, "id", acting_for)
-        rules.require_phase(cycle, "submitPlan", rules.PLAN_PHASES, "id")
+        cycles.require_phase(cycle, "submitPlan", cycles.PLAN_PHASES, "id")
         goal_ids = (await repo.goal_ids_of_plans(uow.conn, [plan.id])).get(plan.id, [])
-        rules.check_submit(plan, len(goal_ids), await _balances(uow.conn, plan))
+        plans.check_submit(plan, len(goal_ids), await _balances(uow.conn, plan))
         plan = replace(plan, state=PlanState.SUBMITTED)
         await repo.save_plan(uow.conn, plan)
         await uow.emit(contracts.planning.PLAN_SUBMITTED, str(plan.id), events.plan_submitted(plan))
@@ -492,8 +491,8 @@ async def submit_plan(rt: Runtime, plan_id: uuid.UUID, *, acting_for: str | None
 async def return_plan(rt: Runtime, plan_id: uuid.UUID, reason: str) -> OperationalPlan:
     async with rt.unit_of_work() as uow:
         cycle, plan = await _plan(uow.conn, plan_id, "id")
-        rules.require_phase(cycle, "returnPlan", rules.PLAN_PHASES, "id")
-        reason = rules.check_return(plan, reason)
+        cycles.require_phase(cycle, "returnPlan", cycles.PLAN_PHASES, "id")
+        reason = plans.check_return(plan, reason)
         plan = replace(plan, state=PlanState.RETURNED, return_reason=reason)
         await repo.save_plan(uow.conn, plan)
         await uow.emit(contracts.planning.PLAN_RETURNED, str(plan.id), events.plan_returned(plan))
@@ -504,58 +503,21 @@ async def adopt_plan(
     rt: Runtime, plan_id: uuid.UUID, decision: Decision, *, acting_for: str | None = None
 ) -> OperationalPlan:
     """The nämnd or bolag adopts its own plan; the goals service then adopts its verksamhetsmål."""
-    decision = rules.check_decision(decision)
+    decision = values.check_decision(decision)
     async with rt.unit_of_work() as uow:
         cycle, plan = await _plan(uow.conn, plan_id, "id", acting_for)
         if plan.state is PlanState.ADOPTED and plan.adopted == decision:
             return plan
-        rules.require_phase(cycle, "adoptPlan", rules.PLAN_PHASES, "id")
-        if not rules.check_plan_adoption(plan, decision, await _balances(uow.conn, plan)):
+        cycles.require_phase(cycle, "adoptPlan", cycles.PLAN_PHASES, "id")
+        if not plans.check_plan_adoption(plan, decision, await _balances(uow.conn, plan)):
             return plan
         goal_ids = (await repo.goal_ids_of_plans(uow.conn, [plan.id])).get(plan.id, [])
-        goals = rules.known_goals(goal_ids, await repo.known_goals(uow.conn, goal_ids), "goals")
-        rules.check_goals_adoptable(goals, await _parents(uow.conn, goals), "goals")
+        goals = values.known_goals(goal_ids, await repo.known_goals(uow.conn, goal_ids), "goals")
+        directives.check_goals_adoptable(goals, await _parents(uow.conn, goals), "goals")
         plan = replace(plan, state=PlanState.ADOPTED, adopted=decision)
         await repo.save_plan(uow.conn, plan)
         await uow.emit(contracts.planning.PLAN_ADOPTED, str(plan.id), events.plan_adopted(plan, goal_ids))
         await repo.request_goal_establishment(
-            uow.conn, plan.id, EstablishedBy.OPERATIONAL_PLAN, rules.initial_goal_establishment(len(goal_ids))
+            uow.conn, plan.id, EstablishedBy.OPERATIONAL_PLAN, directives.initial_goal_establishment(len(goal_ids))
         )
     return plan
-
-
-# ---------------------------------------------------------------- the goal structure of plans, on a date
-async def served_goals(
-    conn: asyncpg.Connection, plan_ids: Sequence[uuid.UUID], as_of: date | None
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """Per plan: the goals its verksamhetsmål serve, as the structure stands today or stood on ``as_of``."""
-    goal_ids = await repo.goal_ids_of_plans(conn, plan_ids)
-    children = list({g for ids in goal_ids.values() for g in ids})
-    links = await repo.links_of_goals(conn, children)
-    goals = {}
-    if as_of is not None:
-        goals = await repo.known_goals(conn, children + list({ln.parent_id for ls in links.values() for ln in ls}))
-    return rules.served_by_plans(goal_ids, links, goals, as_of, today())
-
-
-# ---------------------------------------------------------------- sammanställning
-async def compilation(conn: asyncpg.Connection, cycle_id: uuid.UUID, as_of: date | None = None) -> Compilation:
-    cycle = (await repo.cycles_by_ids(conn, [cycle_id])).get(cycle_id)
-    if cycle is None:
-        raise NotFound(f"no planning cycle {cycle_id}", field="cycleId", rule="cycle.exists")
-    rules.require_kind(cycle, CycleKind.ANNUAL, "a sammanställning of verksamhetsplaner", "cycleId")
-    plans = (await repo.plans_of_cycles(conn, [cycle.id])).get(cycle.id, [])
-    goal_recipients = await repo.concrete_goal_recipients(conn, cycle.id)
-    if as_of is not None:
-        # A konkretiserat mål not in force on the date was nothing a plan could serve then.
-        concrete = await repo.known_goals(conn, list(goal_recipients))
-        in_force = set(rules.goals_on(list(goal_recipients), concrete, as_of))
-        goal_recipients = {g: orgs for g, orgs in goal_recipients.items() if g in in_force}
-    return rules.compile_cycle(
-        cycle.id,
-        plans,
-        await repo.adopted_recipients(conn, cycle.id),
-        goal_recipients,
-        await served_goals(conn, [p.id for p in plans], as_of),
-        as_of,
-    )

@@ -14,7 +14,7 @@ from vsm_common.clock import today
 from vsm_common.loaders import batch_many, batch_one
 
 from ..adapters import repository as repo
-from ..domain import rules
+from ..domain import cycles
 from ..domain.model import (
     AnalysisSection,
     Assignment,
@@ -27,7 +27,7 @@ from ..domain.model import (
     OperationalPlan,
     PlanningCycle,
 )
-from ..service import served_goals
+from ..queries import served_goals
 
 K = uuid.UUID
 OrgYear = tuple[uuid.UUID, int | None]
@@ -104,9 +104,9 @@ class Loaders:
         """The current cycle of a kind, looked up once per request."""
         if kind not in self._current:
             async with self._pool.acquire() as conn:
-                cycles = await repo.list_cycles(conn, kind)
-            cycle = rules.current_cycle(cycles, today())
+                of_kind = await repo.list_cycles(conn, kind)
+            cycle = cycles.current_cycle(of_kind, today())
             self._current[kind] = cycle
-            for c in cycles:
+            for c in of_kind:
                 self.cycle.prime(c.id, c)
         return self._current[kind]

@@ -15,30 +15,16 @@ from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 from vsm_common.scalars import SCALAR_OVERRIDES
 
-from .. import service
+from .. import queries, service
 from ..adapters import repository as repo
-from ..domain import rules
-from .types import (
-    AnalysisSectionKind,
-    Assignment,
-    AssignmentInput,
-    AssignmentState,
-    BudgetFrameInput,
-    BudgetLineInput,
-    Compilation,
-    CycleKind,
-    DecisionInput,
-    Directive,
-    DirectiveInput,
-    DirectiveKind,
-    DirectiveState,
-    Goal,
-    OperationalPlan,
-    Organization,
-    PhaseKind,
-    PInfo,
-    PlanningCycle,
-)
+from ..domain import directives, plans
+from .common import DecisionInput, PInfo
+from .compilation import Compilation
+from .cycles import PlanningCycle
+from .directives import Assignment, AssignmentInput, BudgetFrameInput, Directive, DirectiveInput
+from .enums import AnalysisSectionKind, AssignmentState, CycleKind, DirectiveKind, DirectiveState, PhaseKind
+from .goals import Goal, Organization
+from .plans import BudgetLineInput, OperationalPlan
 
 
 def _arg(description: str) -> Any:
@@ -134,7 +120,7 @@ class Query:
     )
     async def compilation(self, info: PInfo, cycle_id: CycleId, as_of: AsOf = None) -> Compilation:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await service.compilation(conn, parse_id(cycle_id, "cycleId"), as_of)
+            found = await queries.compilation(conn, parse_id(cycle_id, "cycleId"), as_of)
         return Compilation.from_domain(found)
 
 
@@ -220,7 +206,7 @@ class Mutation:
         frames: Annotated[list[BudgetFrameInput], _arg("Frames per recipient and year (budgetramar).")],
     ) -> Directive:
         given = [
-            rules.FrameInput(parse_id(f.organization_id, f"frames.{i}.organizationId"), f.year, f.amount)
+            directives.FrameInput(parse_id(f.organization_id, f"frames.{i}.organizationId"), f.year, f.amount)
             for i, f in enumerate(frames)
         ]
         d = await service.set_budget_frames(info.context.runtime, parse_id(directive_id, "directiveId"), given)
@@ -336,7 +322,7 @@ class Mutation:
         p = await service.set_internal_budget(
             info.context.runtime,
             parse_id(plan_id, "planId"),
-            [rules.LineInput(ln.activity, ln.year, ln.amount) for ln in lines],
+            [plans.LineInput(ln.activity, ln.year, ln.amount) for ln in lines],
             acting_for=acting_for(info),
         )
         return OperationalPlan.from_domain(p)

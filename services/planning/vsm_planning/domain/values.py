@@ -1,0 +1,125 @@
+"""Rules of plain values in planning: years, titles, amounts (öre), the tax rate (skattesats), decisions (beslut),
+and organisations and goals planning knows of. No I/O."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+
+from vsm_common.errors import DomainError, NotFound
+
+from .model import (
+    Decision,
+    KnownGoal,
+    KnownOrganization,
+)
+
+YEAR_MIN, YEAR_MAX = 2000, 2200
+TITLE_MAX = 300
+ACTIVITY_MAX = 200
+TEXT_MAX = 100_000
+CENT = Decimal("0.01")
+# numeric(16,2) in the database: up to 99 999 999 999 999.99 SEK.
+AMOUNT_LIMIT = Decimal("100000000000000")
+
+
+def check_year(year: int, field: str) -> int:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise DomainError(f"{field} must be between {YEAR_MIN} and {YEAR_MAX}", field=field, rule="year.range")
+    return year
+
+
+def check_title(title: str, field: str = "input.title") -> str:
+    cleaned = title.strip()
+    if not cleaned:
+        raise DomainError("title must not be empty", field=field, rule="title.required")
+    if len(cleaned) > TITLE_MAX:
+        raise DomainError(f"title must be at most {TITLE_MAX} characters", field=field, rule="title.max_length")
+    return cleaned
+
+
+def optional_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = text.strip()
+    return cleaned or None
+
+
+def check_amount(value: Decimal, field: str, *, allow_negative: bool = False) -> Decimal:
+    """An exact amount in SEK with at most two decimals (öre)."""
+    try:
+        if not value.is_finite():
+            raise InvalidOperation
+        cents = value.quantize(CENT)
+    except InvalidOperation:
+        raise DomainError("amount must be a finite decimal number", field=field, rule="amount.format") from None
+    if cents != value:
+        raise DomainError("amount has more than two decimals (öre)", field=field, rule="amount.precision")
+    if abs(cents) >= AMOUNT_LIMIT:
+        raise DomainError("amount is too large", field=field, rule="amount.range")
+    if cents < 0 and not allow_negative:
+        raise DomainError("amount must not be negative", field=field, rule="amount.negative")
+    return cents
+
+
+def check_tax_rate(rate: Decimal, field: str = "rate") -> Decimal:
+    """Skattesats in kronor per 100 kr of taxable income, e.g. 20.38."""
+    try:
+        if not rate.is_finite():
+            raise InvalidOperation
+        exact = rate.quantize(CENT)
+    except InvalidOperation:
+        raise DomainError("rate must be a finite decimal number", field=field, rule="tax_rate.format") from None
+    if exact != rate:
+        raise DomainError("a tax rate has at most two decimals, e.g. 20.38", field=field, rule="tax_rate.precision")
+    if not Decimal("0") < exact < Decimal("100"):
+        raise DomainError(
+            "a tax rate is kronor per 100 kr of taxable income: more than 0 and less than 100",
+            field=field,
+            rule="tax_rate.range",
+        )
+    return exact
+
+
+def check_decision(decision: Decision, field: str = "decision") -> Decision:
+    check_year(decision.date.year, f"{field}.date")
+    return Decision(
+        body_id=decision.body_id,
+        date=decision.date,
+        paragraph=optional_text(decision.paragraph),
+        diary_number=optional_text(decision.diary_number),
+    )
+
+
+def known_organizations(
+    ids: Sequence[uuid.UUID], known: Mapping[uuid.UUID, KnownOrganization], field: str
+) -> list[KnownOrganization]:
+    """The organisations, or NotFound naming the first one planning has not learned of (yet)."""
+    out = []
+    for oid in ids:
+        org = known.get(oid)
+        if org is None:
+            raise NotFound(
+                f"organisation {oid} is not known to planning: the goals service has not registered it, "
+                "or its event has not reached planning yet",
+                field=field,
+                rule="organization.exists",
+            )
+        out.append(org)
+    return out
+
+
+def known_goals(ids: Sequence[uuid.UUID], known: Mapping[uuid.UUID, KnownGoal], field: str) -> list[KnownGoal]:
+    out = []
+    for gid in ids:
+        goal = known.get(gid)
+        if goal is None or goal.level is None:
+            raise NotFound(
+                f"goal {gid} is not known to planning: the goals service has not created it, "
+                "or its event has not reached planning yet",
+                field=field,
+                rule="goal.exists",
+            )
+        out.append(goal)
+    return out
