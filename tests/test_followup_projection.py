@@ -17,10 +17,10 @@ import asyncpg
 import pytest
 
 from vsm_common.events import CloudEvent
-from vsm_common.uow import SqlUnitOfWork
 from vsm_dev.stack import Stack
 from vsm_followup import queries
-from vsm_followup.adapters import goal_projection as goal_projection_sql
+from vsm_followup.adapters.goal_projection import SqlGoals, SqlOrganizations
+from vsm_followup.adapters.unit_of_work import SqlFollowupUnitOfWork
 from vsm_followup.consumers import goal_projection
 from vsm_followup.domain.model import AssessmentStatus, FulfilmentBasis, PeriodKind, ReportingPeriod
 from vsm_followup.settings import FollowupSettings
@@ -49,7 +49,7 @@ async def conn(stack: Stack) -> AsyncIterator[asyncpg.Connection]:
 
 async def apply(conn: asyncpg.Connection, event_type: str, subject: uuid.UUID, **data: Any) -> None:
     event = CloudEvent(type=event_type, source="/vsm/goals", subject=str(subject), data=data)
-    await HANDLERS[event_type](SqlUnitOfWork.joining(conn, "vsm.followup.events", "/vsm/followup"), event)
+    await HANDLERS[event_type](SqlFollowupUnitOfWork.joining(conn, "vsm.followup.events", "/vsm/followup"), event)
 
 
 def decision(day: date) -> dict[str, Any]:
@@ -160,7 +160,7 @@ async def test_handlers_build_the_projection_from_every_goal_event(conn: asyncpg
         establishedBy=None,
     )
 
-    g = (await goal_projection_sql.projected_goals(conn, [goal]))[goal]
+    g = (await SqlGoals(conn).by_ids([goal]))[goal]
     assert (g.title, g.state, g.adopted_on, g.retired_on) == (
         "Konkret, reviderat",
         "RETIRED",
@@ -173,9 +173,9 @@ async def test_handlers_build_the_projection_from_every_goal_event(conn: asyncpg
     assert await conn.fetchval("SELECT revision FROM projected_goals WHERE id = $1", goal) == 2
     links = await conn.fetch("SELECT parent_id FROM projected_goal_links WHERE child_id = $1", goal)
     assert [r["parent_id"] for r in links] == [other]
-    named = (await goal_projection_sql.projected_organizations(conn, [org]))[org]
+    named = (await SqlOrganizations(conn).by_ids([org]))[org]
     assert (named.name, named.kind) == ("Testnämnden", "COMMITTEE")
-    assert (await goal_projection_sql.goals_of_organizations(conn, [new_org]))[new_org] == [goal]
+    assert (await SqlGoals(conn).of_organizations([new_org]))[new_org] == [goal]
 
 
 async def test_events_for_goals_followup_never_saw_change_nothing(conn: asyncpg.Connection) -> None:
@@ -188,7 +188,7 @@ async def test_events_for_goals_followup_never_saw_change_nothing(conn: asyncpg.
         decision=decision(date(2026, 1, 1)),
         retiredOn="2026-01-01",
     )
-    assert await goal_projection_sql.projected_goals(conn, [ghost]) == {}
+    assert await SqlGoals(conn).by_ids([ghost]) == {}
 
 
 async def test_roll_up_over_a_deep_tree_with_a_retired_branch(conn: asyncpg.Connection) -> None:
@@ -251,7 +251,7 @@ def goal_event(event_type: str, subject: uuid.UUID, at: datetime | None = None, 
 
 
 async def deliver(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    await HANDLERS[event.type](SqlUnitOfWork.joining(conn, "vsm.followup.events", "/vsm/followup"), event)
+    await HANDLERS[event.type](SqlFollowupUnitOfWork.joining(conn, "vsm.followup.events", "/vsm/followup"), event)
 
 
 async def link_periods(conn: asyncpg.Connection, child: uuid.UUID) -> list[tuple[uuid.UUID, date | None, date | None]]:

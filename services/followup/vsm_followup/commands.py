@@ -25,9 +25,10 @@ from vsm_common.errors import DomainError
 from vsm_common.runtime import Runtime
 from vsm_common.settings import ServiceSettings
 
-from . import service
 from .adapters import kolada_client
+from .adapters.unit_of_work import followup_unit
 from .domain import kolada
+from .service import indicators as indicator_cases
 from .settings import get_settings
 
 
@@ -56,7 +57,7 @@ async def _import(definition: ServiceDefinition, documents: list[tuple[str, byte
     try:
         for name, doc in documents:
             try:
-                result = await service.import_kolada(runtime, doc)
+                result = await indicator_cases.import_kolada(followup_unit(runtime.unit_of_work()), doc)
             except DomainError as exc:
                 failed += 1
                 print(f"{name}: refused: {exc.message}", file=sys.stderr)

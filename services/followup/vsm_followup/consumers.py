@@ -12,16 +12,13 @@ import uuid
 from datetime import date
 from typing import Any
 
-import asyncpg
-
 from vsm_common.clock import day_of
 from vsm_common.contracts import goals
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
-from vsm_common.uow import SqlUnitOfWork
 
-from .adapters import goal_projection as goal_projection_sql
 from .domain.model import ProjectedGoal
+from .domain.ports import FollowupUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +46,15 @@ def _unknown(event: CloudEvent, goal_id: uuid.UUID) -> None:
     log.warning("%s for goal %s, which followup does not know; ignored", event.type, goal_id)
 
 
-async def on_organization_registered(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_organization_registered(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     parent = d.get("parentId")
-    await goal_projection_sql.upsert_organization(
-        conn, _uuid(d["organizationId"]), d["code"], d.get("name"), d["kind"], _uuid(parent) if parent else None
+    await uow.organizations.upsert(
+        _uuid(d["organizationId"]), d["code"], d.get("name"), d["kind"], _uuid(parent) if parent else None
     )
 
 
-async def on_goal_created(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_created(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
     goal = ProjectedGoal(
@@ -71,79 +66,72 @@ async def on_goal_created(uow: SqlUnitOfWork, event: CloudEvent) -> None:
         valid_to=_date(d.get("validTo")),
         organization_ids=tuple(_uuids(d.get("organizationIds"))),
     )
-    await goal_projection_sql.upsert_goal(conn, goal)
-    await goal_projection_sql.add_links(conn, goal_id, _uuids(d.get("parentIds")), event.id)
+    await uow.goals.upsert(goal)
+    await uow.goals.add_links(goal_id, _uuids(d.get("parentIds")), event.id)
 
 
-async def on_goal_revised(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_revised(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
-    if not await goal_projection_sql.revise_goal(
-        conn, goal_id, d.get("revision"), d.get("title"), _date(d.get("validFrom")), _date(d.get("validTo"))
+    if not await uow.goals.revise(
+        goal_id, d.get("revision"), d.get("title"), _date(d.get("validFrom")), _date(d.get("validTo"))
     ):
         _unknown(event, goal_id)
         return
     if "organizationIds" in d:
-        await goal_projection_sql.set_goal_organizations(conn, goal_id, _uuids(d["organizationIds"]))
+        await uow.goals.set_organizations(goal_id, _uuids(d["organizationIds"]))
 
 
-async def on_goal_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_adopted(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
     adopted_on = _decision_date(d) or event.time.date()
-    if not await goal_projection_sql.adopt_goal(conn, goal_id, d.get("revision"), adopted_on):
+    if not await uow.goals.adopt(goal_id, d.get("revision"), adopted_on):
         _unknown(event, goal_id)
 
 
-async def on_goal_retired(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_retired(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
     retired_on = _date(d.get("retiredOn")) or _decision_date(d) or event.time.date()
-    if not await goal_projection_sql.retire_goal(conn, goal_id, retired_on):
+    if not await uow.goals.retire(goal_id, retired_on):
         _unknown(event, goal_id)
 
 
-async def on_goal_linked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_linked(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     child = _uuid(d["goalId"])
-    await goal_projection_sql.add_links(conn, child, [_uuid(d["parentId"])], event.id, _date(d.get("effectiveFrom")))
-    await goal_projection_sql.touch_goal(conn, child)
+    await uow.goals.add_links(child, [_uuid(d["parentId"])], event.id, _date(d.get("effectiveFrom")))
+    await uow.goals.touch(child)
 
 
-async def on_goal_unlinked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_unlinked(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     child = _uuid(d["goalId"])
-    await goal_projection_sql.end_link(conn, child, _uuid(d["parentId"]), _date(d.get("effectiveTo")), event.id)
-    await goal_projection_sql.touch_goal(conn, child)
+    await uow.goals.end_link(child, _uuid(d["parentId"]), _date(d.get("effectiveTo")), event.id)
+    await uow.goals.touch(child)
 
 
-async def _v1_change_day(conn: asyncpg.Connection, event: CloudEvent, child: uuid.UUID) -> date | None:
+async def _v1_change_day(uow: FollowupUnitOfWork, event: CloudEvent, child: uuid.UUID) -> date | None:
     """What a v1 link event meant: on a goal in force the change took effect the day it was recorded
     (the goals service's calendar day); on a draft, with its adoption."""
-    if await goal_projection_sql.goal_state(conn, child) in (None, "DRAFT"):
+    if await uow.goals.state(child) in (None, "DRAFT"):
         return None
     return day_of(event.time)
 
 
-async def on_goal_linked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_linked_v1(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     child = _uuid(event.data["goalId"])
-    starts = await _v1_change_day(conn, event, child)
-    await goal_projection_sql.add_links(conn, child, [_uuid(event.data["parentId"])], event.id, starts)
-    await goal_projection_sql.touch_goal(conn, child)
+    starts = await _v1_change_day(uow, event, child)
+    await uow.goals.add_links(child, [_uuid(event.data["parentId"])], event.id, starts)
+    await uow.goals.touch(child)
 
 
-async def on_goal_unlinked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_unlinked_v1(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     child = _uuid(event.data["goalId"])
-    ends = await _v1_change_day(conn, event, child)
-    await goal_projection_sql.end_link(conn, child, _uuid(event.data["parentId"]), ends, event.id)
-    await goal_projection_sql.touch_goal(conn, child)
+    ends = await _v1_change_day(uow, event, child)
+    await uow.goals.end_link(child, _uuid(event.data["parentId"]), ends, event.id)
+    await uow.goals.touch(child)
 
 
 goal_projection = ConsumerSpec(

@@ -20,11 +20,10 @@ from vsm_common.clock import today
 from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
 
-from . import service
-from .adapters import actions as actions_sql
-from .adapters import assessments as assessments_sql
-from .adapters import goal_projection as goal_projection_sql
-from .adapters import indicators as indicators_sql
+from . import queries
+from .adapters.goal_projection import SqlGoals, SqlOrganizations
+from .adapters.indicators import SqlIndicators
+from .adapters.unit_of_work import SqlFollowupUnitOfWork, followup_unit
 from .domain.model import (
     ActionState,
     AssessmentStatus,
@@ -33,6 +32,10 @@ from .domain.model import (
     PeriodKind,
     ReportingPeriod,
 )
+from .service import actions as action_cases
+from .service import assessments as assessment_cases
+from .service import indicators as indicator_cases
+from .service import periods as period_cases
 from .settings import FollowupSettings, get_settings
 
 log = logging.getLogger(__name__)
@@ -153,6 +156,10 @@ ACTIONS = (
 )
 
 
+def _uow(rt: Runtime) -> SqlFollowupUnitOfWork:
+    return followup_unit(rt.unit_of_work())
+
+
 async def _wait_for_projection(rt: Runtime, settings: FollowupSettings) -> None:
     """Goals reach followup through Kafka after the goals seed: wait, bounded, for those the demo uses."""
     goal_ids = [goal(k) for k in GOAL_KEYS]
@@ -160,8 +167,8 @@ async def _wait_for_projection(rt: Runtime, settings: FollowupSettings) -> None:
     deadline = time.monotonic() + settings.seed_wait_seconds
     while True:
         async with rt.pool.acquire() as conn:
-            goals = await goal_projection_sql.count_known_goals(conn, goal_ids)
-            orgs = await goal_projection_sql.count_known_organizations(conn, org_ids)
+            goals = await SqlGoals(conn).count_known(goal_ids)
+            orgs = await SqlOrganizations(conn).count_known(org_ids)
         if goals == len(goal_ids) and orgs == len(org_ids):
             return
         if time.monotonic() > deadline:
@@ -177,16 +184,16 @@ async def _indicators(rt: Runtime, year: int, periods: dict[str, ReportingPeriod
     """Define what is missing; never overwrite a target or value someone may have changed since."""
     ids = [demo_id("indicator", i.key) for i in INDICATORS]
     async with rt.pool.acquire() as conn:
-        existing = await indicators_sql.indicators_by_ids(conn, ids)
-        targets = await indicators_sql.targets_of(conn, ids)
-        measured = await indicators_sql.measurements_of(conn, ids, min_year=year, max_year=year)
+        existing = await queries.indicators_by_ids(conn, ids)
+        targets = await queries.targets_of(conn, ids)
+        measured = await SqlIndicators(conn).measurements_of(ids, min_year=year, max_year=year)
     created = 0
     for spec in INDICATORS:
         ind_id = demo_id("indicator", spec.key)
         if ind_id not in existing:
-            await service.define_indicator(
-                rt,
-                service.NewIndicator(
+            await indicator_cases.define_indicator(
+                _uow(rt),
+                indicator_cases.NewIndicator(
                     name=spec.name,
                     unit=spec.unit,
                     direction=spec.direction,
@@ -198,13 +205,15 @@ async def _indicators(rt: Runtime, year: int, periods: dict[str, ReportingPeriod
             )
             created += 1
         for g in spec.goals:
-            await service.link_indicator(rt, ind_id, goal(g))
+            await indicator_cases.link_indicator(_uow(rt), ind_id, goal(g))
         if spec.target is not None and not any(t.year == year for t in targets.get(ind_id, [])):
-            await service.set_target(rt, ind_id, year, spec.target)
+            await indicator_cases.set_target(_uow(rt), ind_id, year, spec.target)
         done = {m.period_id for m in measured.get(ind_id, [])}
         for prefix, value in spec.measured:
             if periods[prefix].id not in done:
-                await service.record_measurement(rt, ind_id, year=year, period_id=periods[prefix].id, value=value)
+                await indicator_cases.record_measurement(
+                    _uow(rt), ind_id, year=year, period_id=periods[prefix].id, value=value
+                )
     return created
 
 
@@ -212,9 +221,9 @@ async def _kolada(rt: Runtime) -> int:
     """Import the Kolada fixture once, through the same code as importKolada."""
     ids = [demo_id("indicator", i.key) for i in INDICATORS if i.source is IndicatorSource.KOLADA]
     async with rt.pool.acquire() as conn:
-        if await indicators_sql.measurements_of(conn, ids):
+        if await queries.measurements_of(conn, ids):
             return 0
-    return (await service.import_kolada(rt, KOLADA_FIXTURE.read_bytes())).imported
+    return (await indicator_cases.import_kolada(_uow(rt), KOLADA_FIXTURE.read_bytes())).imported
 
 
 async def _assess(
@@ -226,29 +235,29 @@ async def _assess(
     if period.closed:
         return 0
     async with rt.pool.acquire() as conn:
-        done = await assessments_sql.assessments_by_keys(conn, [(goal(k), period.id) for k, _, _ in assessments])
+        done = await queries.assessments_by_keys(conn, [(goal(k), period.id) for k, _, _ in assessments])
     made = 0
     # Leaves first, so an override above them is assessed against the roll-up it overrides.
     for key, status, analysis in assessments:
         if (goal(key), period.id) not in done:
-            await service.assess_goal(rt, settings, goal(key), period.id, status, analysis)
+            await assessment_cases.assess_goal(_uow(rt), settings, goal(key), period.id, status, analysis)
             made += 1
     return made
 
 
 async def _actions(rt: Runtime, year: int) -> int:
     async with rt.pool.acquire() as conn:
-        existing = await actions_sql.actions_by_ids(conn, [demo_id("action", a[0]) for a in ACTIONS])
+        existing = await queries.actions_by_ids(conn, [demo_id("action", a[0]) for a in ACTIONS])
     made = 0
     for key, g, title, owner, (month, day), state in ACTIONS:
         action_id = demo_id("action", key)
         if action_id in existing:
             continue
-        await service.add_action(rt, goal(g), title, org(owner), date(year, month, day), action_id=action_id)
+        await action_cases.add_action(_uow(rt), goal(g), title, org(owner), date(year, month, day), action_id=action_id)
         if state is ActionState.DONE:
-            await service.set_action_state(rt, action_id, ActionState.IN_PROGRESS)
+            await action_cases.set_action_state(_uow(rt), action_id, ActionState.IN_PROGRESS)
         if state is not ActionState.NOT_STARTED:
-            await service.set_action_state(rt, action_id, state)
+            await action_cases.set_action_state(_uow(rt), action_id, state)
         made += 1
     return made
 
@@ -257,13 +266,15 @@ async def seed(rt: Runtime) -> None:
     settings = get_settings()
     await _wait_for_projection(rt, settings)
     year = today().year
-    defined = await service.define_periods(rt, year, [PeriodKind.TERTIAL, PeriodKind.INTERIM, PeriodKind.ANNUAL])
+    defined = await period_cases.define_periods(
+        _uow(rt), year, [PeriodKind.TERTIAL, PeriodKind.INTERIM, PeriodKind.ANNUAL]
+    )
     periods = {p.label.split(" ")[0]: p for p in defined}  # "T1", "Delår", "Helår"
     created = await _indicators(rt, year, periods)
     imported = await _kolada(rt)
     assessed = await _assess(rt, settings, periods["T1"], T1_ASSESSMENTS)
     if not periods["T1"].closed:
-        await service.close_period(rt, periods["T1"].id)
+        await period_cases.close_period(_uow(rt), periods["T1"].id)
     assessed += await _assess(rt, settings, periods["Delår"], DELAR_ASSESSMENTS)
     actions = await _actions(rt, year)
     log.info(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from vsm_common.definition import ServiceDefinition
 
+from .adapters.unit_of_work import SqlFollowupUnitOfWork
 from .api.context import make_context
 from .api.schema import schema
 from .commands import COMMANDS
@@ -21,4 +22,5 @@ definition = ServiceDefinition(
     consumers=(goal_projection,),
     seed=seed,
     commands=COMMANDS,
+    unit_of_work=SqlFollowupUnitOfWork,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import cast
 
 from fastapi import Request
 from strawberry.fastapi import BaseContext
@@ -10,8 +11,9 @@ from strawberry.fastapi import BaseContext
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
-from ..adapters import periods as periods_sql
+from .. import queries
 from ..domain.model import ReportingPeriod
+from ..domain.ports import FollowupUnitOfWork
 from ..settings import FollowupSettings, get_settings
 from .loaders import Loaders
 
@@ -26,6 +28,10 @@ class FollowupContext(BaseContext):
         self._default_period: asyncio.Task[ReportingPeriod | None] | None = None
         self._labelled: dict[str, asyncio.Task[ReportingPeriod | None]] = {}
 
+    def uow(self) -> FollowupUnitOfWork:
+        """A unit of work for one use case (``wiring.py`` makes the runtime's a ``SqlFollowupUnitOfWork``)."""
+        return cast(FollowupUnitOfWork, self.runtime.unit_of_work())
+
     def default_period(self) -> asyncio.Task[ReportingPeriod | None]:
         """The latest open period, looked up once per request however many goals ask for it at once."""
         if self._default_period is None:
@@ -34,7 +40,7 @@ class FollowupContext(BaseContext):
 
     async def _latest_open_period(self) -> ReportingPeriod | None:
         async with self.runtime.pool.acquire() as conn:
-            return await periods_sql.latest_open_period(conn)
+            return await queries.latest_open_period(conn)
 
     def period_labelled(self, label: str) -> asyncio.Task[ReportingPeriod | None]:
         """The period with this label, looked up once per request however many goals ask for it at once."""
@@ -45,7 +51,7 @@ class FollowupContext(BaseContext):
 
     async def _period_labelled(self, label: str) -> ReportingPeriod | None:
         async with self.runtime.pool.acquire() as conn:
-            found = await periods_sql.period_by_label(conn, label)
+            found = await queries.period_by_label(conn, label)
         if found is not None:
             self.loaders.period.prime(found.id, found)
         return found

@@ -14,10 +14,6 @@ from vsm_common.errors import NotFound
 from vsm_common.loaders import batch_many, batch_one
 
 from .. import queries
-from ..adapters import actions as actions_sql
-from ..adapters import assessments as assessments_sql
-from ..adapters import indicators as indicators_sql
-from ..adapters import periods as periods_sql
 from ..domain.indicators import Outcome
 from ..domain.model import Action, Assessment, Fulfilment, Indicator, Measurement, ReportingPeriod, Target
 from ..queries import ReportData
@@ -45,21 +41,19 @@ def _by_period_as_of(keys: Sequence[tuple[uuid.UUID, V, date | None]]) -> dict[t
 
 class Loaders:
     def __init__(self, pool: asyncpg.Pool, settings: FollowupSettings) -> None:
-        self.period: DataLoader[K, ReportingPeriod | None] = batch_one(pool, periods_sql.periods_by_ids)
-        self.indicator: DataLoader[K, Indicator | None] = batch_one(pool, indicators_sql.indicators_by_ids)
-        self.action: DataLoader[K, Action | None] = batch_one(pool, actions_sql.actions_by_ids)
-        self.goal_indicators: DataLoader[K, list[Indicator]] = batch_many(pool, indicators_sql.indicators_of_goals)
-        self.indicator_goal_ids: DataLoader[K, list[K]] = batch_many(pool, indicators_sql.goals_of_indicators)
-        self.targets: DataLoader[K, list[Target]] = batch_many(pool, indicators_sql.targets_of)
-        self.measurements: DataLoader[K, list[Measurement]] = batch_many(
-            pool, lambda conn, ids: indicators_sql.measurements_of(conn, ids)
-        )
-        self.goal_assessments: DataLoader[K, list[Assessment]] = batch_many(pool, assessments_sql.assessments_of_goals)
-        self.goal_actions: DataLoader[K, list[Action]] = batch_many(pool, actions_sql.actions_of_goals)
+        self.period: DataLoader[K, ReportingPeriod | None] = batch_one(pool, queries.periods_by_ids)
+        self.indicator: DataLoader[K, Indicator | None] = batch_one(pool, queries.indicators_by_ids)
+        self.action: DataLoader[K, Action | None] = batch_one(pool, queries.actions_by_ids)
+        self.goal_indicators: DataLoader[K, list[Indicator]] = batch_many(pool, queries.indicators_of_goals)
+        self.indicator_goal_ids: DataLoader[K, list[K]] = batch_many(pool, queries.goals_of_indicators)
+        self.targets: DataLoader[K, list[Target]] = batch_many(pool, queries.targets_of)
+        self.measurements: DataLoader[K, list[Measurement]] = batch_many(pool, queries.measurements_of)
+        self.goal_assessments: DataLoader[K, list[Assessment]] = batch_many(pool, queries.assessments_of_goals)
+        self.goal_actions: DataLoader[K, list[Action]] = batch_many(pool, queries.actions_of_goals)
 
         async def periods_of(conn: asyncpg.Connection, ids: list[uuid.UUID | None]) -> dict[K, ReportingPeriod]:
             wanted = [p for p in ids if p is not None]
-            return await periods_sql.periods_by_ids(conn, wanted) if wanted else {}
+            return await queries.periods_by_ids(conn, wanted) if wanted else {}
 
         async def fulfilment(keys: list[GoalMaybePeriodAsOf]) -> list[Fulfilment | BaseException]:
             found: dict[GoalMaybePeriodAsOf, Fulfilment] = {}
@@ -79,7 +73,7 @@ class Loaders:
             found: dict[GoalPeriod, list[Outcome]] = {}
             async with pool.acquire() as conn:
                 groups = _by_period(keys)
-                known = await periods_sql.periods_by_ids(conn, list(groups))
+                known = await queries.periods_by_ids(conn, list(groups))
                 for period_id, goal_ids in groups.items():
                     if period_id in known:
                         for goal_id, results in (
@@ -90,14 +84,14 @@ class Loaders:
 
         async def assessment(keys: list[GoalPeriod]) -> list[Assessment | None]:
             async with pool.acquire() as conn:
-                found = await assessments_sql.assessments_by_keys(conn, keys)
+                found = await queries.assessments_by_keys(conn, keys)
             return [found.get(k) for k in keys]
 
         async def report(keys: list[GoalPeriodAsOf]) -> list[ReportData | BaseException]:
             found: dict[GoalPeriodAsOf, ReportData] = {}
             async with pool.acquire() as conn:
                 groups = _by_period_as_of(keys)
-                known = await periods_sql.periods_by_ids(conn, list({period_id for period_id, _ in groups}))
+                known = await queries.periods_by_ids(conn, list({period_id for period_id, _ in groups}))
                 for (period_id, as_of), org_ids in groups.items():
                     if period_id in known:
                         reports = await queries.reports(conn, org_ids, known[period_id], settings, as_of)

@@ -14,10 +14,12 @@ from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, standard_extensions
 from vsm_common.scalars import SCALAR_OVERRIDES
 
-from .. import service
-from ..adapters import indicators as indicators_sql
-from ..adapters import periods as periods_sql
+from .. import queries
 from ..domain.model import ActionState, AssessmentStatus, IndicatorSource, PeriodKind
+from ..service import actions as action_cases
+from ..service import assessments as assessment_cases
+from ..service import indicators as indicator_cases
+from ..service import periods as period_cases
 from .actions import Action, ActionInput
 from .assessments import Assessment, Fulfilment
 from .common import FInfo, RowError
@@ -41,7 +43,7 @@ class Query:
         self, info: FInfo, year: Annotated[int | None, strawberry.argument(description="Only this year.")] = None
     ) -> list[ReportingPeriod]:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await periods_sql.periods(conn, year)
+            found = await queries.periods(conn, year)
         for p in found:
             info.context.loaders.period.prime(p.id, p)
         return [ReportingPeriod.from_domain(p) for p in found]
@@ -69,7 +71,7 @@ class Query:
         source: Annotated[IndicatorSource | None, strawberry.argument(description="Only from this source.")] = None,
     ) -> list[Indicator]:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await indicators_sql.list_indicators(conn, parse_id(goal_id, "goalId") if goal_id else None, source)
+            found = await queries.list_indicators(conn, parse_id(goal_id, "goalId") if goal_id else None, source)
         for i in found:
             info.context.loaders.indicator.prime(i.id, i)
         return [Indicator.from_domain(i) for i in found]
@@ -92,20 +94,20 @@ class Mutation:
         year: Annotated[int, strawberry.argument(description="The year (år).")],
         kinds: Annotated[list[PeriodKind], strawberry.argument(description="Kinds of period to define.")],
     ) -> list[ReportingPeriod]:
-        found = await service.define_periods(info.context.runtime, year, kinds)
+        found = await period_cases.define_periods(info.context.uow(), year, kinds)
         return [ReportingPeriod.from_domain(p) for p in found]
 
     @strawberry.mutation(description="Close a period (stäng perioden): its assessments are frozen from then on.")
     async def close_period(self, info: FInfo, id: Annotated[ID, _arg("The period to close.")]) -> ReportingPeriod:
-        return ReportingPeriod.from_domain(await service.close_period(info.context.runtime, parse_id(id, "id")))
+        return ReportingPeriod.from_domain(await period_cases.close_period(info.context.uow(), parse_id(id, "id")))
 
     @strawberry.mutation(description="Define an indicator (nyckeltal).")
     async def define_indicator(
         self, info: FInfo, input: Annotated[IndicatorInput, _arg("The new indicator.")]
     ) -> Indicator:
-        ind = await service.define_indicator(
-            info.context.runtime,
-            service.NewIndicator(
+        ind = await indicator_cases.define_indicator(
+            info.context.uow(),
+            indicator_cases.NewIndicator(
                 name=input.name,
                 unit=input.unit,
                 direction=input.direction,
@@ -125,8 +127,8 @@ class Mutation:
         indicator_id: Annotated[ID, _arg("The indicator.")],
         goal_id: Annotated[ID, _arg("The goal it measures.")],
     ) -> Indicator:
-        ind = await service.link_indicator(
-            info.context.runtime, parse_id(indicator_id, "indicatorId"), parse_id(goal_id, "goalId")
+        ind = await indicator_cases.link_indicator(
+            info.context.uow(), parse_id(indicator_id, "indicatorId"), parse_id(goal_id, "goalId")
         )
         return Indicator.from_domain(ind)
 
@@ -138,7 +140,7 @@ class Mutation:
         year: Annotated[int, _arg("The year (år).")],
         value: Annotated[float, _arg("The target value in the indicator's unit (målvärde).")],
     ) -> Indicator:
-        ind = await service.set_target(info.context.runtime, parse_id(indicator_id, "indicatorId"), year, value)
+        ind = await indicator_cases.set_target(info.context.uow(), parse_id(indicator_id, "indicatorId"), year, value)
         return Indicator.from_domain(ind)
 
     @strawberry.mutation(description="Record a measured value (utfall) of an indicator for a year or a period.")
@@ -148,8 +150,8 @@ class Mutation:
         indicator_id: Annotated[ID, _arg("The indicator.")],
         input: Annotated[MeasurementInput, _arg("The value and what it was measured for.")],
     ) -> Indicator:
-        ind = await service.record_measurement(
-            info.context.runtime,
+        ind = await indicator_cases.record_measurement(
+            info.context.uow(),
             parse_id(indicator_id, "indicatorId"),
             year=input.year,
             period_id=parse_id(input.period_id, "input.periodId") if input.period_id else None,
@@ -168,7 +170,7 @@ class Mutation:
         info: FInfo,
         document: Annotated[str, strawberry.argument(description='{"values":[...],"count":N,"next_url":...}')],
     ) -> KoladaImportResult:
-        return KoladaImportResult.from_domain(await service.import_kolada(info.context.runtime, document))
+        return KoladaImportResult.from_domain(await indicator_cases.import_kolada(info.context.uow(), document))
 
     @strawberry.mutation(
         description="Assess a goal in an open period (bedöm måluppfyllelse); an analysis is required for "
@@ -186,8 +188,8 @@ class Mutation:
             strawberry.argument(description="The assessing organisation; default the goal's only owner."),
         ] = None,
     ) -> Fulfilment:
-        f = await service.assess_goal(
-            info.context.runtime,
+        f = await assessment_cases.assess_goal(
+            info.context.uow(),
             info.context.settings,
             parse_id(goal_id, "goalId"),
             parse_id(period_id, "periodId"),
@@ -205,8 +207,8 @@ class Mutation:
         goal_id: Annotated[ID, _arg("The goal the action serves.")],
         input: Annotated[ActionInput, _arg("The action.")],
     ) -> Action:
-        a = await service.add_action(
-            info.context.runtime,
+        a = await action_cases.add_action(
+            info.context.uow(),
             parse_id(goal_id, "goalId"),
             input.title,
             parse_id(input.owner_id, "input.ownerId"),
@@ -222,8 +224,8 @@ class Mutation:
         id: Annotated[ID, _arg("The action.")],
         state: Annotated[ActionState, _arg("Its new state.")],
     ) -> Action:
-        action = await service.set_action_state(
-            info.context.runtime, parse_id(id, "id"), state, acting_for=acting_for(info)
+        action = await action_cases.set_action_state(
+            info.context.uow(), parse_id(id, "id"), state, acting_for=acting_for(info)
         )
         return Action.from_domain(action)
 

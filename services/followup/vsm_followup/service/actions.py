@@ -1,0 +1,57 @@
+"""Use cases of actions (åtgärder) on deviations: add one to a goal, move it to another state."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from vsm_common import contracts
+from vsm_common.errors import Conflict, NotFound
+
+from ..domain import actions, events, indicators
+from ..domain.model import Action, ActionState
+from ..domain.ports import FollowupUnitOfWork
+from . import lookups
+
+
+async def add_action(
+    uow: FollowupUnitOfWork,
+    goal_id: uuid.UUID,
+    title: str,
+    owner_id: uuid.UUID,
+    due_on: date | None,
+    action_id: uuid.UUID | None = None,
+    *,
+    acting_for: str | None = None,
+) -> Action:
+    title = actions.check_title(title)
+    if due_on is not None:
+        indicators.check_year(due_on.year, "input.dueOn")
+    async with uow:
+        goal = await lookups.goal(uow, goal_id)
+        await lookups.acting_organization(uow, goal, acting_for, "goalId")
+        if goal.state == "RETIRED":
+            raise Conflict("a retired goal gets no new actions", field="goalId", rule="goal.retired")
+        await lookups.organization(uow, owner_id, "input.ownerId")
+        action = await uow.actions.add(
+            Action(action_id or uuid.uuid4(), goal_id, title, owner_id, due_on, ActionState.NOT_STARTED)
+        )
+        await uow.emit(contracts.followup.ACTION_ADDED, str(action.id), events.action_added(action))
+    return action
+
+
+async def set_action_state(
+    uow: FollowupUnitOfWork, action_id: uuid.UUID, state: ActionState, *, acting_for: str | None = None
+) -> Action:
+    async with uow:
+        current = await uow.actions.lock(action_id)
+        if current is None:
+            raise NotFound(f"no action {action_id}", field="id", rule="action.exists")
+        await lookups.acting_organization(uow, await lookups.goal(uow, current.goal_id), acting_for, "id")
+        if not actions.check_transition(current.state, state):
+            return current
+        updated = await uow.actions.set_state(action_id, state)
+        await uow.emit(
+            contracts.followup.ACTION_STATE_CHANGED, str(action_id), events.action_state_changed(updated, current.state)
+        )
+    return updated
