@@ -21,9 +21,9 @@ from tests.test_planning_support import Api, projected
 from vsm_common.db import create_pool
 from vsm_common.events import CloudEvent
 from vsm_common.kafka import create_producer, start_fresh, stop_client
-from vsm_common.uow import SqlUnitOfWork
 from vsm_dev.stack import Stack
-from vsm_planning.adapters import repository as repo
+from vsm_planning import queries
+from vsm_planning.adapters.unit_of_work import SqlPlanningUnitOfWork
 from vsm_planning.consumers import goal_projection
 from vsm_planning.domain.model import GoalLevel, GoalState, KnownGoal
 
@@ -46,13 +46,13 @@ async def apply(pool: asyncpg.Pool, *events: CloudEvent) -> None:
     for e in events:
         async with pool.acquire() as conn, conn.transaction():
             await goal_projection.handlers_by_name[e.type](
-                SqlUnitOfWork.joining(conn, "vsm.planning.events", "/vsm/planning"), e
+                SqlPlanningUnitOfWork.joining(conn, "vsm.planning.events", "/vsm/planning"), e
             )
 
 
 async def known(pool: asyncpg.Pool, goal_id: uuid.UUID) -> KnownGoal:
     async with pool.acquire() as conn:
-        return (await repo.known_goals(conn, [goal_id]))[goal_id]
+        return (await queries.known_goals(conn, [goal_id]))[goal_id]
 
 
 def created(goal_id: uuid.UUID, org: uuid.UUID, parent: uuid.UUID | None = None, title: str = "Mål") -> CloudEvent:
@@ -140,7 +140,7 @@ async def test_links_come_and_go_and_organisations_are_upserted(pool: asyncpg.Po
     unlinked = event("goal.unlinked", goal_id, goalId=str(goal_id), parentId=str(parent))
     await apply(pool, linked)  # before the goal itself: kept, but the goal is not known yet
     async with pool.acquire() as conn:
-        assert goal_id not in await repo.known_goals(conn, [goal_id])
+        assert goal_id not in await queries.known_goals(conn, [goal_id])
     await apply(pool, created(goal_id, org))
     assert (await known(pool, goal_id)).parent_ids == (parent,)
     await apply(pool, unlinked, unlinked)
@@ -158,7 +158,7 @@ async def test_links_come_and_go_and_organisations_are_upserted(pool: asyncpg.Po
     renamed = replace(registered, id=str(uuid.uuid4()), data={**registered.data, "name": "Nya namnet"})
     await apply(pool, registered, renamed, renamed)
     async with pool.acquire() as conn:
-        org_row = (await repo.known_organizations(conn, [org]))[org]
+        org_row = (await queries.known_organizations(conn, [org]))[org]
     assert (org_row.code, org_row.name, org_row.kind.value) == ("XN", "Nya namnet", "COMMITTEE")
 
 
@@ -206,7 +206,7 @@ def event_v2(type_: str, subject: uuid.UUID, **data: Any) -> CloudEvent:
 
 async def periods(pool: asyncpg.Pool, goal_id: uuid.UUID) -> list[tuple[uuid.UUID, date | None, date | None]]:
     async with pool.acquire() as conn:
-        found = (await repo.links_of_goals(conn, [goal_id])).get(goal_id, [])
+        found = (await queries.links_of_goals(conn, [goal_id])).get(goal_id, [])
     return sorted(((ln.parent_id, ln.effective_from, ln.effective_to) for ln in found), key=str)
 
 

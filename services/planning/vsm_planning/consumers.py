@@ -14,17 +14,14 @@ import uuid
 from datetime import date
 from typing import Any
 
-import asyncpg
-
 from vsm_common.clock import day_of
 from vsm_common.contracts import goals
 from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
-from vsm_common.uow import SqlUnitOfWork
 
-from .adapters import repository as repo
 from .domain import structure
 from .domain.model import EstablishedBy, GoalEstablishmentState, GoalRefusal, GoalState
+from .domain.ports import PlanningUnitOfWork
 
 # goal.created carries the first content; any goal.revised (numbered from 1 or 2 upward) is newer.
 CREATED_REVISION = 0
@@ -38,20 +35,17 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def on_organization_registered(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_organization_registered(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     d = event.data
-    await repo.upsert_known_organization(
-        conn, uuid.UUID(d["organizationId"]), d["code"], d["name"], d["kind"], _uuid(d.get("parentId"))
+    await uow.known_organizations.upsert(
+        uuid.UUID(d["organizationId"]), d["code"], d["name"], d["kind"], _uuid(d.get("parentId"))
     )
 
 
-async def on_goal_created(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_created(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = uuid.UUID(d["goalId"])
-    await repo.project_goal_content(
-        conn,
+    await uow.known_goals.project_content(
         goal_id,
         CREATED_REVISION,
         level=d["level"],
@@ -60,15 +54,13 @@ async def on_goal_created(uow: SqlUnitOfWork, event: CloudEvent) -> None:
         valid_to=_date(d.get("validTo")),
         organization_ids=[uuid.UUID(o) for o in d.get("organizationIds", [])],
     )
-    await repo.project_goal_state(conn, goal_id, GoalState(d.get("state") or GoalState.DRAFT), d["level"])
-    await repo.add_goal_links(conn, goal_id, [uuid.UUID(p) for p in d.get("parentIds", [])])
+    await uow.known_goals.project_state(goal_id, GoalState(d.get("state") or GoalState.DRAFT), d["level"])
+    await uow.known_goals.add_links(goal_id, [uuid.UUID(p) for p in d.get("parentIds", [])])
 
 
-async def on_goal_revised(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_revised(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     d = event.data
-    await repo.project_goal_content(
-        conn,
+    await uow.known_goals.project_content(
         uuid.UUID(d["goalId"]),
         int(d["revision"]),
         level=None,
@@ -83,59 +75,52 @@ def _decision_date(value: Any) -> date | None:
     return _date(value.get("date")) if isinstance(value, dict) else None
 
 
-async def on_goal_adopted(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_adopted(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     d = event.data
-    await repo.project_goal_state(
-        conn, uuid.UUID(d["goalId"]), GoalState.ADOPTED, d.get("level"), adopted_on=_decision_date(d.get("decision"))
+    await uow.known_goals.project_state(
+        uuid.UUID(d["goalId"]), GoalState.ADOPTED, d.get("level"), adopted_on=_decision_date(d.get("decision"))
     )
 
 
-async def on_goal_retired(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_retired(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     retired_on = _date(d.get("retiredOn")) or _decision_date(d.get("decision"))
-    await repo.project_goal_state(conn, uuid.UUID(d["goalId"]), GoalState.RETIRED, retired_on=retired_on)
+    await uow.known_goals.project_state(uuid.UUID(d["goalId"]), GoalState.RETIRED, retired_on=retired_on)
 
 
-async def _legacy_link_date(conn: asyncpg.Connection, child_id: uuid.UUID, event: CloudEvent) -> date | None:
+async def _legacy_link_date(uow: PlanningUnitOfWork, child_id: uuid.UUID, event: CloudEvent) -> date | None:
     # The child's events share its key, so the projected state is the state the link was recorded in.
     # The goals service dated v1 link changes by the municipality's calendar day, not UTC's.
     recorded_on = day_of(event.time)
-    return structure.link_date_of_legacy_event(await repo.goal_state(conn, child_id), recorded_on)
+    return structure.link_date_of_legacy_event(await uow.known_goals.state(child_id), recorded_on)
 
 
-async def on_goal_linked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_linked_v1(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
-    await repo.add_goal_links(conn, child_id, [parent_id], await _legacy_link_date(conn, child_id, event))
+    await uow.known_goals.add_links(child_id, [parent_id], await _legacy_link_date(uow, child_id, event))
 
 
-async def on_goal_unlinked_v1(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_unlinked_v1(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     child_id, parent_id = uuid.UUID(event.data["goalId"]), uuid.UUID(event.data["parentId"])
-    await repo.end_goal_link(conn, child_id, parent_id, await _legacy_link_date(conn, child_id, event))
+    await uow.known_goals.end_link(child_id, parent_id, await _legacy_link_date(uow, child_id, event))
 
 
-async def on_goal_linked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_linked(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     d = event.data
-    await repo.add_goal_links(conn, uuid.UUID(d["goalId"]), [uuid.UUID(d["parentId"])], _date(d.get("effectiveFrom")))
+    await uow.known_goals.add_links(uuid.UUID(d["goalId"]), [uuid.UUID(d["parentId"])], _date(d.get("effectiveFrom")))
 
 
-async def on_goal_unlinked(uow: SqlUnitOfWork, event: CloudEvent) -> None:
-    conn = uow.conn
+async def on_goal_unlinked(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     d = event.data
-    await repo.end_goal_link(conn, uuid.UUID(d["goalId"]), uuid.UUID(d["parentId"]), _date(d.get("effectiveTo")))
+    await uow.known_goals.end_link(uuid.UUID(d["goalId"]), uuid.UUID(d["parentId"]), _date(d.get("effectiveTo")))
 
 
-async def on_goal_establishment_confirmed(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+async def on_goal_establishment_confirmed(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     """The goals of an adopted directive or plan are in force: ESTABLISHED."""
-    conn = uow.conn
     d = event.data
     subject = uuid.UUID(d["establishedBy"])
-    await repo.record_goal_establishment(
-        conn, subject, EstablishedBy(d["establishedByKind"]), GoalEstablishmentState.ESTABLISHED, []
+    await uow.establishments.record(
+        subject, EstablishedBy(d["establishedByKind"]), GoalEstablishmentState.ESTABLISHED, []
     )
     # The answer says these goals are in force; their own goal.adopted events travel on other keys and
     # may come later. Projecting the state now (it is never lowered) lets what depends on it, such as
@@ -145,16 +130,14 @@ async def on_goal_establishment_confirmed(uow: SqlUnitOfWork, event: CloudEvent)
         # Those adopted by this decision took effect on its date; the others were in force already, and
         # their own goal.adopted brings (or brought) their date.
         adopted_on = _decision_date(d.get("decision")) if goal_id in adopted_now else None
-        await repo.project_goal_state(conn, uuid.UUID(goal_id), GoalState.ADOPTED, adopted_on=adopted_on)
+        await uow.known_goals.project_state(uuid.UUID(goal_id), GoalState.ADOPTED, adopted_on=adopted_on)
 
 
-async def on_goal_establishment_refused(uow: SqlUnitOfWork, event: CloudEvent) -> None:
+async def on_goal_establishment_refused(uow: PlanningUnitOfWork, event: CloudEvent) -> None:
     """The goals service refused the goals of an adopted directive or plan (none adopted): REFUSED, per goal."""
-    conn = uow.conn
     d = event.data
     refusals = [GoalRefusal(uuid.UUID(r["goalId"]), r["rule"], r["message"]) for r in d["refusals"]]
-    await repo.record_goal_establishment(
-        conn,
+    await uow.establishments.record(
         uuid.UUID(d["establishedBy"]),
         EstablishedBy(d["establishedByKind"]),
         GoalEstablishmentState.REFUSED,

@@ -18,8 +18,8 @@ from decimal import Decimal
 from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
 
-from . import service
-from .adapters import repository as repo
+from . import queries
+from .adapters.unit_of_work import SqlPlanningUnitOfWork, planning_unit
 from .domain import cycles, directives, plans
 from .domain.model import (
     AnalysisSectionKind,
@@ -35,14 +35,13 @@ from .domain.model import (
     PlanningCycle,
     PlanState,
 )
+from .service import cycles as cycle_cases
+from .service import directives as directive_cases
+from .service import plans as plan_cases
+from .settings import get_settings
 
 log = logging.getLogger(__name__)
 
-PROJECTION_TIMEOUT_S = 60.0
-# How long to give the goals service to answer an adoption (establish its goals) before the seed goes on with
-# what depends on it: the November revision of the June directive, and a plan whose verksamhetsmål serve the
-# directive's goals. Usually a second; generous, because a busy machine can take much longer.
-SAGA_WAIT_S = 120.0
 
 ORGS = ("KF", "KS", "BUN", "SN", "KFN", "TFN", "HEM", "HFAB")
 CONCRETE = {"K1": "BUN", "K2": "SN", "K3": "KFN"}
@@ -158,14 +157,20 @@ def allocate(frames: Sequence[str], shares: Sequence[tuple[str, str]]) -> list[p
     return lines
 
 
+def _unit(rt: Runtime) -> SqlPlanningUnitOfWork:
+    """A unit of work for one use case of the seed."""
+    return planning_unit(rt.unit_of_work())
+
+
 async def _wait_for_projection(rt: Runtime) -> None:
     orgs = [demo_id("org", c) for c in ORGS]
     goals = [demo_id("goal", k) for k in (*CONCRETE, *OPERATIONAL, *ADOPTED_PARENTS.values())]
-    deadline = time.monotonic() + PROJECTION_TIMEOUT_S
+    wait = get_settings().seed_wait_seconds
+    deadline = time.monotonic() + wait
     while True:
         async with rt.pool.acquire() as conn:
-            known_orgs = await repo.known_organizations(conn, orgs)
-            known_goals = await repo.known_goals(conn, goals)
+            known_orgs = await queries.known_organizations(conn, orgs)
+            known_goals = await queries.known_goals(conn, goals)
         missing = [c for c in ORGS if demo_id("org", c) not in known_orgs]
         for key, (owner, parent) in OPERATIONAL.items():
             g = known_goals.get(demo_id("goal", key))
@@ -185,18 +190,19 @@ async def _wait_for_projection(rt: Runtime) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(
                 f"planning demo data needs the goals demo data, which has not reached planning after "
-                f"{PROJECTION_TIMEOUT_S:.0f}s: {', '.join(missing)} (run `python -m vsm_goals seed` first)"
+                f"{wait:.0f}s: {', '.join(missing)} (run `python -m vsm_goals seed` first)"
             )
         await asyncio.sleep(0.5)
 
 
 async def _adopted_in_time(rt: Runtime, keys: Sequence[str]) -> bool:
-    """Whether the goals service has adopted these goals (as planning learns it) within SAGA_WAIT_S."""
-    deadline = time.monotonic() + SAGA_WAIT_S
+    """Whether the goals service has adopted these goals (as planning learns it) in time
+    (settings: seed_saga_wait_seconds)."""
+    deadline = time.monotonic() + get_settings().seed_saga_wait_seconds
     ids = [demo_id("goal", k) for k in keys]
     while time.monotonic() < deadline:
         async with rt.pool.acquire() as conn:
-            known = await repo.known_goals(conn, ids)
+            known = await queries.known_goals(conn, ids)
         if all(g.state is GoalState.ADOPTED for g in known.values()) and len(known) == len(ids):
             return True
         await asyncio.sleep(0.5)
@@ -204,11 +210,12 @@ async def _adopted_in_time(rt: Runtime, keys: Sequence[str]) -> bool:
 
 
 async def _answered_in_time(rt: Runtime, subject_id: uuid.UUID) -> bool:
-    """Whether the goals service has answered the adoption of this directive or plan within SAGA_WAIT_S."""
-    deadline = time.monotonic() + SAGA_WAIT_S
+    """Whether the goals service has answered the adoption of this directive or plan in time
+    (settings: seed_saga_wait_seconds)."""
+    deadline = time.monotonic() + get_settings().seed_saga_wait_seconds
     while time.monotonic() < deadline:
         async with rt.pool.acquire() as conn:
-            found = (await repo.goal_establishments(conn, [subject_id])).get(subject_id)
+            found = (await queries.goal_establishments(conn, [subject_id])).get(subject_id)
         if found is None or found.state is not GoalEstablishmentState.PENDING:
             return True
         await asyncio.sleep(0.5)
@@ -218,8 +225,8 @@ async def _answered_in_time(rt: Runtime, subject_id: uuid.UUID) -> bool:
 async def _cycle(rt: Runtime, kind: CycleKind, start_year: int) -> PlanningCycle:
     cycle_id = demo_id("cycle", f"{kind}-{start_year}")
     async with rt.pool.acquire() as conn:
-        found = (await repo.cycles_by_ids(conn, [cycle_id])).get(cycle_id)
-    return found or await service.open_cycle(rt, kind, start_year, cycle_id=cycle_id)
+        found = (await queries.cycles_by_ids(conn, [cycle_id])).get(cycle_id)
+    return found or await cycle_cases.open_cycle(_unit(rt), kind, start_year, cycle_id=cycle_id)
 
 
 async def _write_and_close(
@@ -229,8 +236,8 @@ async def _write_and_close(
     if current is None or current.kind is not phase:
         return cycle
     for kind, text in sections.items():
-        cycle, _ = await service.write_analysis_section(rt, cycle.id, kind, text)
-    return await service.advance_phase(rt, cycle.id, on) if on else cycle
+        cycle, _ = await cycle_cases.write_analysis_section(_unit(rt), cycle.id, kind, text)
+    return await cycle_cases.advance_phase(_unit(rt), cycle.id, on) if on else cycle
 
 
 async def _directive(
@@ -243,15 +250,20 @@ async def _directive(
 ) -> Directive:
     directive_id = demo_id("directive", f"{kind}-{BUDGET_YEAR}")
     async with rt.pool.acquire() as conn:
-        found = (await repo.directives_by_ids(conn, [directive_id])).get(directive_id)
+        found = (await queries.directives_by_ids(conn, [directive_id])).get(directive_id)
     if found is not None and found.state is not DirectiveState.DRAFT:
         return found
     if found is None:
-        found = await service.create_directive(
-            rt, cycle.id, kind, title, [demo_id("org", c) for c in frames], directive_id=directive_id
+        found = await directive_cases.create_directive(
+            _unit(rt),
+            cycle.id,
+            kind,
+            title,
+            [demo_id("org", c) for c in frames],
+            directive_id=directive_id,
         )
-    await service.set_budget_frames(
-        rt,
+    await directive_cases.set_budget_frames(
+        _unit(rt),
         found.id,
         [
             directives.FrameInput(demo_id("org", code), year, Decimal(amount))
@@ -261,13 +273,13 @@ async def _directive(
     )
     goals = [demo_id("goal", k) for k, org in CONCRETE.items() if org in frames]
     if goals:
-        await service.add_concrete_goals(rt, found.id, goals)
+        await directive_cases.add_concrete_goals(_unit(rt), found.id, goals)
     async with rt.pool.acquire() as conn:
-        have = {a.id for a in (await repo.assignments_of(conn, [found.id])).get(found.id, [])}
+        have = {a.id for a in (await queries.assignments_of(conn, [found.id])).get(found.id, [])}
     for key, akind, atitle, description, recipients, due in ASSIGNMENTS:
         if akind is kind and demo_id("assignment", key) not in have:
-            await service.add_assignment(
-                rt,
+            await directive_cases.add_assignment(
+                _unit(rt),
                 found.id,
                 atitle,
                 description,
@@ -275,18 +287,20 @@ async def _directive(
                 due,
                 assignment_id=demo_id("assignment", key),
             )
-    return await service.adopt_directive(rt, found.id, decision)
+    return await directive_cases.adopt_directive(_unit(rt), found.id, decision)
 
 
 async def _plan(rt: Runtime, cycle: PlanningCycle, code: str, target: PlanState, goals: Sequence[str]) -> None:
     org_id = demo_id("org", code)
     async with rt.pool.acquire() as conn:
-        plan: OperationalPlan | None = await repo.plan_for(conn, cycle.id, org_id)
+        plan: OperationalPlan | None = await queries.plan_for(conn, cycle.id, org_id)
     if plan is None:
-        plan = await service.create_operational_plan(rt, cycle.id, org_id, plan_id=demo_id("plan", f"{code}-2027"))
+        plan = await plan_cases.create_operational_plan(
+            _unit(rt), cycle.id, org_id, plan_id=demo_id("plan", f"{code}-2027")
+        )
     if plan.state is PlanState.DRAFT:
         if goals:
-            await service.add_plan_goals(rt, plan.id, [demo_id("goal", g) for g in goals])
+            await plan_cases.add_plan_goals(_unit(rt), plan.id, [demo_id("goal", g) for g in goals])
         frames = PLANNING_FRAMES.get(code) or OWNER_FRAMES[code]
         if code in ACTIVITIES:
             lines = allocate(frames, ACTIVITIES[code])
@@ -296,18 +310,18 @@ async def _plan(rt: Runtime, cycle: PlanningCycle, code: str, target: PlanState,
                 plans.LineInput("Fjärrvärme", BUDGET_YEAR, Decimal("250000000.00")),
                 plans.LineInput("Avfall och återvinning", BUDGET_YEAR, Decimal("150000000.00")),
             ]
-        await service.set_internal_budget(rt, plan.id, lines)
+        await plan_cases.set_internal_budget(_unit(rt), plan.id, lines)
         if target is not PlanState.DRAFT:
-            plan = await service.submit_plan(rt, plan.id)
+            plan = await plan_cases.submit_plan(_unit(rt), plan.id)
     if plan.state is PlanState.SUBMITTED and target is PlanState.RETURNED:
-        await service.return_plan(rt, plan.id, RETURN_REASON)
+        await plan_cases.return_plan(_unit(rt), plan.id, RETURN_REASON)
     if plan.state is PlanState.SUBMITTED and target is PlanState.ADOPTED:
         served = sorted({OPERATIONAL[g][1] for g in goals})
         if not await _adopted_in_time(rt, served):
             # Its verksamhetsmål could not be adopted yet; the next seed run adopts the plan.
             log.warning("the goals service has not adopted %s yet; %s's plan stays SUBMITTED", ", ".join(served), code)
             return
-        await service.adopt_plan(rt, plan.id, PLAN_DECISIONS[code])
+        await plan_cases.adopt_plan(_unit(rt), plan.id, PLAN_DECISIONS[code])
 
 
 async def seed(rt: Runtime) -> None:
@@ -336,18 +350,18 @@ async def seed(rt: Runtime) -> None:
             OWNER_FRAMES,
             KF_JUNE_OWNER,
         )
-        annual = await service.advance_phase(rt, annual.id, KF_JUNE.date)
+        annual = await cycle_cases.advance_phase(_unit(rt), annual.id, KF_JUNE.date)
     current = annual.current_phase
     if current is not None and current.kind is PhaseKind.TAX_RATE:
         # KF decides the tax rate in November: a revision of the June directive, which it supersedes.
         async with rt.pool.acquire() as conn:
             lineage = demo_id("directive", f"{DirectiveKind.PLANNING_DIRECTIVE}-{BUDGET_YEAR}")
-            planning = await repo.lineage_revision(conn, lineage, DirectiveState.DRAFT) or await repo.lineage_revision(
-                conn, lineage, DirectiveState.ADOPTED
-            )
+            planning = await queries.lineage_revision(
+                conn, lineage, DirectiveState.DRAFT
+            ) or await queries.lineage_revision(conn, lineage, DirectiveState.ADOPTED)
         assert planning is not None
         if planning.tax_rate != TAX_RATE:
-            planning = await service.set_tax_rate(rt, planning.id, TAX_RATE)
+            planning = await directive_cases.set_tax_rate(_unit(rt), planning.id, TAX_RATE)
         # The June directive established the konkretiserade mål (§ 95); the November revision may be adopted
         # only once the goals service has answered for it (rule directive.goals_pending), or its adoption
         # could reach the goals service first and adopt them with § 160.
@@ -357,8 +371,8 @@ async def seed(rt: Runtime) -> None:
                 "the goals service has not answered the June directive yet; the tax rate waits for the next seed run"
             )
             return
-        await service.adopt_directive(rt, planning.id, KF_NOVEMBER)
-        annual = await service.advance_phase(rt, annual.id, KF_NOVEMBER.date)
+        await directive_cases.adopt_directive(_unit(rt), planning.id, KF_NOVEMBER)
+        annual = await cycle_cases.advance_phase(_unit(rt), annual.id, KF_NOVEMBER.date)
     current = annual.current_phase
     if current is not None and current.kind is PhaseKind.OPERATIONAL_PLANNING:
         for code, target, goals in PLANS:

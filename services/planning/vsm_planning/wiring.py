@@ -6,8 +6,10 @@ from pathlib import Path
 
 from vsm_common.definition import ServiceDefinition
 
+from .adapters.unit_of_work import SqlPlanningUnitOfWork
 from .api.context import make_context
 from .api.schema import schema
+from .commands import COMMANDS
 from .consumers import goal_projection
 from .seed import seed
 
@@ -19,4 +21,6 @@ definition = ServiceDefinition(
     context=make_context,
     consumers=(goal_projection,),
     seed=seed,
+    commands=COMMANDS,
+    unit_of_work=SqlPlanningUnitOfWork,
 )

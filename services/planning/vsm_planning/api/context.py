@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
+from ..domain.ports import PlanningUnitOfWork
 from .loaders import Loaders
 
 
@@ -17,6 +20,10 @@ class PlanningContext(BaseContext):
         self.runtime = runtime
         self.principal = principal
         self.loaders = Loaders(runtime.pool)
+
+    def uow(self) -> PlanningUnitOfWork:
+        """A unit of work for one use case (``wiring.py`` makes the runtime's a ``SqlPlanningUnitOfWork``)."""
+        return cast(PlanningUnitOfWork, self.runtime.unit_of_work())
 
 
 async def make_context(runtime: Runtime, request: Request) -> PlanningContext:

@@ -15,9 +15,11 @@ from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
 from vsm_common.scalars import SCALAR_OVERRIDES
 
-from .. import queries, service
-from ..adapters import repository as repo
+from .. import queries
 from ..domain import directives, plans
+from ..service import cycles as cycle_cases
+from ..service import directives as directive_cases
+from ..service import plans as plan_cases
 from .common import DecisionInput, PInfo
 from .compilation import Compilation
 from .cycles import PlanningCycle
@@ -57,7 +59,7 @@ class Query:
     @strawberry.field(description="Planning cycles, optionally of one kind, oldest first.")
     async def cycles(self, info: PInfo, kind: OptCycleKind = None) -> list[PlanningCycle]:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await repo.list_cycles(conn, kind)
+            found = await queries.list_cycles(conn, kind)
         for c in found:
             info.context.loaders.cycle.prime(c.id, c)
         return [PlanningCycle.from_domain(c) for c in found]
@@ -85,7 +87,7 @@ class Query:
         kind: Annotated[DirectiveKind | None, _arg("Only planeringsdirektiv or only ägardirektiv.")] = None,
     ) -> list[Directive]:
         async with info.context.runtime.pool.acquire() as conn:
-            found = await repo.list_directives(conn, budget_year, state, kind)
+            found = await queries.list_directives(conn, budget_year, state, kind)
         for d in found:
             info.context.loaders.directive.prime(d.id, d)
         return [Directive.from_domain(d) for d in found]
@@ -102,7 +104,7 @@ class Query:
         cid = parse_id(cycle_id, "cycleId") if cycle_id is not None else None
         oid = parse_id(organization_id, "organizationId") if organization_id is not None else None
         async with info.context.runtime.pool.acquire() as conn:
-            found = await repo.list_plans(conn, cid, oid)
+            found = await queries.list_plans(conn, cid, oid)
         for p in found:
             info.context.loaders.plan.prime(p.id, p)
         return [OperationalPlan.from_domain(p) for p in found]
@@ -137,14 +139,14 @@ class Mutation:
         kind: Kind,
         start_year: Annotated[int, _arg("First year: the budget year, or the first year of the mandate period.")],
     ) -> PlanningCycle:
-        c = await service.open_cycle(info.context.runtime, kind, start_year)
+        c = await cycle_cases.open_cycle(info.context.uow(), kind, start_year)
         return PlanningCycle.from_domain(c)
 
     @strawberry.mutation(
         description="Close the current phase and open the next one; phases move forward in order only."
     )
     async def advance_phase(self, info: PInfo, cycle_id: CycleId) -> PlanningCycle:
-        c = await service.advance_phase(info.context.runtime, parse_id(cycle_id, "cycleId"))
+        c = await cycle_cases.advance_phase(info.context.uow(), parse_id(cycle_id, "cycleId"))
         return PlanningCycle.from_domain(c)
 
     @strawberry.mutation(description="Set a phase's dates and responsible organisation; what is not given stays.")
@@ -157,8 +159,8 @@ class Mutation:
         due_on: Annotated[date | None, _arg("New due date (slutdatum).")] = None,
         responsible_id: Annotated[strawberry.ID | None, _arg("New responsible organisation (ansvarig).")] = None,
     ) -> PlanningCycle:
-        c = await service.schedule_phase(
-            info.context.runtime,
+        c = await cycle_cases.schedule_phase(
+            info.context.uow(),
             parse_id(cycle_id, "cycleId"),
             phase,
             opens_on,
@@ -178,7 +180,9 @@ class Mutation:
         section: Annotated[AnalysisSectionKind, _arg("omvärldsanalys, invärldsanalys or basfakta.")],
         text: Annotated[str, _arg("The text of the section.")],
     ) -> PlanningCycle:
-        c, _ = await service.write_analysis_section(info.context.runtime, parse_id(cycle_id, "cycleId"), section, text)
+        c, _ = await cycle_cases.write_analysis_section(
+            info.context.uow(), parse_id(cycle_id, "cycleId"), section, text
+        )
         return PlanningCycle.from_domain(c)
 
     # ------------------------------------------------------------ directives
@@ -186,8 +190,8 @@ class Mutation:
     async def create_directive(
         self, info: PInfo, input: Annotated[DirectiveInput, _arg("The new directive.")]
     ) -> Directive:
-        d = await service.create_directive(
-            info.context.runtime,
+        d = await directive_cases.create_directive(
+            info.context.uow(),
             parse_id(input.cycle_id, "input.cycleId"),
             input.kind,
             input.title,
@@ -209,7 +213,7 @@ class Mutation:
             directives.FrameInput(parse_id(f.organization_id, f"frames.{i}.organizationId"), f.year, f.amount)
             for i, f in enumerate(frames)
         ]
-        d = await service.set_budget_frames(info.context.runtime, parse_id(directive_id, "directiveId"), given)
+        d = await directive_cases.set_budget_frames(info.context.uow(), parse_id(directive_id, "directiveId"), given)
         return Directive.from_domain(d)
 
     @strawberry.mutation(
@@ -226,8 +230,8 @@ class Mutation:
         directive_id: DirectiveId,
         recipient_ids: Annotated[list[strawberry.ID], _arg("Every recipient of the directive, in order.")],
     ) -> Directive:
-        d = await service.set_directive_recipients(
-            info.context.runtime, parse_id(directive_id, "directiveId"), parse_ids(recipient_ids, "recipientIds")
+        d = await directive_cases.set_directive_recipients(
+            info.context.uow(), parse_id(directive_id, "directiveId"), parse_ids(recipient_ids, "recipientIds")
         )
         return Directive.from_domain(d)
 
@@ -241,7 +245,7 @@ class Mutation:
         directive_id: DirectiveId,
         rate: Annotated[Decimal, _arg('Skattesats, kronor per 100 kr, e.g. "20.38".')],
     ) -> Directive:
-        d = await service.set_tax_rate(info.context.runtime, parse_id(directive_id, "directiveId"), rate)
+        d = await directive_cases.set_tax_rate(info.context.uow(), parse_id(directive_id, "directiveId"), rate)
         return Directive.from_domain(d)
 
     @strawberry.mutation(
@@ -249,8 +253,8 @@ class Mutation:
         "directive this makes a new revision."
     )
     async def add_concrete_goals(self, info: PInfo, directive_id: DirectiveId, goal_ids: GoalIds) -> Directive:
-        d = await service.add_concrete_goals(
-            info.context.runtime, parse_id(directive_id, "directiveId"), parse_ids(goal_ids, "goalIds")
+        d = await directive_cases.add_concrete_goals(
+            info.context.uow(), parse_id(directive_id, "directiveId"), parse_ids(goal_ids, "goalIds")
         )
         return Directive.from_domain(d)
 
@@ -261,8 +265,8 @@ class Mutation:
     async def add_assignment(
         self, info: PInfo, directive_id: DirectiveId, input: Annotated[AssignmentInput, _arg("The särskilt uppdrag.")]
     ) -> Directive:
-        d = await service.add_assignment(
-            info.context.runtime,
+        d = await directive_cases.add_assignment(
+            info.context.uow(),
             parse_id(directive_id, "directiveId"),
             input.title,
             input.description,
@@ -275,7 +279,7 @@ class Mutation:
     async def set_assignment_state(
         self, info: PInfo, id: AssignmentId, state: Annotated[AssignmentState, _arg("Its new state.")]
     ) -> Assignment:
-        a = await service.set_assignment_state(info.context.runtime, parse_id(id, "id"), state)
+        a = await directive_cases.set_assignment_state(info.context.uow(), parse_id(id, "id"), state)
         return Assignment.from_domain(a)
 
     @strawberry.mutation(
@@ -283,7 +287,7 @@ class Mutation:
         "goals are then adopted by the goals service with this decision. Repeating the same adoption is harmless."
     )
     async def adopt_directive(self, info: PInfo, id: DirectiveId, decision: Decision) -> Directive:
-        d = await service.adopt_directive(info.context.runtime, parse_id(id, "id"), decision.to_domain())
+        d = await directive_cases.adopt_directive(info.context.uow(), parse_id(id, "id"), decision.to_domain())
         return Directive.from_domain(d)
 
     # ------------------------------------------------------------ verksamhetsplaner
@@ -291,8 +295,8 @@ class Mutation:
     async def create_operational_plan(
         self, info: PInfo, cycle_id: CycleId, organization_id: OrganizationId
     ) -> OperationalPlan:
-        p = await service.create_operational_plan(
-            info.context.runtime,
+        p = await plan_cases.create_operational_plan(
+            info.context.uow(),
             parse_id(cycle_id, "cycleId"),
             parse_id(organization_id, "organizationId"),
             acting_for=acting_for(info),
@@ -304,8 +308,8 @@ class Mutation:
         "directed to it."
     )
     async def add_plan_goals(self, info: PInfo, plan_id: PlanId, goal_ids: GoalIds) -> OperationalPlan:
-        p = await service.add_plan_goals(
-            info.context.runtime,
+        p = await plan_cases.add_plan_goals(
+            info.context.uow(),
             parse_id(plan_id, "planId"),
             parse_ids(goal_ids, "goalIds"),
             acting_for=acting_for(info),
@@ -319,8 +323,8 @@ class Mutation:
         plan_id: PlanId,
         lines: Annotated[list[BudgetLineInput], _arg("Every line of the internbudget.")],
     ) -> OperationalPlan:
-        p = await service.set_internal_budget(
-            info.context.runtime,
+        p = await plan_cases.set_internal_budget(
+            info.context.uow(),
             parse_id(plan_id, "planId"),
             [plans.LineInput(ln.activity, ln.year, ln.amount) for ln in lines],
             acting_for=acting_for(info),
@@ -331,8 +335,8 @@ class Mutation:
         description="Submit the plan (lämna in); refused unless the internbudget adds up to the frame in every year."
     )
     async def submit_plan(self, info: PInfo, id: PlanId) -> OperationalPlan:
-        p = await service.submit_plan(
-            info.context.runtime,
+        p = await plan_cases.submit_plan(
+            info.context.uow(),
             parse_id(id, "id"),
             acting_for=acting_for(info),
         )
@@ -342,7 +346,7 @@ class Mutation:
     async def return_plan(
         self, info: PInfo, id: PlanId, reason: Annotated[str, _arg("Why (motivering till återremiss).")]
     ) -> OperationalPlan:
-        p = await service.return_plan(info.context.runtime, parse_id(id, "id"), reason)
+        p = await plan_cases.return_plan(info.context.uow(), parse_id(id, "id"), reason)
         return OperationalPlan.from_domain(p)
 
     @strawberry.mutation(
@@ -350,8 +354,8 @@ class Mutation:
         "the plan's verksamhetsmål. Repeating the same adoption is harmless."
     )
     async def adopt_plan(self, info: PInfo, id: PlanId, decision: Decision) -> OperationalPlan:
-        p = await service.adopt_plan(
-            info.context.runtime,
+        p = await plan_cases.adopt_plan(
+            info.context.uow(),
             parse_id(id, "id"),
             decision.to_domain(),
             acting_for=acting_for(info),
