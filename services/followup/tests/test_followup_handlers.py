@@ -138,6 +138,15 @@ async def test_goal_retired_dates_the_retirement_and_a_late_adoption_does_not_un
     assert (uow.goals.rows[g.id].state, uow.goals.rows[g.id].retired_on) == ("RETIRED", date(2027, 6, 15))
 
 
+async def test_an_adoption_and_a_retirement_without_a_decision_date_count_from_the_municipalitys_day() -> None:
+    uow, g = with_goal()
+    # Older events carry no decision date: 23:30 UTC on 1 March is 2 March in Stockholm.
+    late_evening = datetime(2027, 3, 1, 23, 30, tzinfo=UTC)
+    await deliver_at(uow, goals.GOAL_ADOPTED, late_evening, goalId=str(g.id), level="CONCRETE", revision=1)
+    await deliver_at(uow, goals.GOAL_RETIRED, late_evening.replace(month=9), goalId=str(g.id))
+    assert (uow.goals.rows[g.id].adopted_on, uow.goals.rows[g.id].retired_on) == (date(2027, 3, 2), date(2027, 9, 2))
+
+
 async def test_goal_linked_adds_a_link_from_its_day_once() -> None:
     uow, g = with_goal("ADOPTED")
     parent = uuid.uuid4()

@@ -40,6 +40,12 @@ def _decision_date(data: dict[str, Any]) -> date | None:
     return _date(decision.get("date")) if isinstance(decision, dict) else None
 
 
+def _decided_on(data: dict[str, Any], event: CloudEvent) -> date:
+    """The decision's date; an older event without one counts from the day it was recorded, the
+    municipality's day (``vsm_common.clock``) as planning's projection reads it, not UTC's."""
+    return _decision_date(data) or day_of(event.time)
+
+
 def _unknown(event: CloudEvent, goal_id: uuid.UUID) -> None:
     # Events of one goal arrive in order (keyed by goal id), so this means the goal was created
     # before followup existed and its created event is gone from the topic: nothing to update.
@@ -85,7 +91,7 @@ async def on_goal_revised(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
 async def on_goal_adopted(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
-    adopted_on = _decision_date(d) or event.time.date()
+    adopted_on = _decided_on(d, event)
     if not await uow.goals.adopt(goal_id, d.get("revision"), adopted_on):
         _unknown(event, goal_id)
 
@@ -93,7 +99,7 @@ async def on_goal_adopted(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
 async def on_goal_retired(uow: FollowupUnitOfWork, event: CloudEvent) -> None:
     d = event.data
     goal_id = _uuid(d["goalId"])
-    retired_on = _date(d.get("retiredOn")) or _decision_date(d) or event.time.date()
+    retired_on = _date(d.get("retiredOn")) or _decided_on(d, event)
     if not await uow.goals.retire(goal_id, retired_on):
         _unknown(event, goal_id)
 
