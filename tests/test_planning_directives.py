@@ -11,7 +11,15 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from tests.support import client
-from tests.test_planning_support import DIRECTIVE_FIELDS, Api, Scenario, decision, projected, schema_errors
+from tests.test_planning_support import (
+    DIRECTIVE_FIELDS,
+    Api,
+    Scenario,
+    decision,
+    goal_establishment,
+    projected,
+    schema_errors,
+)
 from vsm_common.events import CloudEvent
 from vsm_common.kafka import start_fresh, stop_client
 from vsm_dev.stack import Stack
@@ -196,29 +204,30 @@ async def test_adoption_needs_complete_frames_and_a_council_decision(api: Api) -
     assert err["extensions"]["rule"] == "directive.already_adopted"
 
 
-async def test_a_directive_is_not_adopted_with_goals_the_goals_service_could_not_adopt(api: Api) -> None:
+async def test_a_directive_with_goals_the_goals_service_cannot_adopt_is_adopted_and_they_are_refused(api: Api) -> None:
     for case in ("serves a draft", "has no validity"):
         s = await in_directive_phase(api)
         if case == "serves a draft":
             draft_top = await api.goal("OVERARCHING", f"Ej antaget mål {s.tag}", [])
             valid = (f"{s.year}-01-01", f"{s.year}-12-31")
             goal_id = await api.goal("CONCRETE", f"Tjänar utkast {s.tag}", [s.n1], [draft_top], valid)
-            rule = "goal.parent_not_adopted"
+            rule = "goal.parent_in_force"
         else:
             goal_id = await api.goal("CONCRETE", f"Utan giltighet {s.tag}", [s.n1], [s.top])
-            rule = "goal.not_adoptable"
+            rule = "goal.concrete_validity"
         await projected(api.stack, goal_ids=[goal_id])
         d = await api.create_directive(s.cycle["id"], "PLANNING_DIRECTIVE", "Direktiv", [s.n1, s.n2])
         await api.set_frames(d["id"], [*s.frames(s.n1, "1", "2", "3"), *s.frames(s.n2, "4", "5", "6")])
-        # A draft directive may hold the goal, but adopting the directive would leave the goal behind
-        # in the goals service, so KF's adoption is refused until the goal can be adopted.
+        # Whether a goal can be adopted is the goals service's rule, kept there only: KF adopts the
+        # directive, and the goals service answers for its goals (all or nothing).
         await api.add_goals(d["id"], [s.k1, goal_id])
-        err = await api.error(ADOPT, d=d["id"], x=decision(s.kf))
-        assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("concreteGoals", rule), case
-        assert "cannot be adopted" in err["message"]
-        state = await api.data("query($d: ID!) { directive(id: $d) { state } }", d=d["id"])
-        assert state["directive"] == {"state": "DRAFT"}
-        assert await count_outbox(api.stack, d["id"], "vsm.planning.directive.adopted.v1") == 0
+        adopted = await api.adopt(d["id"], decision(s.kf))
+        assert adopted["state"] == "ADOPTED", case
+        answer = await goal_establishment(api, "directive", d["id"])
+        assert answer["state"] == "REFUSED", case
+        [refusal] = answer["refusals"]
+        assert (refusal["goalId"], refusal["rule"]) == (goal_id, rule), case
+        assert await count_outbox(api.stack, d["id"], "vsm.planning.directive.adopted.v1") == 1
 
 
 async def count_outbox(stack: Stack, subject: str, type_: str) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import client
-from tests.test_planning_support import Api, Scenario, decision, goal_state_projected, projected
+from tests.test_planning_support import Api, Scenario, decision, goal_establishment, goal_state_projected, projected
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -210,7 +210,9 @@ async def test_a_submitted_plan_is_not_adopted_when_a_revised_frame_no_longer_ma
     ]
 
 
-async def test_a_plan_is_not_adopted_while_a_verksamhetsmal_serves_a_goal_not_in_force(api: Api) -> None:
+async def test_a_plan_whose_verksamhetsmal_serves_a_goal_not_in_force_is_adopted_and_its_goals_refused(
+    api: Api,
+) -> None:
     s = await Scenario(api).setup()
     # K3 is directed to N1 but is in no directive, so nobody adopts it.
     k3 = await api.goal("CONCRETE", f"Konkret mål 3 {s.tag}", [s.n1], [s.top], (f"{s.year}-01-01", f"{s.year}-12-31"))
@@ -223,10 +225,14 @@ async def test_a_plan_is_not_adopted_while_a_verksamhetsmal_serves_a_goal_not_in
         "setInternalBudget", "planId: $planId, lines: $lines", planId=plan["id"], lines=lines(s.year, *BALANCED_N1)
     )
     await api.plan_mutation("submitPlan", "id: $id", id=plan["id"])
-    err = await api.plan_error("adoptPlan", "id: $id, decision: $decision", id=plan["id"], decision=decision(s.n1))
-    assert (err["extensions"]["field"], err["extensions"]["rule"]) == ("goals", "goal.parent_not_adopted")
+    # Whether V3 can be adopted is the goals service's rule: the nämnd adopts its plan, the goals service answers.
+    await api.plan_mutation("adoptPlan", "id: $id, decision: $decision", id=plan["id"], decision=decision(s.n1))
     data = await api.data("query($p: ID!) { operationalPlan(id: $p) { state } }", p=plan["id"])
-    assert data["operationalPlan"] == {"state": "SUBMITTED"}
+    assert data["operationalPlan"] == {"state": "ADOPTED"}
+    answer = await goal_establishment(api, "operationalPlan", plan["id"])
+    assert answer["state"] == "REFUSED"
+    [refusal] = answer["refusals"]
+    assert (refusal["goalId"], refusal["rule"]) == (v3, "goal.parent_in_force")
 
 
 async def test_plan_operations_belong_to_the_operational_planning_phase(api: Api) -> None:

@@ -228,29 +228,3 @@ def test_only_the_assignments_of_an_adopted_directive_progress() -> None:
     with pytest.raises(Conflict) as info:
         directives.check_assignment_directive(directive())
     assert info.value.rule == "assignment.not_in_force"
-
-
-def test_goals_are_adopted_only_when_the_goals_service_can_adopt_them() -> None:
-    top = replace(goal(GoalLevel.OVERARCHING), state=GoalState.ADOPTED)
-    draft_top = goal(GoalLevel.OVERARCHING)
-    valid = {"valid_from": date(2027, 1, 1), "valid_to": date(2029, 12, 31)}
-    ok = replace(goal(GoalLevel.CONCRETE, BUN, parents=(top.id,)), **valid)
-    parents = {top.id: top, draft_top.id: draft_top}
-    directives.check_goals_adoptable([ok], parents, "concreteGoals")
-    # Already adopted goals are left alone by the goals service, whatever they serve.
-    directives.check_goals_adoptable([replace(goal(GoalLevel.CONCRETE, BUN), state=GoalState.ADOPTED)], {}, "x")
-    cases = [
-        (replace(ok, valid_to=None), "goal.not_adoptable"),
-        (replace(ok, parent_ids=()), "goal.not_adoptable"),
-        (replace(ok, parent_ids=(draft_top.id,)), "goal.parent_not_adopted"),
-        (replace(ok, parent_ids=(top.id, uuid.uuid4())), "goal.parent_not_adopted"),
-    ]
-    for g, rule in cases:
-        with pytest.raises(DomainError) as info:
-            directives.check_goals_adoptable([g], parents, "concreteGoals")
-        assert (info.value.field, info.value.rule) == ("concreteGoals", rule)
-    operational = goal(GoalLevel.OPERATIONAL, BUN, parents=(ok.id,))
-    with pytest.raises(DomainError) as info:
-        directives.check_goals_adoptable([operational], {ok.id: ok}, "goals")
-    assert info.value.rule == "goal.parent_not_adopted"
-    directives.check_goals_adoptable([operational], {ok.id: replace(ok, state=GoalState.ADOPTED)}, "goals")

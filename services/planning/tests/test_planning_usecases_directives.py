@@ -279,3 +279,15 @@ async def test_an_unknown_directive_is_not_found() -> None:
     with pytest.raises(NotFound) as info:
         await directive_cases.adopt_directive(uow, uuid.uuid4(), KF_JUNE)
     assert (info.value.rule, info.value.field) == ("directive.exists", "id")
+
+
+async def test_whether_its_goals_can_be_adopted_is_left_to_the_goals_service() -> None:
+    uow, c = unit()
+    draft_top = goal(GoalLevel.OVERARCHING)
+    concrete = goal(GoalLevel.CONCRETE, BUN, parents=(draft_top.id,))  # serves a draft, has no validity
+    uow.known_goals.given(draft_top, concrete)
+    d = complete(uow, c, concrete.id)
+    adopted = await directive_cases.adopt_directive(uow, d.id, KF_JUNE)
+    assert adopted.state is DirectiveState.ADOPTED and uow.committed
+    assert uow.establishments.answers[d.id].state is GoalEstablishmentState.PENDING
+    assert uow.types() == [contracts.planning.DIRECTIVE_ADOPTED.name]

@@ -352,34 +352,3 @@ def check_assignment_directive(directive: Directive) -> None:
             field="id",
             rule="assignment.not_in_force",
         )
-
-
-def check_goals_adoptable(goals: Sequence[KnownGoal], parents: Mapping[uuid.UUID, KnownGoal], field: str) -> None:
-    """Adopting a directive or plan makes the goals service adopt its goals. What that service would refuse
-    is refused here, so an adopted directive never leaves goals behind that cannot be adopted (a dead
-    letter): a goal in force serves goals in force, and a konkretiserat mål has its period of validity."""
-    for goal in goals:
-        if goal.state is not GoalState.DRAFT:
-            continue  # already adopted: the goals service leaves it as it is
-        name = goal.title or str(goal.id)
-        if goal.level is GoalLevel.CONCRETE and (goal.valid_from is None or goal.valid_to is None):
-            raise DomainError(
-                f"the konkretiserat mål {name!r} has no validFrom/validTo (1-3 years), so it cannot be adopted",
-                field=field,
-                rule="goal.not_adoptable",
-            )
-        if not goal.parent_ids:
-            raise DomainError(
-                f"the goal {name!r} serves no goal above it, so it cannot be adopted",
-                field=field,
-                rule="goal.not_adoptable",
-            )
-        for pid in goal.parent_ids:
-            parent = parents.get(pid)
-            if parent is None or parent.state is not GoalState.ADOPTED:
-                what = f"{parent.title!r} is {parent.state}" if parent else f"{pid} is not known to planning"
-                raise DomainError(
-                    f"the goal {name!r} cannot be adopted before the goal it serves: {what}",
-                    field=field,
-                    rule="goal.parent_not_adopted",
-                )

@@ -23,16 +23,11 @@ from ..domain.model import (
     DirectiveKind,
     DirectiveState,
     EstablishedBy,
-    KnownGoal,
     PhaseKind,
     PlanningCycle,
 )
 from ..domain.ports import PlanningUnitOfWork
 from .cycles import locked_cycle
-
-
-async def _parents(uow: PlanningUnitOfWork, goals: Sequence[KnownGoal]) -> dict[uuid.UUID, KnownGoal]:
-    return await uow.known_goals.by_ids(list({p for g in goals for p in g.parent_ids}))
 
 
 async def _locked_directive(
@@ -264,7 +259,7 @@ async def adopt_directive(uow: PlanningUnitOfWork, directive_id: uuid.UUID, deci
             content.concrete_goal_ids, await uow.known_goals.by_ids(content.concrete_goal_ids), "concreteGoals"
         )
         directives.check_concrete_goals(content, goals)
-        directives.check_goals_adoptable(goals, await _parents(uow, goals), "concreteGoals")
+        # Whether the goals service can adopt them is its rule to answer (goalEstablishment), not planning's.
         adopted = replace(directive, state=DirectiveState.ADOPTED, adopted=decision)
         if superseded is not None:
             # Before the new one is saved: at most one adopted revision per directive, always.

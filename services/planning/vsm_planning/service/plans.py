@@ -16,7 +16,6 @@ from ..domain.model import (
     CycleKind,
     Decision,
     EstablishedBy,
-    KnownGoal,
     OperationalPlan,
     PlanningCycle,
     PlanState,
@@ -39,10 +38,6 @@ async def _locked_plan(
     plan = await uow.plans.lock(plan_id)
     assert plan is not None
     return cycle, plan
-
-
-async def _parents(uow: PlanningUnitOfWork, goals: Sequence[KnownGoal]) -> dict[uuid.UUID, KnownGoal]:
-    return await uow.known_goals.by_ids(list({p for g in goals for p in g.parent_ids}))
 
 
 async def create_operational_plan(
@@ -86,7 +81,8 @@ async def add_plan_goals(
         cycles.require_phase(cycle, "addPlanGoals", cycles.PLAN_PHASES, "planId")
         plans.check_plan_editable(plan)
         goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goalIds")
-        plans.check_plan_goals(plan.organization_id, goals, await _parents(uow, goals))
+        parent_ids = list({p for g in goals for p in g.parent_ids})
+        plans.check_plan_goals(plan.organization_id, goals, await uow.known_goals.by_ids(parent_ids))
         added = await uow.plans.add_goals(plan.id, ids)
         if added:
             await uow.emit(contracts.planning.PLAN_GOALS_ADDED, str(plan.id), events.plan_goals_added(plan, added))
@@ -153,8 +149,8 @@ async def adopt_plan(
         if not plans.check_plan_adoption(plan, decision, await _balances(uow, plan)):
             return plan
         goal_ids = (await uow.plans.goal_ids_of([plan.id])).get(plan.id, [])
-        goals = values.known_goals(goal_ids, await uow.known_goals.by_ids(goal_ids), "goals")
-        directives.check_goals_adoptable(goals, await _parents(uow, goals), "goals")
+        # Whether the goals service can adopt them is its rule to answer (goalEstablishment), not planning's.
+        values.known_goals(goal_ids, await uow.known_goals.by_ids(goal_ids), "goals")
         plan = replace(plan, state=PlanState.ADOPTED, adopted=decision)
         await uow.plans.save(plan)
         await uow.emit(contracts.planning.PLAN_ADOPTED, str(plan.id), events.plan_adopted(plan, goal_ids))
