@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from vsm_common.errors import DomainError
-from vsm_goals.domain import rules
+from vsm_goals.domain import employee_goals, rules
 from vsm_goals.domain.model import (
     Decision,
     EmployeeGoal,
@@ -135,7 +135,7 @@ def test_employee_goal_rows_are_checked_one_by_one() -> None:
         row("a", UNIT.id, op.id),
         row("f", KF.id, op.id),
     ]
-    problems = rules.check_employee_goal_rows(
+    problems = employee_goals.check_employee_goal_rows(
         rows, {UNIT.id: UNIT, KF.id: KF}, {g.id: g for g in (op, draft_op, concrete)}
     )
     assert [(p.index, p.field) for p in problems] == [

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from vsm_common.errors import DomainError
 
 from .model import (
     Decision,
-    EmployeeGoal,
     EstablishedBy,
     Goal,
     GoalLevel,
@@ -153,11 +151,6 @@ def check_themes(level: GoalLevel, theme_ids: Sequence[uuid.UUID]) -> None:
         raise DomainError(
             "only OVERARCHING goals name the vision themes they serve", field="input.themeIds", rule="goal.themes_level"
         )
-
-
-def check_valid_on(d: date | None) -> None:
-    if d is not None and not (1900 <= d.year <= 2200):
-        raise DomainError("date out of range", field="input.validFrom", rule="date.range")
 
 
 # ---------------------------------------------------------------- decisions (beslut)
@@ -362,55 +355,3 @@ def establishment_refusals(
         except DomainError as refused:
             refusals.append(GoalRefusal(goal_id, refused.rule, refused.message))
     return refusals
-
-
-# ---------------------------------------------------------------- medarbetarmål
-MAX_EMPLOYEE_GOAL_BATCH = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    """What is wrong with one row of a batch; the batch is refused whole."""
-
-    index: int
-    field: str
-    message: str
-
-
-def check_employee_goal_rows(
-    rows: Sequence[EmployeeGoal],
-    units: Mapping[uuid.UUID, Organization],
-    operational_goals: Mapping[uuid.UUID, Goal],
-) -> list[RowProblem]:
-    problems: list[RowProblem] = []
-    seen: dict[str, int] = {}
-    for i, row in enumerate(rows):
-        if not row.external_id.strip():
-            problems.append(RowProblem(i, "externalId", "externalId must not be empty"))
-        elif row.external_id in seen:
-            problems.append(RowProblem(i, "externalId", f"externalId repeats row {seen[row.external_id]}"))
-        else:
-            seen[row.external_id] = i
-        if not row.employee_ref.strip():
-            problems.append(RowProblem(i, "employeeRef", "employeeRef must not be empty"))
-        if not row.title.strip():
-            problems.append(RowProblem(i, "title", "title must not be empty"))
-        elif len(row.title) > TITLE_MAX:
-            problems.append(RowProblem(i, "title", f"title must be at most {TITLE_MAX} characters"))
-        unit = units.get(row.unit_id)
-        if unit is None:
-            problems.append(RowProblem(i, "unitId", "unknown unit"))
-        elif unit.kind not in (OrganizationKind.UNIT, OrganizationKind.ADMINISTRATION):
-            problems.append(RowProblem(i, "unitId", f"{unit.code} is {unit.kind}, not a unit (enhet) or förvaltning"))
-        goal = operational_goals.get(row.operational_goal_id)
-        if goal is None:
-            problems.append(RowProblem(i, "operationalGoalId", "unknown goal"))
-        elif goal.level is not GoalLevel.OPERATIONAL or goal.state is not GoalState.ADOPTED:
-            problems.append(
-                RowProblem(
-                    i,
-                    "operationalGoalId",
-                    f"a medarbetarmål links to an adopted OPERATIONAL goal; this one is {goal.level} {goal.state}",
-                )
-            )
-    return problems

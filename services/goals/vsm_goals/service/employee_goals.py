@@ -14,7 +14,8 @@ from vsm_common.auth import Principal
 from vsm_common.cursors import Page, PageWindow
 from vsm_common.errors import DomainError, Forbidden
 
-from ..domain import events, rules
+from ..domain import events
+from ..domain.employee_goals import MAX_EMPLOYEE_GOAL_BATCH, RowProblem, check_employee_goal_rows
 from ..domain.model import AccessLogEntry, EmployeeGoal, GoalState
 from ..domain.ports import GoalsUnitOfWork, Organizations
 
@@ -26,7 +27,7 @@ class UpsertResult:
     created: int
     updated: int
     unchanged: int
-    errors: list[rules.RowProblem]
+    errors: list[RowProblem]
 
 
 def _same(a: EmployeeGoal, b: EmployeeGoal) -> bool:
@@ -43,16 +44,16 @@ async def upsert_employee_goals(uow: GoalsUnitOfWork, source_system: str, rows: 
     source_system = source_system.strip()
     if not source_system:
         raise DomainError("sourceSystem must not be empty", field="sourceSystem", rule="employee_goal.source_system")
-    if len(rows) > rules.MAX_EMPLOYEE_GOAL_BATCH:
+    if len(rows) > MAX_EMPLOYEE_GOAL_BATCH:
         raise DomainError(
-            f"at most {rules.MAX_EMPLOYEE_GOAL_BATCH} medarbetarmål per call, got {len(rows)}",
+            f"at most {MAX_EMPLOYEE_GOAL_BATCH} medarbetarmål per call, got {len(rows)}",
             field="goals",
             rule="employee_goal.batch_size",
         )
     async with uow:
         units = await uow.organizations.by_ids(list({r.unit_id for r in rows}))
         goals = await uow.goals.by_ids(list({r.operational_goal_id for r in rows}))
-        problems = rules.check_employee_goal_rows(rows, units, goals)
+        problems = check_employee_goal_rows(rows, units, goals)
         if problems:
             return UpsertResult(0, 0, 0, problems)
         existing = await uow.employee_goals.existing_by_external_id(source_system, [r.external_id for r in rows])
