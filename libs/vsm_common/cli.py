@@ -77,6 +77,14 @@ async def _run_once(
         await runtime.close()
 
 
+# How long an idle keep-alive connection stays open. A client that reuses a pooled connection at
+# the moment the server closes it gets a reset: a stress run lost a mutation that way (the
+# gateway's ECONNRESET on createGoal, answered as an internal error), with uvicorn's 5 s beside
+# Node's 4 s pool timeout on a starved CPU. The server must outlast every client's pool (Node 4-5
+# s, proxies and load balancers 60 s), so clients always close first.
+KEEP_ALIVE_S = 75
+
+
 def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
     import uvicorn
 
@@ -96,4 +104,5 @@ def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
         access_log=False,
         log_level="warning",
         timeout_graceful_shutdown=5,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )

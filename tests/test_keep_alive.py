@@ -1,0 +1,46 @@
+"""A subgraph keeps an idle keep-alive connection open longer than its clients' connection pools.
+
+Otherwise a client (the gateway) can reuse a pooled connection just as the server closes it and
+get a reset: a stress run lost a mutation that way (ECONNRESET at the gateway, answered as an
+internal error).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+# Node's HTTP clients drop idle pooled connections after 4-5 s; the server must keep them longer.
+CLIENT_POOL_IDLE_S = 6
+
+
+def _two_requests_on_one_connection(url: str) -> tuple[int, int]:
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request("GET", "/health/live")
+        first = conn.getresponse()
+        first.read()
+        sock = conn.sock
+        time.sleep(CLIENT_POOL_IDLE_S)
+        conn.request("GET", "/health/live")  # reuses the socket: http.client reconnects only if it was closed
+        assert conn.sock is sock
+        second = conn.getresponse()
+        second.read()
+        return first.status, second.status
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("service", ["goals", "planning", "followup"])
+async def test_an_idle_connection_is_still_open_after_the_clients_pool_timeout(stack: Stack, service: str) -> None:
+    statuses = await asyncio.to_thread(_two_requests_on_one_connection, stack.config.service_url(service))
+    assert statuses == (200, 200)
