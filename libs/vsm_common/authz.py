@@ -35,6 +35,7 @@ from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 from strawberry.types.info import Info
 
+from .access import RowScope
 from .auth import Principal
 from .errors import Forbidden
 
@@ -210,6 +211,12 @@ def acting_organization(principal: Principal, mutation: str) -> str | None:
 def acting_for(info: Info) -> str | None:
     """:func:`acting_organization` for the mutation being resolved (its field name)."""
     return acting_organization(info.context.principal, info.field_name)
+
+
+def acting_scope(info: Info) -> RowScope:
+    """The rows the caller reaches in the mutation being resolved: all, or its organisation's."""
+    code = acting_for(info)
+    return RowScope.all() if code is None else RowScope.of_organization(code)
 
 
 def require_own_organization(acting_for: str | None, code: str, field: str) -> None:

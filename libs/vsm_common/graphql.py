@@ -6,8 +6,9 @@ import enum
 import logging
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
-from graphql import DocumentNode, get_operation_ast
+from graphql import DocumentNode, FieldNode, get_operation_ast
 from graphql.error import GraphQLError
 from opentelemetry import trace
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
@@ -15,6 +16,7 @@ from strawberry.types.enum import has_enum_definition
 
 from .db import database_unavailable
 from .errors import DomainError
+from .field_paths import FieldPaths, graphql_path
 from .inputs import InputRules
 
 log = logging.getLogger(__name__)
@@ -40,9 +42,37 @@ def _innermost(error: GraphQLError) -> BaseException | None:
 class DomainErrors(SchemaExtension):
     """Turns :class:`DomainError` into a client error naming field and rule; masks the rest.
 
-    Unexpected exceptions are logged with their traceback and reach the client only
-    as "Internal error", so no stack trace or SQL ever leaks.
+    A domain error raised with a domain key gets the GraphQL path the service's table maps it to
+    for the operation's root field (``vsm_common.field_paths``). Unexpected exceptions are logged
+    with their traceback and reach the client only as "Internal error", so no stack trace or SQL
+    ever leaks.
     """
+
+    def __init__(self, *, field_paths: FieldPaths | None = None, execution_context: Any = None) -> None:
+        super().__init__(execution_context=execution_context)
+        self.field_paths: FieldPaths = field_paths or {}
+
+    def _root_field(self, response_key: object) -> str | None:
+        """The schema name of the root field answered under ``response_key`` (which may be an alias)."""
+        if not isinstance(response_key, str):
+            return None
+        ec = self.execution_context
+        document = ec.graphql_document
+        operation = get_operation_ast(document, ec.operation_name) if document is not None else None
+        if operation is not None:
+            for selection in operation.selection_set.selections:
+                if isinstance(selection, FieldNode) and (selection.alias or selection.name).value == response_key:
+                    return selection.name.value
+        return response_key
+
+    def _shaped(self, error: GraphQLError, original: DomainError) -> GraphQLError:
+        path = None
+        if original.field is None and original.key is not None:
+            operation = self._root_field(error.path[0]) if error.path else None
+            path = graphql_path(original.key, operation, self.field_paths)
+        return GraphQLError(
+            original.text(path), nodes=error.nodes, path=error.path, extensions=original.extensions(path)
+        )
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -57,19 +87,16 @@ class DomainErrors(SchemaExtension):
                 # An invalid input value (text for an Int, a float for a Decimal): graphql-core wraps
                 # the coercion error; a DomainError raised by a scalar keeps its field and rule.
                 cause = _innermost(error)
-                extensions = cause.extensions() if isinstance(cause, DomainError) else dict(INVALID_INPUT)
-                shaped.append(GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=extensions))
+                if isinstance(cause, DomainError):
+                    shaped.append(self._shaped(error, cause))
+                else:
+                    shaped.append(
+                        GraphQLError(error.message, nodes=error.nodes, path=error.path, extensions=dict(INVALID_INPUT))
+                    )
             elif original is None:
                 shaped.append(error)  # a validation error about the query itself
             elif isinstance(original, DomainError):
-                shaped.append(
-                    GraphQLError(
-                        original.message,
-                        nodes=error.nodes,
-                        path=error.path,
-                        extensions=original.extensions(),
-                    )
-                )
+                shaped.append(self._shaped(error, original))
             elif database_unavailable(original):
                 # An outage, not a bug: a clear, retryable answer and one log line, no traceback.
                 log.warning("database unavailable at %s: %s: %s", error.path, type(original).__name__, original)
@@ -153,7 +180,8 @@ class OperationSpan(SchemaExtension):
                     span.set_status(trace.Status(trace.StatusCode.ERROR, kind))
 
 
-def standard_extensions() -> list[object]:
+def standard_extensions(field_paths: FieldPaths | None = None) -> list[object]:
+    """The extensions every subgraph runs; ``field_paths`` is the service's table (its ``api/errors.py``)."""
     # Factories, not instances: strawberry builds extensions per request; the parse and validation
     # caches themselves live at module level, shared by every request.
     from .authz import Authorization  # authz imports strawberry extensions too; keep import order simple
@@ -163,7 +191,7 @@ def standard_extensions() -> list[object]:
     return [
         GraphQLMetrics,  # first: it times all the others and counts errors as DomainErrors shaped them
         OperationSpan,
-        DomainErrors,
+        lambda: DomainErrors(field_paths=field_paths),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         Authorization,
