@@ -37,7 +37,9 @@ async def test_opening_a_cycle_stores_its_phases_with_the_responsible_and_publis
     assert uow.committed and uow.cycles.openings_serialised == 1
     assert uow.cycles.cycles[opened.id] == opened
     assert opened.title == "Budgetår 2028"
-    assert opened.phases[0].state is PhaseState.OPEN and opened.phase(P.DIRECTIVE).responsible_id == KF.id
+    directive_phase = opened.phase(P.DIRECTIVE)
+    assert opened.phases[0].state is PhaseState.OPEN
+    assert directive_phase is not None and directive_phase.responsible_id == KF.id
     [event] = uow.published
     assert event.type == contracts.planning.CYCLE_OPENED.name and event.subject == str(opened.id)
     assert event.data["startYear"] == 2028

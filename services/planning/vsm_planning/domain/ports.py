@@ -238,13 +238,27 @@ class Establishments(Protocol):
 class PlanningUnitOfWork(Protocol):
     """One transaction of the planning service: its repositories, the municipality's day, its events."""
 
-    cycles: Cycles
-    directives: Directives
-    directive_content: DirectiveContents
-    plans: Plans
-    known_goals: KnownGoals
-    known_organizations: KnownOrganizations
-    establishments: Establishments
+    # Read-only, so a fake unit of work holding fake repositories (covariant) is one too.
+    @property
+    def cycles(self) -> Cycles: ...
+
+    @property
+    def directives(self) -> Directives: ...
+
+    @property
+    def directive_content(self) -> DirectiveContents: ...
+
+    @property
+    def plans(self) -> Plans: ...
+
+    @property
+    def known_goals(self) -> KnownGoals: ...
+
+    @property
+    def known_organizations(self) -> KnownOrganizations: ...
+
+    @property
+    def establishments(self) -> Establishments: ...
 
     def today(self) -> date: ...
 
