@@ -12,17 +12,18 @@ import pytest
 from goals_fakes import BUN, CENTRUM, SN, goal, municipality
 
 from vsm_common import contracts
+from vsm_common.access import RowScope
 from vsm_common.cursors import PageWindow
 from vsm_common.errors import DomainError, Forbidden
 from vsm_goals.domain.model import EmployeeGoal, GoalLevel, GoalState
 from vsm_goals.service import employee_goals as cases
-from vsm_goals.service.employee_goals import Reader, Scope, new_row
+from vsm_goals.service.employee_goals import Reader, new_row
 
 G = contracts.goals
 WINDOW = PageWindow(after=None, before=None, size=50, backward=False)
-HR = Reader("hr-system", "synk", Scope(everyone=True))
-MANAGER = Reader("chef-1", "uppföljning", Scope(unit_code=CENTRUM.code))
-EMPLOYEE = Reader("emp-1", "mina mål", Scope(employee_ref="emp-1"))
+HR = Reader("hr-system", "synk", RowScope.all())
+MANAGER = Reader("chef-1", "uppföljning", RowScope.of_organization(CENTRUM.code))
+EMPLOYEE = Reader("emp-1", "mina mål", RowScope.of_person("emp-1"))
 
 
 def _held(
@@ -141,7 +142,7 @@ async def test_read_by_ids_answers_only_what_the_reader_may_see_and_logs_it() ->
 
 async def test_read_by_ids_refuses_a_manager_whose_unit_is_unknown() -> None:
     uow = municipality()
-    stray = Reader("chef-2", "uppföljning", Scope(unit_code="OKÄND"))
+    stray = Reader("chef-2", "uppföljning", RowScope.of_organization("OKÄND"))
     held = _held(uuid.uuid4(), "emp-1")
     uow.employee_goals.given(held)
 

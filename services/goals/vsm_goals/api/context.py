@@ -7,12 +7,24 @@ from typing import cast
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
+from vsm_common.access import RowScope
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
 from ..domain.ports import GoalsUnitOfWork
-from ..service.employee_goals import Reader, Scope
+from ..service.employee_goals import Reader
 from .loaders import Loaders
+
+
+def employee_goal_scope(principal: Principal) -> RowScope:
+    """Whose medarbetarmål the caller may see: everyone's (the HR system), its unit's (a manager), or its own."""
+    if principal.has("hr-system"):
+        return RowScope.all()
+    if principal.has("manager") and principal.organization:
+        return RowScope.of_organization(principal.organization)
+    if principal.has("employee"):
+        return RowScope.of_person(principal.subject)
+    return RowScope()  # nobody's: the access policy refuses these roles before they get here
 
 
 class GoalsContext(BaseContext):
@@ -22,7 +34,7 @@ class GoalsContext(BaseContext):
         self.principal = principal
         # The access log of medarbetarmål names the verified subject of the token, never a header.
         self.actor = principal.subject[:200]
-        self.employee_goal_scope = Scope.of(principal)
+        self.employee_goal_scope = employee_goal_scope(principal)
         self.loaders = Loaders(runtime.pool, self.uow, self.reader("federated read"))
 
     def uow(self) -> GoalsUnitOfWork:

@@ -10,14 +10,22 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from vsm_common import contracts
-from vsm_common.auth import Principal
+from vsm_common.access import RowScope
 from vsm_common.cursors import Page, PageWindow
 from vsm_common.errors import DomainError, Forbidden
 
 from ..domain import events
-from ..domain.employee_goals import MAX_EMPLOYEE_GOAL_BATCH, RowProblem, check_employee_goal_rows
+from ..domain.employee_goals import (
+    MAX_EMPLOYEE_GOAL_BATCH,
+    RowProblem,
+    admitted,
+    check_employee_goal_rows,
+    check_export,
+    narrow,
+    reaches_by_unit,
+)
 from ..domain.model import AccessLogEntry, EmployeeGoal, GoalState
-from ..domain.ports import GoalsUnitOfWork, Organizations
+from ..domain.ports import GoalsUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -89,71 +97,19 @@ async def upsert_employee_goals(uow: GoalsUnitOfWork, source_system: str, rows: 
     return UpsertResult(created, updated, len(rows) - created - updated, [])
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Whose medarbetarmål a caller may see: everyone's (the HR system), one unit's (its manager), or their own."""
-
-    everyone: bool = False
-    unit_code: str | None = None
-    employee_ref: str | None = None
-
-    @classmethod
-    def of(cls, principal: Principal) -> Scope:
-        if principal.has("hr-system"):
-            return cls(everyone=True)
-        if principal.has("manager") and principal.organization:
-            return cls(unit_code=principal.organization)
-        if principal.has("employee"):
-            return cls(employee_ref=principal.subject)
-        return cls()  # nobody's: the access policy refuses these roles before they get here
-
-    async def unit_id(self, organizations: Organizations) -> uuid.UUID:
-        unit = await organizations.by_code(self.unit_code or "")
-        if unit is None:
-            raise Forbidden(
-                f"the token's unit {self.unit_code!r} (vsm_org) is not a registered organisation",
-                field="vsm_org",
-                rule="access.unknown_unit",
-            )
-        return unit.id
-
-    async def narrow(
-        self, organizations: Organizations, employee_ref: str | None, unit_id: uuid.UUID | None
-    ) -> tuple[str | None, uuid.UUID | None]:
-        """The filters a read runs with: the caller's own, refusing a filter that asks for someone else's."""
-        if self.everyone:
-            return employee_ref, unit_id
-        if self.employee_ref is not None:
-            if employee_ref is not None and employee_ref != self.employee_ref:
-                raise Forbidden(
-                    "an employee may read only their own medarbetarmål",
-                    field="employeeRef",
-                    rule="access.own_employee_goals",
-                )
-            return self.employee_ref, unit_id
-        if self.unit_code is not None:
-            own = await self.unit_id(organizations)
-            if unit_id is not None and unit_id != own:
-                raise Forbidden(
-                    "a manager may read only the medarbetarmål of their own unit",
-                    field="unitId",
-                    rule="access.own_unit",
-                )
-            return employee_ref, own
-        raise Forbidden("medarbetarmål are not readable with this role", rule="access.employee_goals")
-
-    async def admitted(
-        self, organizations: Organizations, goals: dict[uuid.UUID, EmployeeGoal]
-    ) -> dict[uuid.UUID, EmployeeGoal]:
-        """Of ``goals`` (looked up by id), those the caller may see."""
-        if self.everyone:
-            return goals
-        if self.employee_ref is not None:
-            return {k: g for k, g in goals.items() if g.employee_ref == self.employee_ref}
-        if self.unit_code is not None and goals:
-            own = await self.unit_id(organizations)
-            return {k: g for k, g in goals.items() if g.unit_id == own}
-        return {}
+async def _own_unit_id(uow: GoalsUnitOfWork, scope: RowScope) -> uuid.UUID | None:
+    """The id of the caller's unit when ``scope`` reaches medarbetarmål by unit (a manager's), else None."""
+    if not reaches_by_unit(scope):
+        return None
+    unit = await uow.organizations.by_code(scope.organization or "")
+    if unit is None:
+        # Not a GraphQL path or a domain key: the token's claim, named the same in every operation.
+        raise Forbidden(
+            f"the token's unit {scope.organization!r} (vsm_org) is not a registered organisation",
+            field="vsm_org",
+            rule="access.unknown_unit",
+        )
+    return unit.id
 
 
 @dataclass(frozen=True)
@@ -162,7 +118,7 @@ class Reader:
 
     actor: str
     purpose: str
-    scope: Scope
+    scope: RowScope
 
 
 async def read_page(
@@ -176,7 +132,8 @@ async def read_page(
 ) -> Page[EmployeeGoal]:
     """A page of medarbetarmål; the read and the access-log rows commit together."""
     async with uow:
-        employee_ref, unit_id = await reader.scope.narrow(uow.organizations, employee_ref, unit_id)
+        own_unit_id = await _own_unit_id(uow, reader.scope)
+        employee_ref, unit_id = narrow(reader.scope, own_unit_id, employee_ref, unit_id)
         rows, counts = await uow.employee_goals.page(
             employee_ref=employee_ref,
             unit_id=unit_id,
@@ -193,7 +150,9 @@ async def read_page(
 async def read_by_ids(uow: GoalsUnitOfWork, reader: Reader, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, EmployeeGoal]:
     """Medarbetarmål by id (federated reads, ``_entities``), those the reader may see; logged like any read."""
     async with uow:
-        found = await reader.scope.admitted(uow.organizations, await uow.employee_goals.by_ids(ids))
+        held = await uow.employee_goals.by_ids(ids)
+        # A manager's unit is looked up only when there is something to admit, as before.
+        found = admitted(reader.scope, await _own_unit_id(uow, reader.scope) if held else None, held)
         read = Counter(g.employee_ref for g in found.values())
         await uow.employee_goals.log_access(reader.actor, reader.purpose, "read", dict(read))
     return found
@@ -210,12 +169,7 @@ async def export_employee(uow: GoalsUnitOfWork, reader: Reader, employee_ref: st
     """Everything held about one employee reference (registerutdrag); the export is itself logged."""
     if not employee_ref.strip():
         raise DomainError("employeeRef must not be empty", field="employeeRef", rule="employee_goal.employee_ref")
-    if not (reader.scope.everyone or reader.scope.employee_ref == employee_ref):
-        raise Forbidden(
-            "a registerutdrag is made by the HR system, or by the employee for themselves",
-            field="employeeRef",
-            rule="access.export",
-        )
+    check_export(reader.scope, employee_ref)
     async with uow:
         goals = await uow.employee_goals.by_employee(employee_ref)
         await uow.employee_goals.log_access(reader.actor, reader.purpose, "export", {employee_ref: len(goals)})
