@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from followup_fakes import FakeFollowupUnitOfWork
 
+from vsm_common.access import RowScope
 from vsm_common.contracts import followup
 from vsm_common.errors import Conflict
 from vsm_followup.domain.model import Action, ActionState, ProjectedGoal, ProjectedOrganization
@@ -27,7 +28,7 @@ async def test_add_action_adds_it_not_started_and_tells_of_it() -> None:
     uow.organizations.given(SN)
 
     action = await action_cases.add_action(
-        uow, g.id, "  Införa fast omsorgskontakt ", SN.id, date(2027, 10, 31), acting_for="SN"
+        uow, g.id, "  Införa fast omsorgskontakt ", SN.id, date(2027, 10, 31), scope=RowScope.of_organization("SN")
     )
 
     assert uow.actions.rows[action.id].state is ActionState.NOT_STARTED
@@ -44,7 +45,7 @@ async def test_add_action_refuses_a_retired_goal() -> None:
     uow.goals.given(g)
     uow.organizations.given(SN)
     with pytest.raises(Conflict) as refused:
-        await action_cases.add_action(uow, g.id, "Något", SN.id, None)
+        await action_cases.add_action(uow, g.id, "Något", SN.id, None, scope=RowScope.all())
     assert (refused.value.field, refused.value.rule) == ("goalId", "goal.retired")
     assert uow.actions.rows == {} and uow.rolled_back and uow.published == []
 
@@ -57,8 +58,12 @@ async def test_set_action_state_moves_it_and_tells_from_where() -> None:
     a = Action(uuid.uuid4(), g.id, "Införa fast omsorgskontakt", SN.id, None, ActionState.NOT_STARTED)
     uow.actions.given(a)
 
-    moved = await action_cases.set_action_state(uow, a.id, ActionState.IN_PROGRESS, acting_for="SN")
-    again = await action_cases.set_action_state(uow, a.id, ActionState.IN_PROGRESS)  # a retry changes nothing
+    moved = await action_cases.set_action_state(
+        uow, a.id, ActionState.IN_PROGRESS, scope=RowScope.of_organization("SN")
+    )
+    again = await action_cases.set_action_state(
+        uow, a.id, ActionState.IN_PROGRESS, scope=RowScope.all()
+    )  # a retry changes nothing
 
     assert moved.state is again.state is uow.actions.rows[a.id].state is ActionState.IN_PROGRESS
     [event] = uow.published
@@ -73,6 +78,6 @@ async def test_set_action_state_refuses_to_reopen_a_done_action() -> None:
     a = Action(uuid.uuid4(), g.id, "Klart", SN.id, None, ActionState.DONE)
     uow.actions.given(a)
     with pytest.raises(Conflict) as refused:
-        await action_cases.set_action_state(uow, a.id, ActionState.IN_PROGRESS)
+        await action_cases.set_action_state(uow, a.id, ActionState.IN_PROGRESS, scope=RowScope.all())
     assert (refused.value.field, refused.value.rule) == ("state", "action.transition")
     assert uow.actions.rows[a.id].state is ActionState.DONE and uow.published == []

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from followup_fakes import NOW, FakeFollowupUnitOfWork
 
+from vsm_common.access import RowScope
 from vsm_common.contracts import followup
 from vsm_common.errors import Conflict, Forbidden
 from vsm_followup.domain.model import (
@@ -62,7 +63,13 @@ async def test_assess_goal_records_the_assessment_with_what_the_indicators_sugge
     uow, goal = arranged(period)
 
     result = await assessment_cases.assess_goal(
-        uow, SETTINGS, goal.id, period.id, S.PARTLY_ACHIEVED, "Fler vikarier än planerat.", acting_for="SN"
+        uow,
+        SETTINGS,
+        goal.id,
+        period.id,
+        S.PARTLY_ACHIEVED,
+        "Fler vikarier än planerat.",
+        scope=RowScope.of_organization("SN"),
     )
 
     saved = uow.assessments.rows[(goal.id, period.id)]
@@ -91,7 +98,7 @@ async def test_assess_goal_refuses_a_closed_period() -> None:
     period = delar(closed=True)
     uow, goal = arranged(period)
     with pytest.raises(Conflict) as refused:
-        await assessment_cases.assess_goal(uow, SETTINGS, goal.id, period.id, S.ACHIEVED, None)
+        await assessment_cases.assess_goal(uow, SETTINGS, goal.id, period.id, S.ACHIEVED, None, scope=RowScope.all())
     assert refused.value.rule == "period.closed"
     assert (goal.id, period.id) not in uow.assessments.rows
     assert uow.rolled_back and uow.published == []
@@ -101,6 +108,19 @@ async def test_assess_goal_refuses_a_committee_that_neither_owns_nor_receives_th
     period = delar()
     uow, goal = arranged(period)
     with pytest.raises(Forbidden) as refused:
-        await assessment_cases.assess_goal(uow, SETTINGS, goal.id, period.id, S.ACHIEVED, None, acting_for="BUN")
-    assert (refused.value.field, refused.value.rule) == ("goalId", "access.own_organization")
+        await assessment_cases.assess_goal(
+            uow, SETTINGS, goal.id, period.id, S.ACHIEVED, None, scope=RowScope.of_organization("BUN")
+        )
+    assert (refused.value.key, refused.value.rule) == ("goalId", "access.own_organization")
+    assert (goal.id, period.id) not in uow.assessments.rows and uow.published == []
+
+
+async def test_assess_goal_refuses_a_committee_naming_another_assessor() -> None:
+    period = delar()
+    uow, goal = arranged(period)
+    with pytest.raises(Forbidden) as refused:
+        await assessment_cases.assess_goal(
+            uow, SETTINGS, goal.id, period.id, S.ACHIEVED, None, BUN.id, scope=RowScope.of_organization("SN")
+        )
+    assert (refused.value.key, refused.value.rule) == ("assessedById", "access.own_organization")
     assert (goal.id, period.id) not in uow.assessments.rows and uow.published == []

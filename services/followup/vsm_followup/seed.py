@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from vsm_common.access import RowScope
 from vsm_common.clock import today
 from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
@@ -240,7 +241,9 @@ async def _assess(
     # Leaves first, so an override above them is assessed against the roll-up it overrides.
     for key, status, analysis in assessments:
         if (goal(key), period.id) not in done:
-            await assessment_cases.assess_goal(_uow(rt), settings, goal(key), period.id, status, analysis)
+            await assessment_cases.assess_goal(
+                _uow(rt), settings, goal(key), period.id, status, analysis, scope=RowScope.all()
+            )
             made += 1
     return made
 
@@ -253,11 +256,13 @@ async def _actions(rt: Runtime, year: int) -> int:
         action_id = demo_id("action", key)
         if action_id in existing:
             continue
-        await action_cases.add_action(_uow(rt), goal(g), title, org(owner), date(year, month, day), action_id=action_id)
+        await action_cases.add_action(
+            _uow(rt), goal(g), title, org(owner), date(year, month, day), action_id=action_id, scope=RowScope.all()
+        )
         if state is ActionState.DONE:
-            await action_cases.set_action_state(_uow(rt), action_id, ActionState.IN_PROGRESS)
+            await action_cases.set_action_state(_uow(rt), action_id, ActionState.IN_PROGRESS, scope=RowScope.all())
         if state is not ActionState.NOT_STARTED:
-            await action_cases.set_action_state(_uow(rt), action_id, state)
+            await action_cases.set_action_state(_uow(rt), action_id, state, scope=RowScope.all())
         made += 1
     return made
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types.arguments import StrawberryArgumentAnnotation
 
 from vsm_common import descriptions
-from vsm_common.authz import acting_for
+from vsm_common.authz import acting_scope
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, standard_extensions
@@ -196,7 +196,7 @@ class Mutation:
             status,
             analysis,
             parse_id(assessed_by_id, "assessedById") if assessed_by_id else None,
-            acting_for=acting_for(info),
+            scope=acting_scope(info),
         )
         return Fulfilment.of(f)
 
@@ -213,7 +213,7 @@ class Mutation:
             input.title,
             parse_id(input.owner_id, "input.ownerId"),
             input.due_on,
-            acting_for=acting_for(info),
+            scope=acting_scope(info),
         )
         return Action.from_domain(a)
 
@@ -225,7 +225,7 @@ class Mutation:
         state: Annotated[ActionState, _arg("Its new state.")],
     ) -> Action:
         action = await action_cases.set_action_state(
-            info.context.uow(), parse_id(id, "id"), state, acting_for=acting_for(info)
+            info.context.uow(), parse_id(id, "id"), state, scope=acting_scope(info)
         )
         return Action.from_domain(action)
 

@@ -6,9 +6,10 @@ import uuid
 from datetime import date
 
 from vsm_common import contracts
+from vsm_common.access import RowScope
 from vsm_common.errors import Conflict, NotFound
 
-from ..domain import actions, events, indicators
+from ..domain import access, actions, events, indicators
 from ..domain.model import Action, ActionState
 from ..domain.ports import FollowupUnitOfWork
 from . import lookups
@@ -22,14 +23,14 @@ async def add_action(
     due_on: date | None,
     action_id: uuid.UUID | None = None,
     *,
-    acting_for: str | None = None,
+    scope: RowScope,
 ) -> Action:
     title = actions.check_title(title)
     if due_on is not None:
         indicators.check_year(due_on.year, "input.dueOn")
     async with uow:
         goal = await lookups.goal(uow, goal_id)
-        await lookups.acting_organization(uow, goal, acting_for, "goalId")
+        access.acting_organization(scope, await lookups.goal_organizations(uow, goal), "goalId")
         if goal.state == "RETIRED":
             raise Conflict("a retired goal gets no new actions", field="goalId", rule="goal.retired")
         await lookups.organization(uow, owner_id, "input.ownerId")
@@ -41,13 +42,14 @@ async def add_action(
 
 
 async def set_action_state(
-    uow: FollowupUnitOfWork, action_id: uuid.UUID, state: ActionState, *, acting_for: str | None = None
+    uow: FollowupUnitOfWork, action_id: uuid.UUID, state: ActionState, *, scope: RowScope
 ) -> Action:
     async with uow:
         current = await uow.actions.lock(action_id)
         if current is None:
             raise NotFound(f"no action {action_id}", field="id", rule="action.exists")
-        await lookups.acting_organization(uow, await lookups.goal(uow, current.goal_id), acting_for, "id")
+        goal = await lookups.goal(uow, current.goal_id)
+        access.acting_organization(scope, await lookups.goal_organizations(uow, goal), "id")
         if not actions.check_transition(current.state, state):
             return current
         updated = await uow.actions.set_state(action_id, state)

@@ -7,9 +7,10 @@ import uuid
 from datetime import UTC, datetime
 
 from vsm_common import contracts
-from vsm_common.errors import Forbidden, NotFound
+from vsm_common.access import RowScope
+from vsm_common.errors import NotFound
 
-from ..domain import assessments, events, indicators, periods, rollup
+from ..domain import access, assessments, events, indicators, periods, rollup
 from ..domain.model import Assessment, AssessmentStatus, Fulfilment
 from ..domain.ports import FollowupUnitOfWork
 from ..settings import FollowupSettings
@@ -26,23 +27,20 @@ async def assess_goal(
     analysis: str | None,
     assessed_by: uuid.UUID | None = None,
     *,
-    acting_for: str | None = None,
+    scope: RowScope,
 ) -> Fulfilment:
     """Record the goal's own assessment in an open period, with the status its indicators suggest."""
     async with uow:
         goal = await lookups.goal(uow, goal_id)
-        own = await lookups.acting_organization(uow, goal, acting_for, "goalId")
+        goal_orgs = await lookups.goal_organizations(uow, goal)
+        own = access.acting_organization(scope, goal_orgs, "goalId")
         period = await uow.periods.lock(period_id, exclusive=False)  # closing waits for us, and we for it
         if period is None:
             raise NotFound(f"no reporting period {period_id}", field="periodId", rule="period.exists")
         periods.check_open(period)
         assessments.check_goal_in_force(goal.retired_on, period)
-        if own is not None and assessed_by is not None and assessed_by != own:
-            raise Forbidden(
-                f"assessedById: a committee token for {acting_for} assesses in its own name only",
-                field="assessedById",
-                rule="access.own_organization",
-            )
+        if assessed_by is not None:
+            access.require_own_assessor(scope, goal_orgs, assessed_by, "assessedById")
         if own is not None:
             assessed_by = own
         elif assessed_by is not None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from vsm_common.errors import Forbidden, NotFound
+from vsm_common.errors import NotFound
 
-from ..domain.model import Indicator, ProjectedGoal, ReportingPeriod
+from ..domain.model import Indicator, ProjectedGoal, ProjectedOrganization, ReportingPeriod
 from ..domain.ports import FollowupUnitOfWork
 
 
@@ -40,21 +40,6 @@ async def indicator(uow: FollowupUnitOfWork, indicator_id: uuid.UUID, field: str
     return found
 
 
-async def acting_organization(
-    uow: FollowupUnitOfWork, goal: ProjectedGoal, acting_for: str | None, field: str
-) -> uuid.UUID | None:
-    """The organisation of ``goal`` that ``acting_for`` (a committee's code) speaks for; None when unscoped.
-
-    A committee follows up the goals it owns (OPERATIONAL) or that are addressed to it (CONCRETE).
-    """
-    if acting_for is None:
-        return None
-    orgs = await uow.organizations.by_ids(goal.organization_ids)
-    for org in orgs.values():
-        if org.code == acting_for:
-            return org.id
-    raise Forbidden(
-        f"{field}: the goal is neither owned by nor addressed to {acting_for}, the organisation of this token",
-        field=field,
-        rule="access.own_organization",
-    )
+async def goal_organizations(uow: FollowupUnitOfWork, goal: ProjectedGoal) -> list[ProjectedOrganization]:
+    """The organisations owning or receiving ``goal``: the rows' owners a row-level check decides on."""
+    return list((await uow.organizations.by_ids(goal.organization_ids)).values())

@@ -1,0 +1,48 @@
+"""Whose goals a committee follows up: the pure row-level checks of domain/access.py."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from vsm_common.access import RowScope
+from vsm_common.errors import Forbidden
+from vsm_followup.domain import access
+from vsm_followup.domain.model import ProjectedOrganization
+
+SN = ProjectedOrganization(uuid.uuid4(), "SN", "Socialnämnden", "COMMITTEE")
+BUN = ProjectedOrganization(uuid.uuid4(), "BUN", "Barn- och ungdomsnämnden", "COMMITTEE")
+
+
+def test_a_committee_acts_for_its_own_organisation_among_the_goals() -> None:
+    assert access.acting_organization(RowScope.of_organization("BUN"), [SN, BUN], "goalId") == BUN.id
+
+
+def test_a_caller_reaching_every_goal_acts_for_none_of_its_organisations() -> None:
+    assert access.acting_organization(RowScope.all(), [SN], "goalId") is None
+
+
+def test_a_committee_is_refused_a_goal_neither_owned_by_nor_addressed_to_it() -> None:
+    with pytest.raises(Forbidden) as refused:
+        access.acting_organization(RowScope.of_organization("BUN"), [SN], "goalId")
+    assert (refused.value.key, refused.value.rule) == ("goalId", "access.own_organization")
+    assert refused.value.text("goalId") == (
+        "goalId: the goal is neither owned by nor addressed to BUN, the organisation of this token"
+    )
+
+
+def test_a_committee_assesses_in_its_own_name_only() -> None:
+    scope = RowScope.of_organization("SN")
+    access.require_own_assessor(scope, [SN, BUN], SN.id, "assessedById")
+    for other in (BUN.id, uuid.uuid4()):  # another of the goal's organisations, or one the goal does not name
+        with pytest.raises(Forbidden) as refused:
+            access.require_own_assessor(scope, [SN, BUN], other, "assessedById")
+        assert (refused.value.rule, refused.value.text("assessedById")) == (
+            "access.own_organization",
+            "assessedById: a committee token for SN assesses in its own name only",
+        )
+
+
+def test_a_caller_reaching_every_goal_names_any_assessor() -> None:
+    access.require_own_assessor(RowScope.all(), [SN], uuid.uuid4(), "assessedById")
