@@ -12,6 +12,7 @@ from planning_fakes import FakePlanningUnitOfWork
 from planning_fixtures import BUN, KF, KS, SN, cycle, directive, goal
 
 from vsm_common import contracts
+from vsm_common.access import RowScope
 from vsm_common.errors import Conflict, DomainError, Forbidden
 from vsm_planning.domain.errors import UnbalancedBudget
 from vsm_planning.domain.model import (
@@ -34,6 +35,7 @@ from vsm_planning.service import plans as plan_cases
 
 YEARS = (2027, 2028, 2029)
 BUN_DECISION = Decision(BUN.id, date(2027, 1, 20), "§ 5")
+ALL = RowScope.all()
 
 
 def unit() -> tuple[FakePlanningUnitOfWork, PlanningCycle]:
@@ -72,7 +74,7 @@ def given_plan(
 
 async def test_a_nämnd_with_an_adopted_directive_creates_its_plan() -> None:
     uow, c = unit()
-    p = await plan_cases.create_operational_plan(uow, c.id, BUN.id, acting_for="BUN")
+    p = await plan_cases.create_operational_plan(uow, c.id, BUN.id, scope=RowScope.of_organization("BUN"))
     assert uow.committed and uow.plans.plans[p.id] == p
     assert (p.years, p.state, p.organization_id) == (YEARS, PlanState.DRAFT, BUN.id)
     [event] = uow.published
@@ -82,7 +84,7 @@ async def test_a_nämnd_with_an_adopted_directive_creates_its_plan() -> None:
 async def test_a_nämnd_without_a_directive_has_no_plan_to_make() -> None:
     uow, c = unit()
     with pytest.raises(DomainError) as info:
-        await plan_cases.create_operational_plan(uow, c.id, SN.id)
+        await plan_cases.create_operational_plan(uow, c.id, SN.id, scope=ALL)
     assert (info.value.rule, info.value.field) == ("plan.no_directive", "organizationId")
     assert uow.plans.plans == {} and uow.published == []
 
@@ -90,8 +92,8 @@ async def test_a_nämnd_without_a_directive_has_no_plan_to_make() -> None:
 async def test_a_user_of_one_nämnd_does_not_create_another_ones_plan() -> None:
     uow, c = unit()
     with pytest.raises(Forbidden) as info:
-        await plan_cases.create_operational_plan(uow, c.id, BUN.id, acting_for="SN")
-    assert (info.value.rule, info.value.field) == ("access.own_organization", "organizationId")
+        await plan_cases.create_operational_plan(uow, c.id, BUN.id, scope=RowScope.of_organization("SN"))
+    assert (info.value.rule, info.value.key) == ("access.own_organization", "organizationId")
     assert uow.plans.plans == {} and uow.rolled_back
 
 
@@ -99,7 +101,7 @@ async def test_verksamhetsmål_serving_a_konkretiserat_mål_are_added() -> None:
     uow, c = unit()
     p = given_plan(uow, c)
     operational = served_goal(uow)
-    await plan_cases.add_plan_goals(uow, p.id, [operational.id], acting_for="BUN")
+    await plan_cases.add_plan_goals(uow, p.id, [operational.id], scope=RowScope.of_organization("BUN"))
     assert uow.plans.goals[p.id] == [operational.id]
     [event] = uow.published
     assert event.type == contracts.planning.PLAN_GOALS_ADDED.name and event.data["goalIds"] == [str(operational.id)]
@@ -111,7 +113,7 @@ async def test_a_plan_holds_only_its_own_organisations_verksamhetsmål() -> None
     other = goal(GoalLevel.OPERATIONAL, SN)
     uow.known_goals.given(other)
     with pytest.raises(DomainError) as info:
-        await plan_cases.add_plan_goals(uow, p.id, [other.id])
+        await plan_cases.add_plan_goals(uow, p.id, [other.id], scope=ALL)
     assert info.value.rule == "plan.goal_owner"
     assert uow.plans.goals[p.id] == [] and uow.published == []
 
@@ -122,10 +124,10 @@ async def test_the_internbudget_is_replaced_and_published_when_it_changes() -> N
     lines = [LineInput("Förskola", y, Decimal("0.40")) for y in YEARS] + [
         LineInput("Grundskola", y, Decimal("0.60")) for y in YEARS
     ]
-    await plan_cases.set_internal_budget(uow, p.id, lines)
+    await plan_cases.set_internal_budget(uow, p.id, lines, scope=ALL)
     assert [ln.activity for ln in uow.plans.lines[p.id]] == ["Förskola"] * 3 + ["Grundskola"] * 3
     assert uow.types() == [contracts.planning.PLAN_INTERNAL_BUDGET_SET.name]
-    await plan_cases.set_internal_budget(uow, p.id, lines)  # the same lines again: nothing to publish
+    await plan_cases.set_internal_budget(uow, p.id, lines, scope=ALL)  # the same lines again: nothing to publish
     assert len(uow.published) == 1
 
 
@@ -133,7 +135,7 @@ async def test_a_submitted_plan_is_not_changed() -> None:
     uow, c = unit()
     p = given_plan(uow, c, PlanState.SUBMITTED)
     with pytest.raises(Conflict) as info:
-        await plan_cases.set_internal_budget(uow, p.id, [LineInput("Förskola", 2027, Decimal("1.00"))])
+        await plan_cases.set_internal_budget(uow, p.id, [LineInput("Förskola", 2027, Decimal("1.00"))], scope=ALL)
     assert info.value.rule == "plan.not_editable"
     assert [ln.activity for ln in uow.plans.lines[p.id]] == ["Grundskola"] * 3
 
@@ -141,7 +143,7 @@ async def test_a_submitted_plan_is_not_changed() -> None:
 async def test_a_balanced_plan_with_verksamhetsmål_is_submitted() -> None:
     uow, c = unit()
     p = given_plan(uow, c, goal_ids=(served_goal(uow).id,))
-    submitted = await plan_cases.submit_plan(uow, p.id, acting_for="BUN")
+    submitted = await plan_cases.submit_plan(uow, p.id, scope=RowScope.of_organization("BUN"))
     assert uow.plans.plans[p.id] == submitted and submitted.state is PlanState.SUBMITTED
     assert uow.types() == [contracts.planning.PLAN_SUBMITTED.name]
 
@@ -150,7 +152,7 @@ async def test_a_plan_off_its_frames_is_not_submitted() -> None:
     uow, c = unit()
     p = given_plan(uow, c, goal_ids=(served_goal(uow).id,), balanced=False)
     with pytest.raises(UnbalancedBudget) as info:
-        await plan_cases.submit_plan(uow, p.id)
+        await plan_cases.submit_plan(uow, p.id, scope=ALL)
     assert [b.difference for b in info.value.balances] == [Decimal("1.00")] * 3
     assert uow.plans.plans[p.id].state is PlanState.DRAFT and uow.published == []
 
@@ -178,7 +180,7 @@ async def test_the_nämnd_adopts_its_plan_and_asks_the_goals_service_for_its_ver
     uow, c = unit()
     operational = served_goal(uow)
     p = given_plan(uow, c, PlanState.SUBMITTED, (operational.id,))
-    adopted = await plan_cases.adopt_plan(uow, p.id, BUN_DECISION, acting_for="BUN")
+    adopted = await plan_cases.adopt_plan(uow, p.id, BUN_DECISION, scope=RowScope.of_organization("BUN"))
     assert uow.plans.plans[p.id] == adopted and adopted.state is PlanState.ADOPTED
     assert uow.establishments.answers[p.id].state is GoalEstablishmentState.PENDING
     [event] = uow.published
@@ -189,6 +191,6 @@ async def test_a_plan_is_adopted_by_its_own_nämnd() -> None:
     uow, c = unit()
     p = given_plan(uow, c, PlanState.SUBMITTED, (served_goal(uow).id,))
     with pytest.raises(DomainError) as info:
-        await plan_cases.adopt_plan(uow, p.id, replace(BUN_DECISION, body_id=KF.id))
+        await plan_cases.adopt_plan(uow, p.id, replace(BUN_DECISION, body_id=KF.id), scope=ALL)
     assert (info.value.rule, info.value.field) == ("plan.decision_body", "decision.bodyId")
     assert uow.plans.plans[p.id].state is PlanState.SUBMITTED and uow.establishments.answers == {}

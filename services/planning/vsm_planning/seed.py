@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from vsm_common.access import RowScope
 from vsm_common.demo import demo_id
 from vsm_common.runtime import Runtime
 
@@ -41,6 +42,8 @@ from .service import plans as plan_cases
 from .settings import get_settings
 
 log = logging.getLogger(__name__)
+# The seed writes every organisation's plan, as an administrator would.
+SEED = RowScope.all()
 
 
 ORGS = ("KF", "KS", "BUN", "SN", "KFN", "TFN", "HEM", "HFAB")
@@ -296,11 +299,11 @@ async def _plan(rt: Runtime, cycle: PlanningCycle, code: str, target: PlanState,
         plan: OperationalPlan | None = await queries.plan_for(conn, cycle.id, org_id)
     if plan is None:
         plan = await plan_cases.create_operational_plan(
-            _unit(rt), cycle.id, org_id, plan_id=demo_id("plan", f"{code}-2027")
+            _unit(rt), cycle.id, org_id, plan_id=demo_id("plan", f"{code}-2027"), scope=SEED
         )
     if plan.state is PlanState.DRAFT:
         if goals:
-            await plan_cases.add_plan_goals(_unit(rt), plan.id, [demo_id("goal", g) for g in goals])
+            await plan_cases.add_plan_goals(_unit(rt), plan.id, [demo_id("goal", g) for g in goals], scope=SEED)
         frames = PLANNING_FRAMES.get(code) or OWNER_FRAMES[code]
         if code in ACTIVITIES:
             lines = allocate(frames, ACTIVITIES[code])
@@ -310,9 +313,9 @@ async def _plan(rt: Runtime, cycle: PlanningCycle, code: str, target: PlanState,
                 plans.LineInput("Fjärrvärme", BUDGET_YEAR, Decimal("250000000.00")),
                 plans.LineInput("Avfall och återvinning", BUDGET_YEAR, Decimal("150000000.00")),
             ]
-        await plan_cases.set_internal_budget(_unit(rt), plan.id, lines)
+        await plan_cases.set_internal_budget(_unit(rt), plan.id, lines, scope=SEED)
         if target is not PlanState.DRAFT:
-            plan = await plan_cases.submit_plan(_unit(rt), plan.id)
+            plan = await plan_cases.submit_plan(_unit(rt), plan.id, scope=SEED)
     if plan.state is PlanState.SUBMITTED and target is PlanState.RETURNED:
         await plan_cases.return_plan(_unit(rt), plan.id, RETURN_REASON)
     if plan.state is PlanState.SUBMITTED and target is PlanState.ADOPTED:
@@ -321,7 +324,7 @@ async def _plan(rt: Runtime, cycle: PlanningCycle, code: str, target: PlanState,
             # Its verksamhetsmål could not be adopted yet; the next seed run adopts the plan.
             log.warning("the goals service has not adopted %s yet; %s's plan stays SUBMITTED", ", ".join(served), code)
             return
-        await plan_cases.adopt_plan(_unit(rt), plan.id, PLAN_DECISIONS[code])
+        await plan_cases.adopt_plan(_unit(rt), plan.id, PLAN_DECISIONS[code], scope=SEED)
 
 
 async def seed(rt: Runtime) -> None:

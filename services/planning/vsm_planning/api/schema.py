@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from vsm_common import descriptions
-from vsm_common.authz import acting_for
+from vsm_common.authz import acting_scope
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
 from vsm_common.graphql import parse_id, parse_ids, standard_extensions
@@ -299,7 +299,7 @@ class Mutation:
             info.context.uow(),
             parse_id(cycle_id, "cycleId"),
             parse_id(organization_id, "organizationId"),
-            acting_for=acting_for(info),
+            scope=acting_scope(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -312,7 +312,7 @@ class Mutation:
             info.context.uow(),
             parse_id(plan_id, "planId"),
             parse_ids(goal_ids, "goalIds"),
-            acting_for=acting_for(info),
+            scope=acting_scope(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -327,7 +327,7 @@ class Mutation:
             info.context.uow(),
             parse_id(plan_id, "planId"),
             [plans.LineInput(ln.activity, ln.year, ln.amount) for ln in lines],
-            acting_for=acting_for(info),
+            scope=acting_scope(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -338,7 +338,7 @@ class Mutation:
         p = await plan_cases.submit_plan(
             info.context.uow(),
             parse_id(id, "id"),
-            acting_for=acting_for(info),
+            scope=acting_scope(info),
         )
         return OperationalPlan.from_domain(p)
 
@@ -358,7 +358,7 @@ class Mutation:
             info.context.uow(),
             parse_id(id, "id"),
             decision.to_domain(),
-            acting_for=acting_for(info),
+            scope=acting_scope(info),
         )
         return OperationalPlan.from_domain(p)
 

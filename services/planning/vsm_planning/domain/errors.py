@@ -16,8 +16,8 @@ class PhaseNotAllowed(Conflict):
         super().__init__(message, field=field, rule="cycle.phase")
         self.phase = phase
 
-    def extensions(self) -> dict[str, Any]:
-        ext: dict[str, Any] = super().extensions()
+    def extensions(self, field: str | None = None) -> dict[str, Any]:
+        ext: dict[str, Any] = super().extensions(field)
         ext["phase"] = self.phase
         return ext
 
@@ -29,8 +29,8 @@ class UnbalancedBudget(DomainError):
         super().__init__(message, field=field, rule="plan.budget_unbalanced")
         self.balances = balances
 
-    def extensions(self) -> dict[str, Any]:
-        ext: dict[str, Any] = super().extensions()
+    def extensions(self, field: str | None = None) -> dict[str, Any]:
+        ext: dict[str, Any] = super().extensions(field)
         # Decimal strings, as everywhere money crosses a boundary.
         ext["differences"] = [
             {

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from vsm_common import contracts
-from vsm_common.authz import require_own_organization
+from vsm_common.access import RowScope
 from vsm_common.errors import Conflict, NotFound
 
 from ..domain import cycles, directives, events, plans, values
@@ -26,14 +26,14 @@ from .cycles import locked_cycle
 
 
 async def _locked_plan(
-    uow: PlanningUnitOfWork, plan_id: uuid.UUID, field: str, acting_for: str | None = None
+    uow: PlanningUnitOfWork, plan_id: uuid.UUID, field: str, scope: RowScope
 ) -> tuple[PlanningCycle, OperationalPlan]:
     found = (await uow.plans.by_ids([plan_id])).get(plan_id)
     if found is None:
         raise NotFound(f"no verksamhetsplan {plan_id}", field=field, rule="plan.exists")
-    if acting_for is not None:
-        org = (await uow.known_organizations.by_ids([found.organization_id]))[found.organization_id]
-        require_own_organization(acting_for, org.code, field)
+    # The row's owner first, then one pure check (docs/design/unit-of-work.md §5).
+    owner = (await uow.known_organizations.by_ids([found.organization_id])).get(found.organization_id)
+    scope.require_organization({owner.code} if owner is not None else set(), field)
     cycle = await locked_cycle(uow, found.cycle_id, field, share=True)
     plan = await uow.plans.lock(plan_id)
     assert plan is not None
@@ -46,13 +46,13 @@ async def create_operational_plan(
     organization_id: uuid.UUID,
     plan_id: uuid.UUID | None = None,
     *,
-    acting_for: str | None = None,
+    scope: RowScope,
 ) -> OperationalPlan:
     async with uow:
         [org] = values.known_organizations(
             [organization_id], await uow.known_organizations.by_ids([organization_id]), "organizationId"
         )
-        require_own_organization(acting_for, org.code, "organizationId")
+        scope.require_organization({org.code}, "organizationId")
         cycle = await locked_cycle(uow, cycle_id, "cycleId", share=True)
         cycles.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan", "cycleId")
         cycles.require_phase(cycle, "createOperationalPlan", cycles.PLAN_PHASES, "cycleId")
@@ -73,11 +73,11 @@ async def create_operational_plan(
 
 
 async def add_plan_goals(
-    uow: PlanningUnitOfWork, plan_id: uuid.UUID, goal_ids: Sequence[uuid.UUID], *, acting_for: str | None = None
+    uow: PlanningUnitOfWork, plan_id: uuid.UUID, goal_ids: Sequence[uuid.UUID], *, scope: RowScope
 ) -> OperationalPlan:
     ids = list(dict.fromkeys(goal_ids))
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "planId", acting_for)
+        cycle, plan = await _locked_plan(uow, plan_id, "planId", scope)
         cycles.require_phase(cycle, "addPlanGoals", cycles.PLAN_PHASES, "planId")
         plans.check_plan_editable(plan)
         goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goalIds")
@@ -90,10 +90,10 @@ async def add_plan_goals(
 
 
 async def set_internal_budget(
-    uow: PlanningUnitOfWork, plan_id: uuid.UUID, lines: Sequence[plans.LineInput], *, acting_for: str | None = None
+    uow: PlanningUnitOfWork, plan_id: uuid.UUID, lines: Sequence[plans.LineInput], *, scope: RowScope
 ) -> OperationalPlan:
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "planId", acting_for)
+        cycle, plan = await _locked_plan(uow, plan_id, "planId", scope)
         cycles.require_phase(cycle, "setInternalBudget", cycles.PLAN_PHASES, "planId")
         plans.check_plan_editable(plan)
         checked = plans.check_budget_lines(lines, plan.years)
@@ -113,9 +113,9 @@ async def _balances(uow: PlanningUnitOfWork, plan: OperationalPlan) -> tuple[Yea
     return plans.balance(plan.years, lines, frames)
 
 
-async def submit_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, *, acting_for: str | None = None) -> OperationalPlan:
+async def submit_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, *, scope: RowScope) -> OperationalPlan:
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "id", acting_for)
+        cycle, plan = await _locked_plan(uow, plan_id, "id", scope)
         cycles.require_phase(cycle, "submitPlan", cycles.PLAN_PHASES, "id")
         goal_ids = (await uow.plans.goal_ids_of([plan.id])).get(plan.id, [])
         plans.check_submit(plan, len(goal_ids), await _balances(uow, plan))
@@ -127,7 +127,8 @@ async def submit_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, *, acting_for
 
 async def return_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, reason: str) -> OperationalPlan:
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "id")
+        # KS returns any nämnd's or bolag's plan: the policy admits only KS here, so every row is its.
+        cycle, plan = await _locked_plan(uow, plan_id, "id", RowScope.all())
         cycles.require_phase(cycle, "returnPlan", cycles.PLAN_PHASES, "id")
         reason = plans.check_return(plan, reason)
         plan = replace(plan, state=PlanState.RETURNED, return_reason=reason)
@@ -137,12 +138,12 @@ async def return_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, reason: str) 
 
 
 async def adopt_plan(
-    uow: PlanningUnitOfWork, plan_id: uuid.UUID, decision: Decision, *, acting_for: str | None = None
+    uow: PlanningUnitOfWork, plan_id: uuid.UUID, decision: Decision, *, scope: RowScope
 ) -> OperationalPlan:
     """The nämnd or bolag adopts its own plan; the goals service then adopts its verksamhetsmål."""
     decision = values.check_decision(decision)
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "id", acting_for)
+        cycle, plan = await _locked_plan(uow, plan_id, "id", scope)
         if plan.state is PlanState.ADOPTED and plan.adopted == decision:
             return plan
         cycles.require_phase(cycle, "adoptPlan", cycles.PLAN_PHASES, "id")
