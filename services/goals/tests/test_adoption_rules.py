@@ -37,7 +37,7 @@ def test_council_decides_upper_levels_and_owner_decides_operational() -> None:
         with pytest.raises(DomainError) as info:
             rules.check_decision_body(goal(level), KS)
         assert info.value.rule == "decision.body_for_level"
-        assert info.value.field == "decision.bodyId"
+        assert info.value.key == "decision.body_id"
     op = goal(GoalLevel.OPERATIONAL, organization_ids=(BUN.id,))
     rules.check_decision_body(op, BUN)
     with pytest.raises(DomainError, match="owns it"):
@@ -103,7 +103,7 @@ def test_adopted_goal_is_never_edited_in_place() -> None:
     rules.check_revisable(goal(GoalLevel.OVERARCHING), has_decision=False)
     with pytest.raises(DomainError) as info:
         rules.check_revisable(ADOPTED_TOP, has_decision=False)
-    assert (info.value.rule, info.value.field) == ("goal.revision_needs_decision", "input.decision")
+    assert (info.value.rule, info.value.key) == ("goal.revision_needs_decision", "decision")
     rules.check_revisable(ADOPTED_TOP, has_decision=True)
     with pytest.raises(DomainError):
         rules.check_revisable(replace(ADOPTED_TOP, state=GoalState.RETIRED), has_decision=True)
@@ -138,13 +138,13 @@ def test_employee_goal_rows_are_checked_one_by_one() -> None:
     problems = employee_goals.check_employee_goal_rows(
         rows, {UNIT.id: UNIT, KF.id: KF}, {g.id: g for g in (op, draft_op, concrete)}
     )
-    assert [(p.index, p.field) for p in problems] == [
-        (1, "unitId"),
-        (2, "operationalGoalId"),
-        (3, "operationalGoalId"),
+    assert [(p.index, p.key) for p in problems] == [
+        (1, "unit_id"),
+        (2, "operational_goal_id"),
+        (3, "operational_goal_id"),
         (4, "title"),
-        (5, "externalId"),
-        (6, "unitId"),
+        (5, "external_id"),
+        (6, "unit_id"),
     ]
 
 

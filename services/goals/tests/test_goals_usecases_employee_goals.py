@@ -83,7 +83,7 @@ async def test_upsert_refuses_a_batch_with_an_invalid_row_whole() -> None:
 
     result = await cases.upsert_employee_goals(uow, "heroma", rows)
 
-    assert [(p.index, p.field) for p in result.errors] == [(1, "unitId")]
+    assert [(p.index, p.key) for p in result.errors] == [(1, "unit_id")]
     assert uow.employee_goals.rows == {} and uow.employee_goals.writes == 0
     assert not uow.published
 

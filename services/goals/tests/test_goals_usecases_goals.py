@@ -14,7 +14,7 @@ import pytest
 from goals_fakes import BUN, HEMSTADEN, KF, KF_2023, SN, goal, municipality
 
 from vsm_common import contracts
-from vsm_common.errors import Conflict, DomainError, NotFound
+from vsm_common.errors import TARGET, Conflict, DomainError, NotFound
 from vsm_common.testing import FIXED_TODAY
 from vsm_goals.domain.model import Decision, EstablishedBy, EstablishmentRequest, GoalLevel, GoalState
 from vsm_goals.service import goals as cases
@@ -54,7 +54,7 @@ async def test_create_goal_refuses_an_unknown_theme_and_stores_nothing() -> None
             cases.NewGoal(level=GoalLevel.OVERARCHING, title="Trygg kommun", theme_ids=[HEMSTADEN.id, uuid.uuid4()]),
         )
 
-    assert refused.value.rule == "theme.exists" and refused.value.field == "input.themeIds"
+    assert refused.value.rule == "theme.exists" and refused.value.key == "theme_ids"
     assert uow.goals.rows == {} and uow.rolled_back and not uow.published
 
 
@@ -85,7 +85,7 @@ async def test_link_goals_refuses_a_parent_of_the_wrong_level() -> None:
     with pytest.raises(DomainError) as refused:
         await cases.link_goals(uow, concrete.id, operational.id)
 
-    assert (refused.value.rule, refused.value.field) == ("goal.parent_level", "parentId")
+    assert (refused.value.rule, refused.value.key) == ("goal.parent_level", "parent_ids")
     assert len(uow.links.rows) == 2 and not uow.published
 
 
@@ -169,7 +169,7 @@ async def test_adopt_goal_refuses_a_decision_by_the_wrong_body() -> None:
     with pytest.raises(DomainError) as refused:
         await cases.adopt_goal(uow, programme.id, BUN_2026)
 
-    assert refused.value.rule == "decision.body_for_level" and refused.value.field == "decision.bodyId"
+    assert refused.value.rule == "decision.body_for_level" and refused.value.key == "decision.body_id"
     assert uow.goals.rows[programme.id].state is GoalState.DRAFT
     assert uow.decisions.rows == {} and not uow.published
 
@@ -204,7 +204,7 @@ async def test_a_goal_operated_on_must_exist() -> None:
     with pytest.raises(NotFound) as refused:
         await cases.adopt_goal(uow, uuid.uuid4(), KF_2026)
 
-    assert refused.value.rule == "goal.exists" and refused.value.field == "id"
+    assert refused.value.rule == "goal.exists" and refused.value.key == TARGET
 
 
 # ---------------------------------------------------------------- the planning sagas

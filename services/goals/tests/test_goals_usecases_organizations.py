@@ -34,7 +34,7 @@ async def test_a_taken_code_is_refused_and_nothing_is_announced() -> None:
         await register_organization(uow, "BUN", "En annan nämnd", OrganizationKind.COMMITTEE, KF.id)
 
     assert refused.value.rule == "organization.code_unique"
-    assert refused.value.field == "input.code"
+    assert refused.value.key == "code"
     assert uow.rolled_back and not uow.published
     assert (await uow.organizations.by_code("BUN")) == BUN
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from vsm_common.contracts import goals, schemas
-from vsm_common.errors import DomainError
+from vsm_common.errors import TARGET, DomainError
 from vsm_goals.domain import events, rules
 from vsm_goals.domain.model import Decision, Goal, GoalLevel, GoalState
 
@@ -39,16 +39,16 @@ def test_a_draft_changes_its_links_without_a_decision_and_they_wait_for_the_adop
 
 def test_a_draft_refuses_a_decision_or_a_date_it_would_never_use() -> None:
     err = refused(goal(GoalState.DRAFT), Decision(KF, date(2026, 3, 1)), None)
-    assert (err.field, err.rule) == ("decision", "goal.draft_link_without_decision")
+    assert (err.key, err.rule) == ("decision", "goal.draft_link_without_decision")
     err = refused(goal(GoalState.DRAFT), None, date(2026, 3, 1))
-    assert (err.field, err.rule) == ("effectiveFrom", "goal.draft_link_without_decision")
+    assert (err.key, err.rule) == ("effective_from", "goal.draft_link_without_decision")
 
 
 def test_a_goal_in_force_needs_a_decision() -> None:
     err = refused(goal(GoalState.ADOPTED), None, None)
-    assert (err.field, err.rule) == ("decision", "goal.link_decision_required")
+    assert (err.key, err.rule) == ("decision", "goal.link_decision_required")
     err = refused(goal(GoalState.ADOPTED), None, date(2027, 1, 1))
-    assert (err.field, err.rule) == ("decision", "goal.link_decision_required")
+    assert (err.key, err.rule) == ("decision", "goal.link_decision_required")
 
 
 def test_the_change_takes_effect_on_the_decision_date_by_default_or_later_when_asked() -> None:
@@ -61,17 +61,17 @@ def test_the_change_takes_effect_on_the_decision_date_by_default_or_later_when_a
 
 def test_a_change_never_takes_effect_before_it_was_decided() -> None:
     err = refused(goal(GoalState.ADOPTED), Decision(KF, date(2026, 5, 20)), date(2026, 5, 19))
-    assert (err.field, err.rule) == ("effectiveFrom", "decision.date_order")
+    assert (err.key, err.rule) == ("effective_from", "decision.date_order")
 
 
 def test_the_decision_follows_the_goals_earlier_decisions() -> None:
     err = refused(goal(GoalState.ADOPTED), Decision(KF, date(2026, 1, 15)), None)
-    assert (err.field, err.rule) == ("decision.date", "decision.date_order")
+    assert (err.key, err.rule) == ("decision.date", "decision.date_order")
 
 
 def test_a_retired_goals_links_are_history() -> None:
     err = refused(goal(GoalState.RETIRED), Decision(KF, date(2026, 10, 1)), None)
-    assert (err.field, err.rule) == ("childId", "goal.retired")
+    assert (err.key, err.rule) == (TARGET, "goal.retired")
 
 
 def test_a_link_is_made_again_only_once_its_previous_period_has_ended() -> None:
@@ -80,7 +80,7 @@ def test_a_link_is_made_again_only_once_its_previous_period_has_ended() -> None:
     rules.check_relink(None, None)
     with pytest.raises(DomainError) as info:
         rules.check_relink(date(2026, 12, 31), date(2027, 1, 1))
-    assert (info.value.field, info.value.rule) == ("effectiveFrom", "goal.link_overlap")
+    assert (info.value.key, info.value.rule) == ("effective_from", "goal.link_overlap")
 
 
 @pytest.mark.parametrize("when", [date(2027, 1, 1), None])

@@ -33,12 +33,12 @@ def org(kind: OrganizationKind, code: str = "X") -> Organization:
 def test_links_go_only_upward(level: GoalLevel, parent: GoalLevel, ok: bool) -> None:
     parents = {uuid.uuid4(): parent}
     if ok:
-        rules.check_parent_levels(level, parents, "input.parentIds")
+        rules.check_parent_levels(level, parents)
     else:
         with pytest.raises(DomainError) as info:
-            rules.check_parent_levels(level, parents, "input.parentIds")
+            rules.check_parent_levels(level, parents)
         assert info.value.rule == "goal.parent_level"
-        assert info.value.field == "input.parentIds"
+        assert info.value.key == "parent_ids"
 
 
 def test_cycle_is_refused() -> None:
@@ -74,7 +74,7 @@ def test_title_rules() -> None:
     assert rules.check_title("  Trygghet  ") == "Trygghet"
     with pytest.raises(DomainError) as info:
         rules.check_title("   ")
-    assert (info.value.field, info.value.rule) == ("input.title", "title.required")
+    assert (info.value.key, info.value.rule) == ("title", "title.required")
     with pytest.raises(DomainError):
         rules.check_title("x" * (rules.TITLE_MAX + 1))
 

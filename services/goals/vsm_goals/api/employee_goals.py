@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from vsm_common.cursors import page_window
+from vsm_common.field_paths import camel
 
 from ..domain import model
+from ..domain.employee_goals import RowProblem
 from ..service import employee_goals
 from .common import GInfo, PageArgs, PageInfo, RowError
 from .enums import GoalState
@@ -127,6 +129,11 @@ class UpsertEmployeeGoalsResult:
     errors: list[RowError] = strawberry.field(
         description="What is wrong with each invalid row; when not empty, nothing was changed."
     )
+
+
+def row_error(problem: RowProblem) -> RowError:
+    """A refused row of a batch, its field named as in ``EmployeeGoalInput`` (``unit_id`` -> ``unitId``)."""
+    return RowError(index=problem.index, field=camel(problem.key), message=problem.message)
 
 
 @strawberry.type(description="One read of an employee's medarbetarmål (loggpost).")

@@ -30,8 +30,10 @@ from .employee_goals import (
     EmployeeGoalInput,
     UpsertEmployeeGoalsResult,
     employee_goal_page,
+    row_error,
 )
 from .enums import GoalLevel, GoalState, OrganizationKind
+from .errors import FIELD_PATHS
 from .goals import GOAL_CONNECTION, CreateGoalInput, Goal, GoalConnection, GoalEdge, ReviseGoalInput
 from .organizations import Organization, OrganizationInput
 from .vision import Vision
@@ -349,11 +351,7 @@ class Mutation:
         result = await employee_goals.upsert_employee_goals(info.context.uow(), source_system, rows)
         # A malformed id is reported once, not again as "unknown unit/goal".
         reported = {(e.index, e.field) for e in bad}
-        errors = bad + [
-            RowError(index=p.index, field=p.field, message=p.message)
-            for p in result.errors
-            if (p.index, p.field) not in reported
-        ]
+        errors = bad + [row_error(p) for p in result.errors if (p.index, row_error(p).field) not in reported]
         errors.sort(key=lambda e: e.index)
         if errors:
             return UpsertEmployeeGoalsResult(created=0, updated=0, unchanged=0, errors=errors)
@@ -368,6 +366,6 @@ schema = BatchedEntitiesSchema(
     types=[Organization, Goal, Vision, EmployeeGoal],
     federation_version="2.9",
     scalar_overrides=SCALAR_OVERRIDES,
-    extensions=standard_extensions(),  # type: ignore[arg-type]
+    extensions=standard_extensions(field_paths=FIELD_PATHS),  # type: ignore[arg-type]
     execution_context_class=FastLeafExecutor,
 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from vsm_common.access import RowScope
 from vsm_common.errors import Forbidden
 
+from .errors import RowKey
 from .model import EmployeeGoal, Goal, GoalLevel, GoalState, Organization, OrganizationKind
 from .rules import TITLE_MAX
 
@@ -21,7 +22,7 @@ class RowProblem:
     """What is wrong with one row of a batch; the batch is refused whole."""
 
     index: int
-    field: str
+    key: RowKey  # the row's field, in the domain's words; api/employee_goals.py names it in GraphQL's
     message: str
 
 
@@ -34,30 +35,30 @@ def check_employee_goal_rows(
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         if not row.external_id.strip():
-            problems.append(RowProblem(i, "externalId", "externalId must not be empty"))
+            problems.append(RowProblem(i, "external_id", "externalId must not be empty"))
         elif row.external_id in seen:
-            problems.append(RowProblem(i, "externalId", f"externalId repeats row {seen[row.external_id]}"))
+            problems.append(RowProblem(i, "external_id", f"externalId repeats row {seen[row.external_id]}"))
         else:
             seen[row.external_id] = i
         if not row.employee_ref.strip():
-            problems.append(RowProblem(i, "employeeRef", "employeeRef must not be empty"))
+            problems.append(RowProblem(i, "employee_ref", "employeeRef must not be empty"))
         if not row.title.strip():
             problems.append(RowProblem(i, "title", "title must not be empty"))
         elif len(row.title) > TITLE_MAX:
             problems.append(RowProblem(i, "title", f"title must be at most {TITLE_MAX} characters"))
         unit = units.get(row.unit_id)
         if unit is None:
-            problems.append(RowProblem(i, "unitId", "unknown unit"))
+            problems.append(RowProblem(i, "unit_id", "unknown unit"))
         elif unit.kind not in (OrganizationKind.UNIT, OrganizationKind.ADMINISTRATION):
-            problems.append(RowProblem(i, "unitId", f"{unit.code} is {unit.kind}, not a unit (enhet) or förvaltning"))
+            problems.append(RowProblem(i, "unit_id", f"{unit.code} is {unit.kind}, not a unit (enhet) or förvaltning"))
         goal = operational_goals.get(row.operational_goal_id)
         if goal is None:
-            problems.append(RowProblem(i, "operationalGoalId", "unknown goal"))
+            problems.append(RowProblem(i, "operational_goal_id", "unknown goal"))
         elif goal.level is not GoalLevel.OPERATIONAL or goal.state is not GoalState.ADOPTED:
             problems.append(
                 RowProblem(
                     i,
-                    "operationalGoalId",
+                    "operational_goal_id",
                     f"a medarbetarmål links to an adopted OPERATIONAL goal; this one is {goal.level} {goal.state}",
                 )
             )

@@ -51,11 +51,11 @@ async def upsert_employee_goals(uow: GoalsUnitOfWork, source_system: str, rows: 
     """Idempotent by (sourceSystem, externalId); a batch with any invalid row changes nothing."""
     source_system = source_system.strip()
     if not source_system:
-        raise DomainError("sourceSystem must not be empty", field="sourceSystem", rule="employee_goal.source_system")
+        raise DomainError("sourceSystem must not be empty", key="source_system", rule="employee_goal.source_system")
     if len(rows) > MAX_EMPLOYEE_GOAL_BATCH:
         raise DomainError(
             f"at most {MAX_EMPLOYEE_GOAL_BATCH} medarbetarmål per call, got {len(rows)}",
-            field="goals",
+            key="goals",
             rule="employee_goal.batch_size",
         )
     async with uow:
@@ -168,7 +168,7 @@ class EmployeeExport:
 async def export_employee(uow: GoalsUnitOfWork, reader: Reader, employee_ref: str) -> EmployeeExport:
     """Everything held about one employee reference (registerutdrag); the export is itself logged."""
     if not employee_ref.strip():
-        raise DomainError("employeeRef must not be empty", field="employeeRef", rule="employee_goal.employee_ref")
+        raise DomainError("employeeRef must not be empty", key="employee_ref", rule="employee_goal.employee_ref")
     check_export(reader.scope, employee_ref)
     async with uow:
         goals = await uow.employee_goals.by_employee(employee_ref)

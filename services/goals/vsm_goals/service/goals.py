@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from vsm_common import contracts
-from vsm_common.errors import Conflict, DomainError, NotFound
+from vsm_common.errors import TARGET, Conflict, DomainError, NotFound
 
 from ..domain import events, rules
 from ..domain.model import (
@@ -47,17 +47,17 @@ async def create_goal(uow: GoalsUnitOfWork, new: NewGoal, goal_id: uuid.UUID | N
         levels = await uow.goals.levels(parent_ids)
         for pid in parent_ids:
             if pid not in levels:
-                raise NotFound(f"no goal {pid}", field="input.parentIds", rule="goal.exists")
-        rules.check_parent_levels(new.level, levels, "input.parentIds")
+                raise NotFound(f"no goal {pid}", key="parent_ids", rule="goal.exists")
+        rules.check_parent_levels(new.level, levels)
         orgs = await uow.organizations.by_ids(org_ids)
         for oid in org_ids:
             if oid not in orgs:
-                raise NotFound(f"no organisation {oid}", field="input.organizationIds", rule="organization.exists")
+                raise NotFound(f"no organisation {oid}", key="organization_ids", rule="organization.exists")
         rules.check_organizations(new.level, [orgs[o] for o in org_ids])
         themes = await uow.themes.by_ids(theme_ids)
         for tid in theme_ids:
             if tid not in themes:
-                raise NotFound(f"no vision theme {tid}", field="input.themeIds", rule="theme.exists")
+                raise NotFound(f"no vision theme {tid}", key="theme_ids", rule="theme.exists")
         goal = Goal(
             id=goal_id or uuid.uuid4(),
             level=new.level,
@@ -88,16 +88,16 @@ async def link_goals(
     async with uow:
         child = await uow.goals.lock(child_id)
         if child is None:
-            raise NotFound(f"no goal {child_id}", field="childId", rule="goal.exists")
+            raise NotFound(f"no goal {child_id}", key=TARGET, rule="goal.exists")
         levels = await uow.goals.levels([parent_id])
         if parent_id not in levels:
-            raise NotFound(f"no goal {parent_id}", field="parentId", rule="goal.exists")
+            raise NotFound(f"no goal {parent_id}", key="parent_id", rule="goal.exists")
         if child.state is GoalState.RETIRED:
-            raise Conflict("a retired goal cannot be linked", field="childId", rule="goal.retired")
-        rules.check_parent_levels(child.level, levels, "parentId")
+            raise Conflict("a retired goal cannot be linked", key=TARGET, rule="goal.retired")
+        rules.check_parent_levels(child.level, levels)
         starts = rules.link_change_effective_on(child, decision, effective_from)
         if decision is not None:
-            rules.check_decision_body(child, await _decision_body(uow, decision, "decision.bodyId"))
+            rules.check_decision_body(child, await _decision_body(uow, decision))
         rules.check_no_cycle(child_id, parent_id, await uow.links.ancestors(parent_id, starts or uow.today()))
         linked, ended = await uow.links.state(child_id, parent_id)
         if linked:
@@ -123,13 +123,13 @@ async def unlink_goals(
     async with uow:
         child = await uow.goals.lock(child_id)
         if child is None:
-            raise NotFound(f"no goal {child_id}", field="childId", rule="goal.exists")
+            raise NotFound(f"no goal {child_id}", key=TARGET, rule="goal.exists")
         ends = rules.link_change_effective_on(child, decision, effective_from)
         if decision is not None:
-            rules.check_decision_body(child, await _decision_body(uow, decision, "decision.bodyId"))
+            rules.check_decision_body(child, await _decision_body(uow, decision))
         linked, _ = await uow.links.state(child_id, parent_id)
         if not linked:
-            raise NotFound("these goals are not linked", field="parentId", rule="goal.link_exists")
+            raise NotFound("these goals are not linked", key="parent_id", rule="goal.link_exists")
         decision_id = await uow.decisions.add(decision) if decision is not None else None
         await uow.links.end(child_id, parent_id, ends, decision_id)
         await uow.emit(
@@ -146,10 +146,10 @@ class Revision:
     decision: Decision | None = None
 
 
-async def _decision_body(uow: GoalsUnitOfWork, d: Decision, field: str) -> Organization:
+async def _decision_body(uow: GoalsUnitOfWork, d: Decision) -> Organization:
     body = (await uow.organizations.by_ids([d.body_id])).get(d.body_id)
     if body is None:
-        raise NotFound(f"no organisation {d.body_id}", field=field, rule="organization.exists")
+        raise NotFound(f"no organisation {d.body_id}", key="decision.body_id", rule="organization.exists")
     return body
 
 
@@ -158,7 +158,7 @@ async def revise_goal(uow: GoalsUnitOfWork, goal_id: uuid.UUID, change: Revision
     async with uow:
         goal = await uow.goals.lock(goal_id)
         if goal is None:
-            raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
+            raise NotFound(f"no goal {goal_id}", key=TARGET, rule="goal.exists")
         rules.check_revisable(goal, change.decision is not None)
         revised = replace(
             goal,
@@ -171,7 +171,7 @@ async def revise_goal(uow: GoalsUnitOfWork, goal_id: uuid.UUID, change: Revision
             if change.decision is not None:
                 raise DomainError(
                     "a draft is revised without a decision; adopt it with adoptGoal",
-                    field="input.decision",
+                    key="decision",
                     rule="goal.draft_revision_without_decision",
                 )
             await uow.goals.update_draft(revised)
@@ -179,9 +179,9 @@ async def revise_goal(uow: GoalsUnitOfWork, goal_id: uuid.UUID, change: Revision
             return revised
         assert change.decision is not None
         d = change.decision
-        body = await _decision_body(uow, d, "input.decision.bodyId")
-        rules.check_decision_body(goal, body, "input.decision.bodyId")
-        rules.check_decision_order(goal, d.date, "input.decision.date")
+        body = await _decision_body(uow, d)
+        rules.check_decision_body(goal, body)
+        rules.check_decision_order(goal, d.date)
         revised = replace(revised, revision=goal.revision + 1, last_decision_on=d.date)
         decision_id = await uow.decisions.add(d)
         await uow.goals.add_revision(revised, decision_id, d.date)
@@ -189,13 +189,13 @@ async def revise_goal(uow: GoalsUnitOfWork, goal_id: uuid.UUID, change: Revision
     return revised
 
 
-async def _adopt(uow: GoalsUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None, prefix: str) -> Goal:
+async def _adopt(uow: GoalsUnitOfWork, goal: Goal, d: Decision, established_by: uuid.UUID | None) -> Goal:
     parents = await uow.goals.by_ids(goal.parent_ids)
     orgs = await uow.organizations.by_ids(goal.organization_ids)
     rules.check_adoptable(goal, [parents[p] for p in goal.parent_ids], [orgs[o] for o in goal.organization_ids])
-    body = await _decision_body(uow, d, f"{prefix}.bodyId")
-    rules.check_decision_body(goal, body, f"{prefix}.bodyId")
-    rules.check_decision_order(goal, d.date, f"{prefix}.date")
+    body = await _decision_body(uow, d)
+    rules.check_decision_body(goal, body)
+    rules.check_decision_order(goal, d.date)
     return await _record_adoption(uow, goal, d, established_by)
 
 
@@ -214,17 +214,17 @@ async def adopt_goal(
     async with uow:
         goal = await uow.goals.lock(goal_id)
         if goal is None:
-            raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
-        return await _adopt(uow, goal, d, established_by, "decision")
+            raise NotFound(f"no goal {goal_id}", key=TARGET, rule="goal.exists")
+        return await _adopt(uow, goal, d, established_by)
 
 
 async def retire_goal(uow: GoalsUnitOfWork, goal_id: uuid.UUID, d: Decision) -> Goal:
     async with uow:
         goal = await uow.goals.lock(goal_id)
         if goal is None:
-            raise NotFound(f"no goal {goal_id}", field="id", rule="goal.exists")
+            raise NotFound(f"no goal {goal_id}", key=TARGET, rule="goal.exists")
         rules.check_retirable(goal)
-        body = await _decision_body(uow, d, "decision.bodyId")
+        body = await _decision_body(uow, d)
         rules.check_decision_body(goal, body)
         rules.check_decision_order(goal, d.date)
         decision_id = await uow.decisions.add(d)

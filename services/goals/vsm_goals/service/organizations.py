@@ -25,12 +25,10 @@ async def register_organization(
         if parent_id is not None:
             parent = (await uow.organizations.by_ids([parent_id])).get(parent_id)
             if parent is None:
-                raise NotFound(f"no organisation {parent_id}", field="input.parentId", rule="organization.exists")
+                raise NotFound(f"no organisation {parent_id}", key="parent_id", rule="organization.exists")
         code, name = rules.check_organization(code, name, kind, parent)
         org = Organization(org_id or uuid.uuid4(), code, name, kind, parent_id)
         if not await uow.organizations.add(org):
-            raise Conflict(
-                f"an organisation with code {code} exists", field="input.code", rule="organization.code_unique"
-            )
+            raise Conflict(f"an organisation with code {code} exists", key="code", rule="organization.code_unique")
         await uow.emit(contracts.goals.ORGANIZATION_REGISTERED, str(org.id), events.organization_registered(org))
     return org
