@@ -13,6 +13,7 @@ from vsm_common.graphql import DomainErrors
 PATHS = {
     "adoptPlan": OperationPaths(target="planId", rename={"goal_ids": "goals"}),
     "createGoal": OperationPaths(prefix="input"),
+    "createDetail": OperationPaths(prefix="input"),
 }
 
 
@@ -39,7 +40,18 @@ class Query:
 
 
 @strawberry.type
+class Detail:
+    @strawberry.field
+    def title(self) -> str:
+        raise DomainError("{field} cannot be shown", key="title", rule="goal.hidden")
+
+
+@strawberry.type
 class Mutation:
+    @strawberry.mutation
+    def create_detail(self) -> Detail:
+        return Detail()
+
     @strawberry.mutation
     def create_goal(self, title: str) -> bool:
         raise DomainError("{field} is required", key="title", rule="goal.title_required")
@@ -54,7 +66,7 @@ class Mutation:
 
 
 # DomainErrors alone: the access policy and metrics of standard_extensions() are not the subject here.
-SCHEMA = strawberry.Schema(Query, Mutation, extensions=[lambda: DomainErrors(field_paths=PATHS)])  # type: ignore[list-item]
+SCHEMA = strawberry.Schema(Query, Mutation, extensions=[lambda: DomainErrors(field_paths=PATHS)])
 
 
 @pytest.mark.parametrize(
@@ -64,6 +76,8 @@ SCHEMA = strawberry.Schema(Query, Mutation, extensions=[lambda: DomainErrors(fie
         ('mutation { renamed: createGoal(title: "") }', "input.title", "input.title is required"),
         ('mutation { adoptPlan(planId: "p") }', "planId", "the plan is not submitted"),
         ('mutation { parse(value: "x") }', "value", "value is not a valid id"),
+        # A nested field's error is not the mutation's argument: its key is not prefixed.
+        ("mutation { createDetail { title } }", "title", "title cannot be shown"),
     ],
 )
 async def test_the_api_maps_keys_by_the_root_field_even_aliased(operation: str, field: str, message: str) -> None:

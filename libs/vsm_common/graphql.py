@@ -68,7 +68,9 @@ class DomainErrors(SchemaExtension):
     def _shaped(self, error: GraphQLError, original: DomainError) -> GraphQLError:
         path = None
         if original.field is None and original.key is not None:
-            operation = self._root_field(error.path[0]) if error.path else None
+            # The table speaks of a mutation's own arguments: only an error of the root field itself
+            # is mapped by its entry; one of a nested field keeps the plain camelCased key.
+            operation = self._root_field(error.path[0]) if error.path and len(error.path) == 1 else None
             path = graphql_path(original.key, operation, self.field_paths)
         return GraphQLError(
             original.text(path), nodes=error.nodes, path=error.path, extensions=original.extensions(path)
