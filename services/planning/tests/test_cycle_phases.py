@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from planning_fixtures import KF, KS, cycle
 
-from vsm_common.errors import Conflict, DomainError
+from vsm_common.errors import TARGET, Conflict, DomainError
 from vsm_planning.domain import cycles
 from vsm_planning.domain.errors import PhaseNotAllowed
 from vsm_planning.domain.model import CycleKind, PhaseKind, PhaseState
@@ -55,7 +55,7 @@ def test_mandate_period_is_four_years_with_strategic_analysis_and_goal_review() 
 def test_year_out_of_range_is_refused() -> None:
     with pytest.raises(DomainError) as info:
         cycles.cycle_span(CycleKind.ANNUAL, 1999)
-    assert (info.value.field, info.value.rule) == ("startYear", "year.range")
+    assert (info.value.key, info.value.rule) == ("start_year", "year.range")
 
 
 def test_cycles_of_one_kind_never_overlap() -> None:
@@ -117,32 +117,30 @@ def test_overdue_means_not_done_after_the_due_date() -> None:
 def test_an_operation_outside_its_phases_is_refused_naming_the_phase() -> None:
     c = cycle(at=P.CONDITIONS_ANALYSIS)
     with pytest.raises(PhaseNotAllowed) as info:
-        cycles.require_phase(c, "createDirective", cycles.DRAFTING_PHASES, "input.cycleId")
+        cycles.require_phase(c, "createDirective", cycles.DRAFTING_PHASES)
     err = info.value
-    assert err.rule == "cycle.phase" and err.field == "input.cycleId" and err.code == "CONFLICT"
+    assert err.rule == "cycle.phase" and err.key == TARGET and err.code == "CONFLICT"
     assert "CONDITIONS_ANALYSIS" in err.message and "allowed in DIRECTIVE" in err.message
     assert err.extensions()["phase"] == "CONDITIONS_ANALYSIS"
-    assert (
-        cycles.require_phase(cycle(at=P.DIRECTIVE), "createDirective", cycles.DRAFTING_PHASES, None).kind is P.DIRECTIVE
-    )
+    assert cycles.require_phase(cycle(at=P.DIRECTIVE), "createDirective", cycles.DRAFTING_PHASES).kind is P.DIRECTIVE
 
 
 def test_a_completed_cycle_allows_nothing_and_a_mandate_cycle_never_allows_plans() -> None:
     c = cycle(at=P.FOLLOW_UP)
     done = replace(c, phases=tuple(replace(p, state=PhaseState.DONE) for p in c.phases))
     with pytest.raises(PhaseNotAllowed) as info:
-        cycles.require_phase(done, "submitPlan", cycles.PLAN_PHASES, "id")
+        cycles.require_phase(done, "submitPlan", cycles.PLAN_PHASES)
     assert info.value.phase == "COMPLETED"
     with pytest.raises(PhaseNotAllowed) as info:
-        cycles.require_phase(cycle(CycleKind.MANDATE_PERIOD), "createOperationalPlan", cycles.PLAN_PHASES, "cycleId")
+        cycles.require_phase(cycle(CycleKind.MANDATE_PERIOD), "createOperationalPlan", cycles.PLAN_PHASES)
     assert info.value.phase == "STRATEGIC_ANALYSIS" and "never allows" in info.value.message
 
 
 def test_analysis_is_written_in_the_analysis_phases() -> None:
-    cycles.require_phase(cycle(CycleKind.MANDATE_PERIOD), "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
-    cycles.require_phase(cycle(at=P.CONDITIONS_ANALYSIS), "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
+    cycles.require_phase(cycle(CycleKind.MANDATE_PERIOD), "writeAnalysisSection", cycles.ANALYSIS_PHASES)
+    cycles.require_phase(cycle(at=P.CONDITIONS_ANALYSIS), "writeAnalysisSection", cycles.ANALYSIS_PHASES)
     with pytest.raises(PhaseNotAllowed):
-        cycles.require_phase(cycle(at=P.DIRECTIVE), "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
+        cycles.require_phase(cycle(at=P.DIRECTIVE), "writeAnalysisSection", cycles.ANALYSIS_PHASES)
     assert cycles.check_analysis_text("  Omvärld  ") == "Omvärld"
     with pytest.raises(DomainError) as info:
         cycles.check_analysis_text("   ")
@@ -182,7 +180,7 @@ def test_phase_dates_stay_within_the_cycles_window() -> None:
         assert cycles.schedule_window(c)[0] <= phase.opens_on <= phase.due_on <= cycles.schedule_window(c)[1]
     with pytest.raises(DomainError) as info:
         cycles.check_schedule(c, P.TAX_RATE, date(2020, 7, 1), None)
-    assert (info.value.field, info.value.rule) == ("opensOn", "phase.dates_range")
+    assert (info.value.key, info.value.rule) == ("opens_on", "phase.dates_range")
     with pytest.raises(DomainError) as info:
         cycles.check_schedule(c, P.FOLLOW_UP, None, date(2029, 1, 1))
-    assert (info.value.field, info.value.rule) == ("dueOn", "phase.dates_range")
+    assert (info.value.key, info.value.rule) == ("due_on", "phase.dates_range")

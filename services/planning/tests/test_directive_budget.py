@@ -43,8 +43,8 @@ def test_planeringsdirektiv_goes_to_committees_and_agardirektiv_to_companies() -
 def test_unknown_organisation_or_goal_is_not_found_naming_the_field() -> None:
     missing = uuid.uuid4()
     with pytest.raises(NotFound) as info:
-        values.known_organizations([BUN.id, missing], {BUN.id: BUN}, "input.recipientIds")
-    assert (info.value.field, info.value.rule) == ("input.recipientIds", "organization.exists")
+        values.known_organizations([BUN.id, missing], {BUN.id: BUN}, "recipient_ids")
+    assert (info.value.key, info.value.rule) == ("recipient_ids", "organization.exists")
     assert str(missing) in info.value.message
     with pytest.raises(NotFound) as info:
         values.known_goals([missing], {}, "goalIds")

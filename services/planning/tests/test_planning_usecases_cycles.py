@@ -96,7 +96,7 @@ async def test_a_phase_is_not_made_the_responsibility_of_an_organisation_plannin
     uow.cycles.given(c)
     with pytest.raises(NotFound) as info:
         await cycle_cases.schedule_phase(uow, c.id, P.TAX_RATE, None, None, uuid.uuid4())
-    assert (info.value.rule, info.value.field) == ("organization.exists", "responsibleId")
+    assert (info.value.rule, info.value.key) == ("organization.exists", "responsible_id")
     assert uow.rolled_back and uow.cycles.cycles[c.id] == c
 
 

@@ -12,7 +12,7 @@ from planning_fakes import FakePlanningUnitOfWork
 from planning_fixtures import BUN, HEM, KF, KS, SN, cycle, directive, goal
 
 from vsm_common import contracts
-from vsm_common.errors import Conflict, DomainError, NotFound
+from vsm_common.errors import TARGET, Conflict, DomainError, NotFound
 from vsm_planning.domain.directives import FrameInput
 from vsm_planning.domain.errors import PhaseNotAllowed
 from vsm_planning.domain.model import (
@@ -271,7 +271,7 @@ async def test_a_directive_changes_only_in_the_phases_that_allow_it() -> None:
     d = given_directive(uow, c)
     with pytest.raises(PhaseNotAllowed) as info:
         await directive_cases.set_budget_frames(uow, d.id, [FrameInput(BUN.id, 2027, Decimal("1.00"))])
-    assert (info.value.phase, info.value.field) == ("OPERATIONAL_PLANNING", "directiveId")
+    assert (info.value.phase, info.value.key) == ("OPERATIONAL_PLANNING", TARGET)
 
 
 async def test_an_unknown_directive_is_not_found() -> None:

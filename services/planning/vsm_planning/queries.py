@@ -202,7 +202,7 @@ async def compilation(conn: asyncpg.Connection, cycle_id: uuid.UUID, as_of: date
     cycle = (await cycles_by_ids(conn, [cycle_id])).get(cycle_id)
     if cycle is None:
         raise NotFound(f"no planning cycle {cycle_id}", field="cycleId", rule="cycle.exists")
-    cycles.require_kind(cycle, CycleKind.ANNUAL, "a sammanställning of verksamhetsplaner", "cycleId")
+    cycles.require_kind(cycle, CycleKind.ANNUAL, "a sammanställning of verksamhetsplaner")
     plans = (await plans_of_cycles(conn, [cycle.id])).get(cycle.id, [])
     goal_recipients = await concrete_goal_recipients(conn, cycle.id)
     if as_of is not None:

@@ -25,6 +25,7 @@ from .compilation import Compilation
 from .cycles import PlanningCycle
 from .directives import Assignment, AssignmentInput, BudgetFrameInput, Directive, DirectiveInput
 from .enums import AnalysisSectionKind, AssignmentState, CycleKind, DirectiveKind, DirectiveState, PhaseKind
+from .errors import FIELD_PATHS
 from .goals import Goal, Organization
 from .plans import BudgetLineInput, OperationalPlan
 
@@ -369,6 +370,6 @@ schema = BatchedEntitiesSchema(
     types=[Organization, Goal, Directive, OperationalPlan, PlanningCycle],
     federation_version="2.9",
     scalar_overrides=SCALAR_OVERRIDES,
-    extensions=standard_extensions(),  # type: ignore[arg-type]
+    extensions=standard_extensions(field_paths=FIELD_PATHS),  # type: ignore[arg-type]
     execution_context_class=FastLeafExecutor,
 )

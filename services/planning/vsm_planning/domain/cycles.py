@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from vsm_common.errors import Conflict, DomainError
+from vsm_common.errors import TARGET, Conflict, DomainError
 
-from .errors import PhaseNotAllowed
+from .errors import Key, PhaseNotAllowed
 from .model import (
     CycleKind,
     OrganizationKind,
@@ -78,7 +78,7 @@ DEFAULT_SCHEDULE: Mapping[PhaseKind, PhaseSchedule] = {
 
 
 def cycle_span(kind: CycleKind, start_year: int) -> tuple[int, int]:
-    check_year(start_year, "startYear")
+    check_year(start_year, "start_year")
     return start_year, start_year + CYCLE_LENGTH[kind] - 1
 
 
@@ -94,7 +94,7 @@ def check_no_overlap(kind: CycleKind, start_year: int, end_year: int, existing: 
         if other.kind is kind and other.start_year <= end_year and start_year <= other.end_year:
             raise Conflict(
                 f"{other.title} already covers {max(start_year, other.start_year)}",
-                field="startYear",
+                key="start_year",
                 rule="cycle.overlap",
             )
 
@@ -136,14 +136,14 @@ def check_can_leave(cycle: PlanningCycle, phase: Phase, facts: PhaseFacts) -> No
     if phase.kind is PhaseKind.DIRECTIVE and not facts.has_adopted_directive:
         raise Conflict(
             f"phase DIRECTIVE of {cycle.title} cannot end before KF has adopted a directive",
-            field="cycleId",
+            key=TARGET,
             rule="phase.directive_not_adopted",
         )
     if phase.kind is PhaseKind.TAX_RATE and facts.tax_rate is None:
         raise Conflict(
             f"phase TAX_RATE of {cycle.title} cannot end before KF has decided the tax rate "
             "in an adopted planeringsdirektiv",
-            field="cycleId",
+            key=TARGET,
             rule="phase.tax_rate_missing",
         )
 
@@ -155,7 +155,7 @@ def advance(cycle: PlanningCycle, facts: PhaseFacts, today: date) -> tuple[Phase
     """
     current = cycle.current_phase
     if current is None:
-        raise Conflict(f"{cycle.title} has completed all its phases", field="cycleId", rule="cycle.completed")
+        raise Conflict(f"{cycle.title} has completed all its phases", key=TARGET, rule="cycle.completed")
     check_can_leave(cycle, current, facts)
     index = cycle.phases.index(current)
     phases = list(cycle.phases)
@@ -180,31 +180,30 @@ def current_cycle(cycles: Sequence[PlanningCycle], today: date) -> PlanningCycle
     return min(cycles, key=lambda c: c.start_year, default=None)
 
 
-def require_phase(cycle: PlanningCycle, operation: str, allowed: Collection[PhaseKind], field: str | None) -> Phase:
-    """Refuse ``operation`` unless the cycle's current phase allows it; the error names the phase."""
+def require_phase(cycle: PlanningCycle, operation: str, allowed: Collection[PhaseKind]) -> Phase:
+    """Refuse ``operation`` unless the cycle's current phase allows it; the error names the phase and points at
+    what the operation addresses (TARGET: the cycle, or the directive or plan in it)."""
     current = cycle.current_phase
     wanted = " or ".join(p.value for p in PHASES[cycle.kind] if p in allowed)
     if current is None:
         raise PhaseNotAllowed(
             f"{operation} is not allowed: {cycle.title} has completed all its phases"
             + (f" (allowed in {wanted})" if wanted else ""),
-            field=field,
             phase="COMPLETED",
         )
     if current.kind not in allowed:
         hint = f"; it is allowed in {wanted}" if wanted else f"; a {cycle.kind} cycle never allows it"
         raise PhaseNotAllowed(
             f"{operation} is not allowed in phase {current.kind} of {cycle.title}{hint}",
-            field=field,
             phase=current.kind.value,
         )
     return current
 
 
-def require_kind(cycle: PlanningCycle, kind: CycleKind, what: str, field: str) -> None:
+def require_kind(cycle: PlanningCycle, kind: CycleKind, what: str) -> None:
     if cycle.kind is not kind:
         raise DomainError(
-            f"{what} belongs to a {kind} cycle; {cycle.title} is {cycle.kind}", field=field, rule="cycle.kind"
+            f"{what} belongs to a {kind} cycle; {cycle.title} is {cycle.kind}", key=TARGET, rule="cycle.kind"
         )
 
 
@@ -218,30 +217,29 @@ def schedule_window(cycle: PlanningCycle) -> tuple[date, date]:
 def check_schedule(cycle: PlanningCycle, kind: PhaseKind, opens_on: date | None, due_on: date | None) -> Phase:
     phase = cycle.phase(kind)
     if phase is None:
-        raise DomainError(f"a {cycle.kind} cycle has no phase {kind}", field="phase", rule="phase.kind")
+        raise DomainError(f"a {cycle.kind} cycle has no phase {kind}", key="phase", rule="phase.kind")
     if phase.state is PhaseState.DONE:
-        raise Conflict(
-            f"phase {kind} of {cycle.title} is done; its dates are history", field="phase", rule="phase.done"
-        )
+        raise Conflict(f"phase {kind} of {cycle.title} is done; its dates are history", key="phase", rule="phase.done")
     first, last = schedule_window(cycle)
-    for d, f in ((opens_on, "opensOn"), (due_on, "dueOn")):
+    dates: tuple[tuple[date | None, Key], ...] = ((opens_on, "opens_on"), (due_on, "due_on"))
+    for d, key in dates:
         if d is not None and not first <= d <= last:
             raise DomainError(
-                f"{f} of a phase of {cycle.title} must lie between {first} and {last}",
-                field=f,
+                f"{{field}} of a phase of {cycle.title} must lie between {first} and {last}",
+                key=key,
                 rule="phase.dates_range",
             )
     if opens_on and due_on and due_on < opens_on:
-        raise DomainError("dueOn must not be before opensOn", field="dueOn", rule="phase.dates_order")
+        raise DomainError("dueOn must not be before opensOn", key="due_on", rule="phase.dates_order")
     return phase
 
 
 def check_analysis_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise DomainError("an analysis section needs text", field="text", rule="analysis.text_required")
+        raise DomainError("an analysis section needs text", key="text", rule="analysis.text_required")
     if len(cleaned) > TEXT_MAX:
-        raise DomainError(f"text must be at most {TEXT_MAX} characters", field="text", rule="analysis.text_length")
+        raise DomainError(f"text must be at most {TEXT_MAX} characters", key="text", rule="analysis.text_length")
     return cleaned
 
 

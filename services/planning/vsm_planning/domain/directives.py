@@ -258,7 +258,7 @@ def check_assignment(
                 rule="assignment.recipient",
             )
     if due_on is not None:
-        check_year(due_on.year, "input.dueOn")
+        check_year(due_on.year, "due_on")
     return title, recipients
 
 

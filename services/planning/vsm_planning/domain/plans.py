@@ -132,7 +132,7 @@ def balance(
     )
 
 
-def check_balanced(balances: Sequence[YearBalance], field: str = "id") -> None:
+def check_balanced(balances: Sequence[YearBalance]) -> None:
     off = [b for b in balances if not b.balanced]
     if not off:
         return
@@ -144,7 +144,6 @@ def check_balanced(balances: Sequence[YearBalance], field: str = "id") -> None:
             parts.append(f"{b.year}: {b.difference:+} (internbudget {b.internal_budget}, frame {b.frame})")
     raise UnbalancedBudget(
         "the internbudget does not add up to the frame; difference per year: " + "; ".join(parts),
-        field=field,
         balances=tuple(balances),
     )
 

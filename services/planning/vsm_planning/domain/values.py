@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from vsm_common.errors import DomainError, NotFound
 
+from .errors import Key
 from .model import (
     Decision,
     KnownGoal,
@@ -24,9 +25,9 @@ CENT = Decimal("0.01")
 AMOUNT_LIMIT = Decimal("100000000000000")
 
 
-def check_year(year: int, field: str) -> int:
+def check_year(year: int, key: Key) -> int:
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise DomainError(f"{field} must be between {YEAR_MIN} and {YEAR_MAX}", field=field, rule="year.range")
+        raise DomainError(f"{{field}} must be between {YEAR_MIN} and {YEAR_MAX}", key=key, rule="year.range")
     return year
 
 
@@ -82,8 +83,8 @@ def check_tax_rate(rate: Decimal, field: str = "rate") -> Decimal:
     return exact
 
 
-def check_decision(decision: Decision, field: str = "decision") -> Decision:
-    check_year(decision.date.year, f"{field}.date")
+def check_decision(decision: Decision) -> Decision:
+    check_year(decision.date.year, "decision.date")
     return Decision(
         body_id=decision.body_id,
         date=decision.date,
@@ -93,7 +94,7 @@ def check_decision(decision: Decision, field: str = "decision") -> Decision:
 
 
 def known_organizations(
-    ids: Sequence[uuid.UUID], known: Mapping[uuid.UUID, KnownOrganization], field: str
+    ids: Sequence[uuid.UUID], known: Mapping[uuid.UUID, KnownOrganization], key: Key
 ) -> list[KnownOrganization]:
     """The organisations, or NotFound naming the first one planning has not learned of (yet)."""
     out = []
@@ -103,7 +104,7 @@ def known_organizations(
             raise NotFound(
                 f"organisation {oid} is not known to planning: the goals service has not registered it, "
                 "or its event has not reached planning yet",
-                field=field,
+                key=key,
                 rule="organization.exists",
             )
         out.append(org)

@@ -8,20 +8,19 @@ from dataclasses import replace
 from datetime import date
 
 from vsm_common import contracts
-from vsm_common.errors import Conflict, NotFound
+from vsm_common.errors import TARGET, Conflict, NotFound
 
 from ..domain import cycles, events, values
 from ..domain.model import AnalysisSection, AnalysisSectionKind, CycleKind, OrganizationKind, PhaseKind, PlanningCycle
 from ..domain.ports import PlanningUnitOfWork
 
 
-async def locked_cycle(
-    uow: PlanningUnitOfWork, cycle_id: uuid.UUID, field: str, *, share: bool = False
-) -> PlanningCycle:
-    """The cycle, locked: exclusively to change its phases, shared to work within its current phase."""
+async def locked_cycle(uow: PlanningUnitOfWork, cycle_id: uuid.UUID, *, share: bool = False) -> PlanningCycle:
+    """The cycle, locked: exclusively to change its phases, shared to work within its current phase. One that
+    is missing is refused at TARGET: the cycle addressed, or the directive or plan whose cycle it is."""
     cycle = await uow.cycles.lock(cycle_id, share=share)
     if cycle is None:
-        raise NotFound(f"no planning cycle {cycle_id}", field=field, rule="cycle.exists")
+        raise NotFound(f"no planning cycle {cycle_id}", key=TARGET, rule="cycle.exists")
     return cycle
 
 
@@ -46,7 +45,7 @@ async def open_cycle(
             phases=cycles.default_phases(kind, start, responsible),
         )
         if not await uow.cycles.add(cycle):
-            raise Conflict(f"{cycle.title} is already open", field="startYear", rule="cycle.overlap")
+            raise Conflict(f"{cycle.title} is already open", key="start_year", rule="cycle.overlap")
         await uow.emit(contracts.planning.CYCLE_OPENED, str(cycle.id), events.cycle_opened(cycle))
     return cycle
 
@@ -60,7 +59,7 @@ async def _phase_facts(uow: PlanningUnitOfWork, cycle: PlanningCycle) -> cycles.
 
 async def advance_phase(uow: PlanningUnitOfWork, cycle_id: uuid.UUID, on: date | None = None) -> PlanningCycle:
     async with uow:
-        cycle = await locked_cycle(uow, cycle_id, "cycleId")
+        cycle = await locked_cycle(uow, cycle_id)
         completed, opened, phases = cycles.advance(cycle, await _phase_facts(uow, cycle), on or uow.today())
         await uow.cycles.save_phases(cycle.id, [completed] + ([opened] if opened else []))
         cycle = replace(cycle, phases=phases)
@@ -80,7 +79,7 @@ async def schedule_phase(
 ) -> PlanningCycle:
     """Set a phase's dates and responsible organisation; what is not given stays as it is."""
     async with uow:
-        cycle = await locked_cycle(uow, cycle_id, "cycleId")
+        cycle = await locked_cycle(uow, cycle_id)
         phase = cycle.phase(kind)
         if phase is not None:
             opens_on = opens_on or phase.opens_on
@@ -88,7 +87,7 @@ async def schedule_phase(
         phase = cycles.check_schedule(cycle, kind, opens_on, due_on)
         if responsible_id is not None:
             values.known_organizations(
-                [responsible_id], await uow.known_organizations.by_ids([responsible_id]), "responsibleId"
+                [responsible_id], await uow.known_organizations.by_ids([responsible_id]), "responsible_id"
             )
         changed = replace(
             phase, opens_on=opens_on, due_on=due_on, responsible_id=responsible_id or phase.responsible_id
@@ -106,8 +105,8 @@ async def write_analysis_section(
 ) -> tuple[PlanningCycle, AnalysisSection | None]:
     text = cycles.check_analysis_text(text)
     async with uow:
-        cycle = await locked_cycle(uow, cycle_id, "cycleId")
-        cycles.require_phase(cycle, "writeAnalysisSection", cycles.ANALYSIS_PHASES, "cycleId")
+        cycle = await locked_cycle(uow, cycle_id)
+        cycles.require_phase(cycle, "writeAnalysisSection", cycles.ANALYSIS_PHASES)
         section = await uow.cycles.write_section(cycle.id, kind, text)
         if section is not None:
             await uow.emit(contracts.planning.ANALYSIS_WRITTEN, str(cycle.id), events.analysis_written(cycle, section))

@@ -37,7 +37,7 @@ async def _locked_directive(
     found = (await uow.directives.by_ids([directive_id])).get(directive_id)
     if found is None:
         raise NotFound(f"no directive {directive_id}", field=field, rule="directive.exists")
-    cycle = await locked_cycle(uow, found.cycle_id, field, share=True)
+    cycle = await locked_cycle(uow, found.cycle_id, share=True)
     directive = await uow.directives.lock(directive_id)
     assert directive is not None
     return cycle, directive
@@ -54,12 +54,10 @@ async def create_directive(
     title = values.check_title(title)
     recipients = tuple(dict.fromkeys(recipient_ids))
     async with uow:
-        cycle = await locked_cycle(uow, cycle_id, "input.cycleId", share=True)
-        cycles.require_kind(cycle, CycleKind.ANNUAL, "a directive", "input.cycleId")
-        cycles.require_phase(cycle, "createDirective", cycles.DRAFTING_PHASES, "input.cycleId")
-        orgs = values.known_organizations(
-            recipients, await uow.known_organizations.by_ids(recipients), "input.recipientIds"
-        )
+        cycle = await locked_cycle(uow, cycle_id, share=True)
+        cycles.require_kind(cycle, CycleKind.ANNUAL, "a directive")
+        cycles.require_phase(cycle, "createDirective", cycles.DRAFTING_PHASES)
+        orgs = values.known_organizations(recipients, await uow.known_organizations.by_ids(recipients), "recipient_ids")
         directives.check_recipients(kind, orgs)
         new_id = directive_id or uuid.uuid4()
         directive = Directive(
@@ -98,7 +96,7 @@ async def _changeable(
         pending = await uow.directives.lineage_revision(directive.lineage_id, DirectiveState.DRAFT)
     directives.check_revisable(directive, pending)
     allowed = directives.change_phases(directive)
-    cycles.require_phase(cycle, operation, allowed & only_in if only_in is not None else allowed, "directiveId")
+    cycles.require_phase(cycle, operation, allowed & only_in if only_in is not None else allowed)
     return directive, await uow.directive_content.content_of(directive.id)
 
 
@@ -136,7 +134,7 @@ async def set_directive_recipients(
     ids = directives.check_recipient_list(recipient_ids)
     async with uow:
         directive, content = await _changeable(uow, directive_id, "setDirectiveRecipients")
-        orgs = values.known_organizations(ids, await uow.known_organizations.by_ids(ids), "recipientIds")
+        orgs = values.known_organizations(ids, await uow.known_organizations.by_ids(ids), "recipient_ids")
         directives.check_recipients(directive.kind, orgs, "recipientIds")
         goals = await uow.known_goals.by_ids(content.concrete_goal_ids)
         change = directives.change_recipients(directive, content, ids, goals)
@@ -216,7 +214,7 @@ async def set_assignment_state(uow: PlanningUnitOfWork, assignment_id: uuid.UUID
             raise NotFound(f"no assignment {assignment_id}", field="id", rule="assignment.exists")
         cycle, directive = await _locked_directive(uow, found.id, "id")
         directives.check_assignment_directive(directive)
-        cycles.require_phase(cycle, "setAssignmentState", cycles.REVISION_PHASES, "id")
+        cycles.require_phase(cycle, "setAssignmentState", cycles.REVISION_PHASES)
         assignment = next(
             a
             for a in (await uow.directive_content.assignments_of([directive.id]))[directive.id]
@@ -242,7 +240,7 @@ async def adopt_directive(uow: PlanningUnitOfWork, directive_id: uuid.UUID, deci
         cycle, directive = await _locked_directive(uow, directive_id, "id")
         if directive.state is DirectiveState.ADOPTED and directive.adopted == decision:
             return directive
-        cycles.require_phase(cycle, "adoptDirective", directives.change_phases(directive), "id")
+        cycles.require_phase(cycle, "adoptDirective", directives.change_phases(directive))
         body = (await uow.known_organizations.by_ids([decision.body_id])).get(decision.body_id)
         directives.check_council_decision(decision, body)
         superseded = None

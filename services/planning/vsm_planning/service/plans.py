@@ -34,7 +34,7 @@ async def _locked_plan(
     # The row's owner first, then one pure check (docs/design/unit-of-work.md §5).
     owner = (await uow.known_organizations.by_ids([found.organization_id])).get(found.organization_id)
     scope.require_organization({owner.code} if owner is not None else set(), field)
-    cycle = await locked_cycle(uow, found.cycle_id, field, share=True)
+    cycle = await locked_cycle(uow, found.cycle_id, share=True)
     plan = await uow.plans.lock(plan_id)
     assert plan is not None
     return cycle, plan
@@ -50,12 +50,12 @@ async def create_operational_plan(
 ) -> OperationalPlan:
     async with uow:
         [org] = values.known_organizations(
-            [organization_id], await uow.known_organizations.by_ids([organization_id]), "organizationId"
+            [organization_id], await uow.known_organizations.by_ids([organization_id]), "organization_id"
         )
         scope.require_organization({org.code}, "organizationId")
-        cycle = await locked_cycle(uow, cycle_id, "cycleId", share=True)
-        cycles.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan", "cycleId")
-        cycles.require_phase(cycle, "createOperationalPlan", cycles.PLAN_PHASES, "cycleId")
+        cycle = await locked_cycle(uow, cycle_id, share=True)
+        cycles.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan")
+        cycles.require_phase(cycle, "createOperationalPlan", cycles.PLAN_PHASES)
         plans.check_plan_organization(org, await uow.directives.receives_adopted(cycle.id, org.id))
         plan = OperationalPlan(
             id=plan_id or uuid.uuid4(),
@@ -78,7 +78,7 @@ async def add_plan_goals(
     ids = list(dict.fromkeys(goal_ids))
     async with uow:
         cycle, plan = await _locked_plan(uow, plan_id, "planId", scope)
-        cycles.require_phase(cycle, "addPlanGoals", cycles.PLAN_PHASES, "planId")
+        cycles.require_phase(cycle, "addPlanGoals", cycles.PLAN_PHASES)
         plans.check_plan_editable(plan)
         goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goalIds")
         parent_ids = list({p for g in goals for p in g.parent_ids})
@@ -94,7 +94,7 @@ async def set_internal_budget(
 ) -> OperationalPlan:
     async with uow:
         cycle, plan = await _locked_plan(uow, plan_id, "planId", scope)
-        cycles.require_phase(cycle, "setInternalBudget", cycles.PLAN_PHASES, "planId")
+        cycles.require_phase(cycle, "setInternalBudget", cycles.PLAN_PHASES)
         plans.check_plan_editable(plan)
         checked = plans.check_budget_lines(lines, plan.years)
         if checked == (await uow.plans.budget_lines_of([plan.id])).get(plan.id, []):
@@ -116,7 +116,7 @@ async def _balances(uow: PlanningUnitOfWork, plan: OperationalPlan) -> tuple[Yea
 async def submit_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, *, scope: RowScope) -> OperationalPlan:
     async with uow:
         cycle, plan = await _locked_plan(uow, plan_id, "id", scope)
-        cycles.require_phase(cycle, "submitPlan", cycles.PLAN_PHASES, "id")
+        cycles.require_phase(cycle, "submitPlan", cycles.PLAN_PHASES)
         goal_ids = (await uow.plans.goal_ids_of([plan.id])).get(plan.id, [])
         plans.check_submit(plan, len(goal_ids), await _balances(uow, plan))
         plan = replace(plan, state=PlanState.SUBMITTED)
@@ -129,7 +129,7 @@ async def return_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, reason: str) 
     async with uow:
         # KS returns any nämnd's or bolag's plan: the policy admits only KS here, so every row is its.
         cycle, plan = await _locked_plan(uow, plan_id, "id", RowScope.all())
-        cycles.require_phase(cycle, "returnPlan", cycles.PLAN_PHASES, "id")
+        cycles.require_phase(cycle, "returnPlan", cycles.PLAN_PHASES)
         reason = plans.check_return(plan, reason)
         plan = replace(plan, state=PlanState.RETURNED, return_reason=reason)
         await uow.plans.save(plan)
@@ -146,7 +146,7 @@ async def adopt_plan(
         cycle, plan = await _locked_plan(uow, plan_id, "id", scope)
         if plan.state is PlanState.ADOPTED and plan.adopted == decision:
             return plan
-        cycles.require_phase(cycle, "adoptPlan", cycles.PLAN_PHASES, "id")
+        cycles.require_phase(cycle, "adoptPlan", cycles.PLAN_PHASES)
         if not plans.check_plan_adoption(plan, decision, await _balances(uow, plan)):
             return plan
         goal_ids = (await uow.plans.goal_ids_of([plan.id])).get(plan.id, [])
