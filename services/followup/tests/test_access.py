@@ -16,17 +16,17 @@ BUN = ProjectedOrganization(uuid.uuid4(), "BUN", "Barn- och ungdomsnämnden", "C
 
 
 def test_a_committee_acts_for_its_own_organisation_among_the_goals() -> None:
-    assert access.acting_organization(RowScope.of_organization("BUN"), [SN, BUN], "goalId") == BUN.id
+    assert access.acting_organization(RowScope.of_organization("BUN"), [SN, BUN], "goal_id") == BUN.id
 
 
 def test_a_caller_reaching_every_goal_acts_for_none_of_its_organisations() -> None:
-    assert access.acting_organization(RowScope.all(), [SN], "goalId") is None
+    assert access.acting_organization(RowScope.all(), [SN], "goal_id") is None
 
 
 def test_a_committee_is_refused_a_goal_neither_owned_by_nor_addressed_to_it() -> None:
     with pytest.raises(Forbidden) as refused:
-        access.acting_organization(RowScope.of_organization("BUN"), [SN], "goalId")
-    assert (refused.value.key, refused.value.rule) == ("goalId", "access.own_organization")
+        access.acting_organization(RowScope.of_organization("BUN"), [SN], "goal_id")
+    assert (refused.value.key, refused.value.rule) == ("goal_id", "access.own_organization")
     assert refused.value.text("goalId") == (
         "goalId: the goal is neither owned by nor addressed to BUN, the organisation of this token"
     )
@@ -34,10 +34,10 @@ def test_a_committee_is_refused_a_goal_neither_owned_by_nor_addressed_to_it() ->
 
 def test_a_committee_assesses_in_its_own_name_only() -> None:
     scope = RowScope.of_organization("SN")
-    access.require_own_assessor(scope, [SN, BUN], SN.id, "assessedById")
+    access.require_own_assessor(scope, [SN, BUN], SN.id, "assessed_by")
     for other in (BUN.id, uuid.uuid4()):  # another of the goal's organisations, or one the goal does not name
         with pytest.raises(Forbidden) as refused:
-            access.require_own_assessor(scope, [SN, BUN], other, "assessedById")
+            access.require_own_assessor(scope, [SN, BUN], other, "assessed_by")
         assert (refused.value.rule, refused.value.text("assessedById")) == (
             "access.own_organization",
             "assessedById: a committee token for SN assesses in its own name only",
@@ -45,4 +45,4 @@ def test_a_committee_assesses_in_its_own_name_only() -> None:
 
 
 def test_a_caller_reaching_every_goal_names_any_assessor() -> None:
-    access.require_own_assessor(RowScope.all(), [SN], uuid.uuid4(), "assessedById")
+    access.require_own_assessor(RowScope.all(), [SN], uuid.uuid4(), "assessed_by")

@@ -43,7 +43,7 @@ def test_allowed_transitions(current: ActionState, new: ActionState) -> None:
 def test_refused_transitions(current: ActionState, new: ActionState) -> None:
     with pytest.raises(Conflict) as info:
         actions.check_transition(current, new)
-    assert (info.value.rule, info.value.field) == ("action.transition", "state")
+    assert (info.value.rule, info.value.key) == ("action.transition", "state")
 
 
 def test_repeating_the_state_is_a_harmless_no_op() -> None:
@@ -65,7 +65,7 @@ def test_action_title_is_required() -> None:
     assert actions.check_title("  Utöka   studiehandledning ") == "Utöka studiehandledning"
     with pytest.raises(DomainError) as info:
         actions.check_title(" ")
-    assert (info.value.field, info.value.rule) == ("input.title", "title.required")
+    assert (info.value.key, info.value.rule) == ("title", "title.required")
 
 
 @pytest.mark.parametrize("status", [S.PARTLY_ACHIEVED, S.NOT_ACHIEVED, S.NOT_ASSESSED])
@@ -73,7 +73,7 @@ def test_analysis_is_required_for_anything_but_achieved(status: AssessmentStatus
     for empty in (None, "", "   "):
         with pytest.raises(DomainError) as info:
             assessments.check_assessment(status, empty, None)
-        assert (info.value.field, info.value.rule) == ("analysis", "assessment.analysis_required")
+        assert (info.value.key, info.value.rule) == ("analysis", "assessment.analysis_required")
     assert assessments.check_assessment(status, "  Därför.  ", None) == "Därför."
 
 

@@ -46,7 +46,7 @@ async def test_add_action_refuses_a_retired_goal() -> None:
     uow.organizations.given(SN)
     with pytest.raises(Conflict) as refused:
         await action_cases.add_action(uow, g.id, "Något", SN.id, None, scope=RowScope.all())
-    assert (refused.value.field, refused.value.rule) == ("goalId", "goal.retired")
+    assert (refused.value.key, refused.value.rule) == ("goal_id", "goal.retired")
     assert uow.actions.rows == {} and uow.rolled_back and uow.published == []
 
 
@@ -79,5 +79,5 @@ async def test_set_action_state_refuses_to_reopen_a_done_action() -> None:
     uow.actions.given(a)
     with pytest.raises(Conflict) as refused:
         await action_cases.set_action_state(uow, a.id, ActionState.IN_PROGRESS, scope=RowScope.all())
-    assert (refused.value.field, refused.value.rule) == ("state", "action.transition")
+    assert (refused.value.key, refused.value.rule) == ("state", "action.transition")
     assert uow.actions.rows[a.id].state is ActionState.DONE and uow.published == []

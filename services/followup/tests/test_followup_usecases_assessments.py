@@ -111,7 +111,7 @@ async def test_assess_goal_refuses_a_committee_that_neither_owns_nor_receives_th
         await assessment_cases.assess_goal(
             uow, SETTINGS, goal.id, period.id, S.ACHIEVED, None, scope=RowScope.of_organization("BUN")
         )
-    assert (refused.value.key, refused.value.rule) == ("goalId", "access.own_organization")
+    assert (refused.value.key, refused.value.rule) == ("goal_id", "access.own_organization")
     assert (goal.id, period.id) not in uow.assessments.rows and uow.published == []
 
 
@@ -122,5 +122,5 @@ async def test_assess_goal_refuses_a_committee_naming_another_assessor() -> None
         await assessment_cases.assess_goal(
             uow, SETTINGS, goal.id, period.id, S.ACHIEVED, None, BUN.id, scope=RowScope.of_organization("SN")
         )
-    assert (refused.value.key, refused.value.rule) == ("assessedById", "access.own_organization")
+    assert (refused.value.key, refused.value.rule) == ("assessed_by", "access.own_organization")
     assert (goal.id, period.id) not in uow.assessments.rows and uow.published == []

@@ -48,7 +48,7 @@ async def test_define_indicator_refuses_a_second_indicator_of_one_kolada_kpi() -
     kolada = NewIndicator("Kostnad", "kr", Direction.LOWER_IS_BETTER, IndicatorSource.KOLADA, "N01951")
     with pytest.raises(Conflict) as refused:
         await indicator_cases.define_indicator(uow, kolada)
-    assert (refused.value.field, refused.value.rule) == ("input.koladaKpiId", "indicator.kolada_kpi_unique")
+    assert (refused.value.key, refused.value.rule) == ("kolada_kpi_id", "indicator.kolada_kpi_unique")
     assert uow.rolled_back and len(uow.indicators.rows) == 1
 
 
@@ -56,7 +56,7 @@ async def test_define_indicator_refuses_an_owner_followup_does_not_know() -> Non
     uow = FakeFollowupUnitOfWork()
     with pytest.raises(NotFound) as refused:
         await indicator_cases.define_indicator(uow, SAFE)
-    assert (refused.value.field, refused.value.rule) == ("input.ownerId", "organization.exists")
+    assert (refused.value.key, refused.value.rule) == ("owner_id", "organization.exists")
     assert uow.indicators.rows == {}
 
 
@@ -77,7 +77,7 @@ async def test_link_indicator_refuses_a_retired_goal() -> None:
     uow.goals.given(goal)
     with pytest.raises(Conflict) as refused:
         await indicator_cases.link_indicator(uow, ind.id, goal.id)
-    assert (refused.value.field, refused.value.rule) == ("goalId", "goal.retired")
+    assert (refused.value.key, refused.value.rule) == ("goal_id", "goal.retired")
     assert uow.indicators.goal_links == set() and uow.rolled_back
 
 
@@ -95,7 +95,7 @@ async def test_set_target_refuses_an_unknown_indicator() -> None:
     uow = FakeFollowupUnitOfWork()
     with pytest.raises(NotFound) as refused:
         await indicator_cases.set_target(uow, uuid.uuid4(), 2027, 80.0)
-    assert (refused.value.field, refused.value.rule) == ("indicatorId", "indicator.exists")
+    assert (refused.value.key, refused.value.rule) == ("indicator_id", "indicator.exists")
     assert uow.indicators.targets == {}
 
 
@@ -118,7 +118,7 @@ async def test_record_measurement_refuses_a_year_outside_the_period() -> None:
     uow.periods.given(t1)
     with pytest.raises(DomainError) as refused:
         await indicator_cases.record_measurement(uow, ind.id, year=2026, period_id=t1.id, value=71.0)
-    assert (refused.value.field, refused.value.rule) == ("input.year", "measurement.year")
+    assert (refused.value.key, refused.value.rule) == ("year", "measurement.year")
     assert uow.indicators.measurements == {} and uow.rolled_back
 
 

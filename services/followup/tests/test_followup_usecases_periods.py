@@ -10,6 +10,7 @@ from followup_fakes import NOW, FakeFollowupUnitOfWork
 
 from vsm_common.contracts import followup
 from vsm_common.errors import DomainError, NotFound
+from vsm_followup.domain.errors import TARGET
 from vsm_followup.domain.model import Assessment, AssessmentStatus, PeriodKind, ReportingPeriod
 from vsm_followup.service import periods as period_cases
 
@@ -69,5 +70,5 @@ async def test_close_period_refuses_an_unknown_period() -> None:
     uow = FakeFollowupUnitOfWork()
     with pytest.raises(NotFound) as refused:
         await period_cases.close_period(uow, uuid.uuid4())
-    assert (refused.value.field, refused.value.rule) == ("id", "period.exists")
+    assert (refused.value.key, refused.value.rule) == (TARGET, "period.exists")
     assert uow.rolled_back and uow.published == []

@@ -136,17 +136,17 @@ def test_indicator_input_rules() -> None:
         "N01951",
     )
     cases = [
-        (("", "%", IndicatorSource.OWN, None, None), "input.name", "name.required"),
-        (("x", " ", IndicatorSource.OWN, None, None), "input.unit", "unit.required"),
-        (("x", "%", IndicatorSource.KOLADA, None, None), "input.koladaKpiId", "indicator.kolada_kpi_required"),
-        (("x", "%", IndicatorSource.KOLADA, "1951", None), "input.koladaKpiId", "indicator.kolada_kpi_format"),
-        (("x", "%", IndicatorSource.OWN, "N01951", None), "input.koladaKpiId", "indicator.kolada_kpi_source"),
-        (("x", "%", IndicatorSource.OWN, None, 1800), "input.baselineYear", "year.range"),
+        (("", "%", IndicatorSource.OWN, None, None), "name", "name.required"),
+        (("x", " ", IndicatorSource.OWN, None, None), "unit", "unit.required"),
+        (("x", "%", IndicatorSource.KOLADA, None, None), "kolada_kpi_id", "indicator.kolada_kpi_required"),
+        (("x", "%", IndicatorSource.KOLADA, "1951", None), "kolada_kpi_id", "indicator.kolada_kpi_format"),
+        (("x", "%", IndicatorSource.OWN, "N01951", None), "kolada_kpi_id", "indicator.kolada_kpi_source"),
+        (("x", "%", IndicatorSource.OWN, None, 1800), "baseline_year", "year.range"),
     ]
-    for args, field, rule in cases:
+    for args, key, rule in cases:
         with pytest.raises(DomainError) as info:
             indicators.check_indicator(*args)
-        assert (info.value.field, info.value.rule) == (field, rule)
+        assert (info.value.key, info.value.rule) == (key, rule)
     with pytest.raises(DomainError) as info:
         indicators.check_value(float("nan"))
     assert info.value.rule == "value.finite"

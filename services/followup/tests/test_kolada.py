@@ -111,7 +111,7 @@ def broken(change: Any) -> str:
 def test_a_malformed_document_is_refused_naming_the_fault(document: str, where: str) -> None:
     with pytest.raises(DomainError) as info:
         kolada.parse_document(document)
-    assert (info.value.rule, info.value.field) == ("kolada.malformed", "document")
+    assert (info.value.rule, info.value.key) == ("kolada.malformed", "document")
     assert where in info.value.message
     assert "nothing was imported" in info.value.message
 

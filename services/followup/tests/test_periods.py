@@ -47,7 +47,7 @@ def test_year_and_kinds_are_checked() -> None:
     assert info.value.rule == "year.range"
     with pytest.raises(DomainError) as info:
         period_specs(2026, [])
-    assert (info.value.field, info.value.rule) == ("kinds", "period.kinds_required")
+    assert (info.value.key, info.value.rule) == ("kinds", "period.kinds_required")
 
 
 def test_a_closed_period_refuses_changes() -> None:
@@ -55,5 +55,5 @@ def test_a_closed_period_refuses_changes() -> None:
     check_open(p)
     with pytest.raises(Conflict) as info:
         check_open(ReportingPeriod(p.id, p.year, p.kind, p.label, p.starts_on, p.ends_on, True))
-    assert (info.value.rule, info.value.field) == ("period.closed", "periodId")
+    assert (info.value.rule, info.value.key) == ("period.closed", "period_id")
     assert "T1 2026 is closed" in info.value.message

@@ -60,7 +60,7 @@ async def _import(definition: ServiceDefinition, documents: list[tuple[str, byte
                 result = await indicator_cases.import_kolada(followup_unit(runtime.unit_of_work()), doc)
             except DomainError as exc:
                 failed += 1
-                print(f"{name}: refused: {exc.message}", file=sys.stderr)
+                print(f"{name}: refused: {exc.text()}", file=sys.stderr)  # text(): a {field} filled in
                 continue
             summary = {k: v for k, v in dataclasses.asdict(result).items() if k != "errors"}
             print(f"{name}: {orjson.dumps(summary).decode()}")

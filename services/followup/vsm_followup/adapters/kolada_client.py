@@ -172,7 +172,7 @@ async def fetch_pages(
             try:
                 doc = kolada.parse_document(body)
             except DomainError as exc:
-                raise KoladaFetchError(f"Kolada's page {url} is malformed: {exc.message}") from None
+                raise KoladaFetchError(f"Kolada's page {url} is malformed: {exc.text()}") from None
             pages.append(orjson.loads(body))
             url = next_page_url(first, url, doc.next_url) if doc.next_url else None
     return pages

@@ -23,6 +23,7 @@ from ..service import periods as period_cases
 from .actions import Action, ActionInput
 from .assessments import Assessment, Fulfilment
 from .common import FInfo, RowError
+from .errors import FIELD_PATHS
 from .goals import Goal, Organization
 from .indicators import Indicator, IndicatorInput, IndicatorOutcome, KoladaImportResult, MeasurementInput
 from .periods import ReportingPeriod
@@ -247,6 +248,6 @@ schema = BatchedEntitiesSchema(
     ],
     federation_version="2.9",
     scalar_overrides=SCALAR_OVERRIDES,
-    extensions=standard_extensions(),  # type: ignore[arg-type]
+    extensions=standard_extensions(field_paths=FIELD_PATHS),  # type: ignore[arg-type]
     execution_context_class=FastLeafExecutor,
 )

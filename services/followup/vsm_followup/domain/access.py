@@ -12,10 +12,11 @@ from collections.abc import Collection
 
 from vsm_common.access import RowScope
 
+from .errors import Key
 from .model import ProjectedOrganization
 
 
-def acting_organization(scope: RowScope, goal_orgs: Collection[ProjectedOrganization], key: str) -> uuid.UUID | None:
+def acting_organization(scope: RowScope, goal_orgs: Collection[ProjectedOrganization], key: Key) -> uuid.UUID | None:
     """The goal's organisation the caller acts for, None when it reaches every goal; refuses any other goal."""
     scope.require_organization(
         {o.code for o in goal_orgs},
@@ -31,7 +32,7 @@ def acting_organization(scope: RowScope, goal_orgs: Collection[ProjectedOrganiza
 
 
 def require_own_assessor(
-    scope: RowScope, goal_orgs: Collection[ProjectedOrganization], assessed_by: uuid.UUID, key: str
+    scope: RowScope, goal_orgs: Collection[ProjectedOrganization], assessed_by: uuid.UUID, key: Key
 ) -> None:
     """Refuse a committee naming another organisation than its own as the assessor (bedömd av).
 

@@ -24,7 +24,7 @@ FINAL = frozenset({A.DONE, A.CANCELLED})
 
 
 def check_title(title: str) -> str:
-    return check_text(title, "input.title", TITLE_MAX, "title")
+    return check_text(title, "title", TITLE_MAX, "title")
 
 
 def check_transition(current: ActionState, new: ActionState) -> bool:
@@ -36,7 +36,7 @@ def check_transition(current: ActionState, new: ActionState) -> bool:
         raise Conflict(
             f"an action that is {ACTION_STATE_LABEL[current]} ({current}) cannot become "
             f"{ACTION_STATE_LABEL[new]} ({new}); allowed: {allowed}",
-            field="state",
+            key="state",
             rule="action.transition",
         )
     return True

@@ -22,19 +22,19 @@ def check_assessment(status: AssessmentStatus, analysis: str | None, rolled_up: 
     if text is None and status is not AssessmentStatus.ACHIEVED:
         raise DomainError(
             f"an analysis is required when the goal is assessed as {STATUS_LABEL[status]} ({status})",
-            field="analysis",
+            key="analysis",
             rule="assessment.analysis_required",
         )
     if text is None and rolled_up is not None and rolled_up is not status:
         raise DomainError(
             f"the goals that serve this one give {STATUS_LABEL[rolled_up]} ({rolled_up}); "
             "overriding that needs an analysis that says why",
-            field="analysis",
+            key="analysis",
             rule="assessment.override_reason",
         )
     if text is not None and len(text) > ANALYSIS_MAX:
         raise DomainError(
-            f"the analysis is longer than {ANALYSIS_MAX} characters", field="analysis", rule="text.too_long"
+            f"the analysis is longer than {ANALYSIS_MAX} characters", key="analysis", rule="text.too_long"
         )
     return text
 
@@ -44,6 +44,6 @@ def check_goal_in_force(retired_on: date | None, period: ReportingPeriod) -> Non
     if retired_on is not None and retired_on <= period.ends_on:
         raise Conflict(
             f"the goal was retired on {retired_on.isoformat()} and is not followed up in {period.label}",
-            field="goalId",
+            key="goal_id",
             rule="goal.retired",
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from vsm_common.errors import DomainError
 
+from .errors import Key
 from .model import AssessmentStatus, Direction, Indicator, IndicatorSource, Measurement, ReportingPeriod, Target
 
 S = AssessmentStatus
@@ -43,24 +44,25 @@ class Outcome:
 
 
 # ---------------------------------------------------------------- input rules
-def check_text(value: str, field: str, maximum: int, what: str) -> str:
+def check_text(value: str, key: Key, maximum: int, what: str) -> str:
     text = " ".join(value.split())
     if not text:
-        raise DomainError(f"{what} is required", field=field, rule=f"{field.split('.')[-1]}.required")
+        raise DomainError(f"{what} is required", key=key, rule=f"{key}.required")
     if len(text) > maximum:
-        raise DomainError(f"{what} is longer than {maximum} characters", field=field, rule="text.too_long")
+        raise DomainError(f"{what} is longer than {maximum} characters", key=key, rule="text.too_long")
     return text
 
 
-def check_year(year: int, field: str = "year") -> int:
+def check_year(year: int, key: Key = "year") -> int:
+    """Refuse a year out of range; ``key`` names the attribute holding it (``due_on``, ``baseline_year``)."""
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise DomainError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", field=field, rule="year.range")
+        raise DomainError(f"year must be between {YEAR_MIN} and {YEAR_MAX}", key=key, rule="year.range")
     return year
 
 
-def check_value(value: float, field: str = "value") -> float:
+def check_value(value: float, key: Key = "value") -> float:
     if not math.isfinite(value):
-        raise DomainError("value must be a finite number", field=field, rule="value.finite")
+        raise DomainError("value must be a finite number", key=key, rule="value.finite")
     return float(value)
 
 
@@ -68,37 +70,37 @@ def check_indicator(
     name: str, unit: str, source: IndicatorSource, kolada_kpi_id: str | None, baseline_year: int | None
 ) -> tuple[str, str, str | None]:
     """Normalised (name, unit, KPI id); a KOLADA indicator names its KPI, no other source does."""
-    name = check_text(name, "input.name", NAME_MAX, "name")
-    unit = check_text(unit, "input.unit", UNIT_MAX, "unit")
+    name = check_text(name, "name", NAME_MAX, "name")
+    unit = check_text(unit, "unit", UNIT_MAX, "unit")
     kpi = kolada_kpi_id.strip().upper() if kolada_kpi_id and kolada_kpi_id.strip() else None
     if source is IndicatorSource.KOLADA:
         if kpi is None:
             raise DomainError(
                 "a KOLADA indicator needs its Kolada KPI id (e.g. N01951)",
-                field="input.koladaKpiId",
+                key="kolada_kpi_id",
                 rule="indicator.kolada_kpi_required",
             )
         if not _KPI_ID.match(kpi):
             raise DomainError(
                 f"{kpi} is not a Kolada KPI id (a letter and five digits, e.g. N01951)",
-                field="input.koladaKpiId",
+                key="kolada_kpi_id",
                 rule="indicator.kolada_kpi_format",
             )
     elif kpi is not None:
         raise DomainError(
             "only indicators with source KOLADA name a Kolada KPI",
-            field="input.koladaKpiId",
+            key="kolada_kpi_id",
             rule="indicator.kolada_kpi_source",
         )
     if baseline_year is not None:
-        check_year(baseline_year, "input.baselineYear")
+        check_year(baseline_year, "baseline_year")
     return name, unit, kpi
 
 
-def check_gender(gender: str | None, field: str = "input.gender") -> str:
+def check_gender(gender: str | None) -> str:
     g = (gender or "T").strip().upper()
     if g not in GENDERS:
-        raise DomainError("gender must be T (total), K (kvinnor) or M (män)", field=field, rule="measurement.gender")
+        raise DomainError("gender must be T (total), K (kvinnor) or M (män)", key="gender", rule="measurement.gender")
     return g
 
 

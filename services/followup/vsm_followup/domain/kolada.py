@@ -95,7 +95,7 @@ class ImportPlan:
 def _malformed(where: str, what: str) -> DomainError:
     return DomainError(
         f"not a Kolada API v3 data response: {where} {what}; nothing was imported",
-        field="document",
+        key="document",
         rule="kolada.malformed",
     )
 

@@ -53,7 +53,7 @@ def period_specs(year: int, kinds: Sequence[PeriodKind]) -> list[PeriodSpec]:
     """The periods of ``year`` for ``kinds``, ordered by end date then start date (longest first)."""
     check_year(year)
     if not kinds:
-        raise DomainError("name at least one kind of period", field="kinds", rule="period.kinds_required")
+        raise DomainError("name at least one kind of period", key="kinds", rule="period.kinds_required")
     wanted = set(kinds)
     jan1 = date(year, 1, 1)
     specs: list[PeriodSpec] = []
@@ -75,11 +75,11 @@ def period_specs(year: int, kinds: Sequence[PeriodKind]) -> list[PeriodSpec]:
     return sorted(specs, key=lambda s: (s.ends_on, s.starts_on))
 
 
-def check_open(period: ReportingPeriod, field: str = "periodId") -> None:
+def check_open(period: ReportingPeriod) -> None:
     """Closing a period freezes its assessments: refuse any later change."""
     if period.closed:
         raise Conflict(
             f"{period.label} is closed; its assessments are frozen",
-            field=field,
+            key="period_id",
             rule="period.closed",
         )

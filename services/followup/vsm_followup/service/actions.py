@@ -10,6 +10,7 @@ from vsm_common.access import RowScope
 from vsm_common.errors import Conflict, NotFound
 
 from ..domain import access, actions, events, indicators
+from ..domain.errors import TARGET
 from ..domain.model import Action, ActionState
 from ..domain.ports import FollowupUnitOfWork
 from . import lookups
@@ -27,13 +28,13 @@ async def add_action(
 ) -> Action:
     title = actions.check_title(title)
     if due_on is not None:
-        indicators.check_year(due_on.year, "input.dueOn")
+        indicators.check_year(due_on.year, "due_on")
     async with uow:
         goal = await lookups.goal(uow, goal_id)
-        access.acting_organization(scope, await lookups.goal_organizations(uow, goal), "goalId")
+        access.acting_organization(scope, await lookups.goal_organizations(uow, goal), "goal_id")
         if goal.state == "RETIRED":
-            raise Conflict("a retired goal gets no new actions", field="goalId", rule="goal.retired")
-        await lookups.organization(uow, owner_id, "input.ownerId")
+            raise Conflict("a retired goal gets no new actions", key="goal_id", rule="goal.retired")
+        await lookups.organization(uow, owner_id, "owner_id")
         action = await uow.actions.add(
             Action(action_id or uuid.uuid4(), goal_id, title, owner_id, due_on, ActionState.NOT_STARTED)
         )
@@ -47,9 +48,9 @@ async def set_action_state(
     async with uow:
         current = await uow.actions.lock(action_id)
         if current is None:
-            raise NotFound(f"no action {action_id}", field="id", rule="action.exists")
+            raise NotFound(f"no action {action_id}", key=TARGET, rule="action.exists")
         goal = await lookups.goal(uow, current.goal_id)
-        access.acting_organization(scope, await lookups.goal_organizations(uow, goal), "id")
+        access.acting_organization(scope, await lookups.goal_organizations(uow, goal), TARGET)
         if not actions.check_transition(current.state, state):
             return current
         updated = await uow.actions.set_state(action_id, state)

@@ -33,18 +33,18 @@ async def assess_goal(
     async with uow:
         goal = await lookups.goal(uow, goal_id)
         goal_orgs = await lookups.goal_organizations(uow, goal)
-        own = access.acting_organization(scope, goal_orgs, "goalId")
+        own = access.acting_organization(scope, goal_orgs, "goal_id")
         period = await uow.periods.lock(period_id, exclusive=False)  # closing waits for us, and we for it
         if period is None:
-            raise NotFound(f"no reporting period {period_id}", field="periodId", rule="period.exists")
+            raise NotFound(f"no reporting period {period_id}", key="period_id", rule="period.exists")
         periods.check_open(period)
         assessments.check_goal_in_force(goal.retired_on, period)
         if assessed_by is not None:
-            access.require_own_assessor(scope, goal_orgs, assessed_by, "assessedById")
+            access.require_own_assessor(scope, goal_orgs, assessed_by, "assessed_by")
         if own is not None:
             assessed_by = own
         elif assessed_by is not None:
-            await lookups.organization(uow, assessed_by, "assessedById")
+            await lookups.organization(uow, assessed_by, "assessed_by")
         elif len(goal.organization_ids) == 1:
             assessed_by = goal.organization_ids[0]  # the owning nämnd assesses its own goal
 

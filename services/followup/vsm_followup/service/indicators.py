@@ -33,7 +33,7 @@ async def define_indicator(
     uow: FollowupUnitOfWork, new: NewIndicator, indicator_id: uuid.UUID | None = None
 ) -> Indicator:
     name, unit, kpi = indicators.check_indicator(new.name, new.unit, new.source, new.kolada_kpi_id, new.baseline_year)
-    baseline = indicators.check_value(new.baseline, "input.baseline") if new.baseline is not None else None
+    baseline = indicators.check_value(new.baseline, "baseline") if new.baseline is not None else None
     ind = Indicator(
         id=indicator_id or uuid.uuid4(),
         name=name,
@@ -47,11 +47,11 @@ async def define_indicator(
     )
     async with uow:
         if new.owner_id is not None:
-            await lookups.organization(uow, new.owner_id, "input.ownerId")
+            await lookups.organization(uow, new.owner_id, "owner_id")
         if not await uow.indicators.add(ind):
             raise Conflict(
                 f"an indicator already follows Kolada KPI {kpi}",
-                field="input.koladaKpiId",
+                key="kolada_kpi_id",
                 rule="indicator.kolada_kpi_unique",
             )
     return ind
@@ -62,7 +62,7 @@ async def link_indicator(uow: FollowupUnitOfWork, indicator_id: uuid.UUID, goal_
         ind = await lookups.indicator(uow, indicator_id)
         goal = await lookups.goal(uow, goal_id)
         if goal.state == "RETIRED":
-            raise Conflict("a retired goal gets no new indicators", field="goalId", rule="goal.retired")
+            raise Conflict("a retired goal gets no new indicators", key="goal_id", rule="goal.retired")
         await uow.indicators.link(indicator_id, goal_id)
     return ind
 
@@ -89,19 +89,19 @@ async def record_measurement(
 ) -> Indicator:
     """Store a measured value of a year or of a period (an own measurement unless a municipality is named)."""
     g = indicators.check_gender(gender)
-    v = indicators.check_value(value, "input.value") if value is not None else None
+    v = indicators.check_value(value) if value is not None else None
     async with uow:
         ind = await lookups.indicator(uow, indicator_id)
         if period_id is not None:
-            period = await lookups.period(uow, period_id, "input.periodId")
+            period = await lookups.period(uow, period_id)
             if year is not None and year != period.year:
                 raise DomainError(
-                    f"{period.label} lies in {period.year}, not {year}", field="input.year", rule="measurement.year"
+                    f"{period.label} lies in {period.year}, not {year}", key="year", rule="measurement.year"
                 )
             year = period.year
         if year is None:
-            raise DomainError("name the year or the period measured", field="input.year", rule="measurement.when")
-        indicators.check_year(year, "input.year")
+            raise DomainError("name the year or the period measured", key="year", rule="measurement.when")
+        indicators.check_year(year)
         municipality = municipality_id.strip() if municipality_id and municipality_id.strip() else None
         await uow.indicators.upsert_measurement(
             Measurement(ind.id, year, v, period_id, municipality, g, (status or "").strip() or None), ind.source

@@ -9,6 +9,7 @@ from vsm_common import contracts
 from vsm_common.errors import NotFound
 
 from ..domain import events, periods
+from ..domain.errors import TARGET
 from ..domain.model import PeriodKind, ReportingPeriod
 from ..domain.ports import FollowupUnitOfWork
 
@@ -27,7 +28,7 @@ async def close_period(uow: FollowupUnitOfWork, period_id: uuid.UUID) -> Reporti
     async with uow:
         period = await uow.periods.lock(period_id, exclusive=True)
         if period is None:
-            raise NotFound(f"no reporting period {period_id}", field="id", rule="period.exists")
+            raise NotFound(f"no reporting period {period_id}", key=TARGET, rule="period.exists")
         if period.closed:
             return period
         period, closed_at, frozen = await uow.periods.close(period_id)
