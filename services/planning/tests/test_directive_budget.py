@@ -33,25 +33,25 @@ def test_planeringsdirektiv_goes_to_committees_and_agardirektiv_to_companies() -
     for kind, wrong in ((PD, HEM), (OD, BUN), (PD, BUF), (PD, KS)):
         with pytest.raises(DomainError) as info:
             directives.check_recipients(kind, [wrong])
-        assert (info.value.field, info.value.rule) == ("input.recipientIds", "directive.recipient_kind")
+        assert (info.value.key, info.value.rule) == ("recipient_ids", "directive.recipient_kind")
         assert wrong.code in info.value.message
     with pytest.raises(DomainError) as info:
         directives.check_recipients(PD, [])
     assert info.value.rule == "directive.recipients_required"
 
 
-def test_unknown_organisation_or_goal_is_not_found_naming_the_field() -> None:
+def test_unknown_organisation_or_goal_is_not_found_naming_the_key() -> None:
     missing = uuid.uuid4()
     with pytest.raises(NotFound) as info:
         values.known_organizations([BUN.id, missing], {BUN.id: BUN}, "recipient_ids")
     assert (info.value.key, info.value.rule) == ("recipient_ids", "organization.exists")
     assert str(missing) in info.value.message
     with pytest.raises(NotFound) as info:
-        values.known_goals([missing], {}, "goalIds")
-    assert (info.value.field, info.value.rule) == ("goalIds", "goal.exists")
+        values.known_goals([missing], {}, "goal_ids")
+    assert (info.value.key, info.value.rule) == ("goal_ids", "goal.exists")
     linked_only = goal(GoalLevel.CONCRETE, BUN)
     with pytest.raises(NotFound):  # only a link event has arrived: level unknown yet
-        values.known_goals([linked_only.id], {linked_only.id: replace(linked_only, level=None)}, "goalIds")
+        values.known_goals([linked_only.id], {linked_only.id: replace(linked_only, level=None)}, "goal_ids")
 
 
 def test_frames_cover_recipients_for_the_budget_year_and_two_plan_years_exactly() -> None:
@@ -66,7 +66,7 @@ def test_frames_cover_recipients_for_the_budget_year_and_two_plan_years_exactly(
     )
     assert [str(f.amount) for f in frames] == ["2950000000.00", "3070000000.50"]
     cases = [
-        (directives.FrameInput(HEM.id, 2027, Decimal(1)), "frames.0.organizationId", "directive.frame_recipient"),
+        (directives.FrameInput(HEM.id, 2027, Decimal(1)), "frames.0.organization_id", "directive.frame_recipient"),
         (directives.FrameInput(BUN.id, 2030, Decimal(1)), "frames.0.year", "directive.frame_year"),
         (directives.FrameInput(BUN.id, 2026, Decimal(1)), "frames.0.year", "directive.frame_year"),
         (directives.FrameInput(BUN.id, 2027, Decimal("1.005")), "frames.0.amount", "amount.precision"),
@@ -74,13 +74,13 @@ def test_frames_cover_recipients_for_the_budget_year_and_two_plan_years_exactly(
         (directives.FrameInput(BUN.id, 2027, Decimal("NaN")), "frames.0.amount", "amount.format"),
         (directives.FrameInput(BUN.id, 2027, Decimal("1E15")), "frames.0.amount", "amount.range"),
     ]
-    for given, field, rule in cases:
+    for given, key, rule in cases:
         with pytest.raises(DomainError) as info:
             directives.check_frames(d, CONTENT, [given])
-        assert (info.value.field, info.value.rule) == (field, rule), given
+        assert (info.value.key, info.value.rule) == (key, rule), given
     with pytest.raises(DomainError) as info:
         directives.check_frames(d, CONTENT, [directives.FrameInput(SN.id, 2028, Decimal(1))] * 2)
-    assert (info.value.field, info.value.rule) == ("frames.1", "directive.frame_duplicate")
+    assert (info.value.key, info.value.rule) == ("frames.1", "directive.frame_duplicate")
 
 
 def test_setting_frames_replaces_per_organisation_and_year() -> None:
@@ -108,7 +108,7 @@ def test_tax_rate_is_exact_kronor_per_hundred() -> None:
     ):
         with pytest.raises(DomainError) as info:
             values.check_tax_rate(bad)
-        assert (info.value.field, info.value.rule) == ("rate", rule), bad
+        assert (info.value.key, info.value.rule) == ("tax_rate", rule), bad
     directives.check_tax_rate_kind(directive(PD))
     with pytest.raises(DomainError) as info:
         directives.check_tax_rate_kind(directive(OD))
@@ -125,7 +125,7 @@ def test_concrete_goals_must_be_concrete_live_and_directed_to_a_recipient() -> N
     ):
         with pytest.raises(DomainError) as info:
             directives.check_concrete_goals(CONTENT, [g])
-        assert (info.value.field, info.value.rule) == ("goalIds", rule)
+        assert (info.value.key, info.value.rule) == ("goal_ids", rule)
 
 
 def test_assignments_go_to_recipients_of_the_directive() -> None:
@@ -136,7 +136,7 @@ def test_assignments_go_to_recipients_of_the_directive() -> None:
     for ids, rule in (([], "assignment.recipients_required"), ([HEM.id], "assignment.recipient")):
         with pytest.raises(DomainError) as info:
             directives.check_assignment(CONTENT, "Uppdrag", ids, None)
-        assert (info.value.field, info.value.rule) == ("input.recipientIds", rule)
+        assert (info.value.key, info.value.rule) == ("recipient_ids", rule)
     with pytest.raises(DomainError) as info:
         directives.check_assignment(CONTENT, "  ", [BUN.id], None)
     assert info.value.rule == "title.required"
@@ -163,10 +163,10 @@ def test_adoption_needs_a_decision_of_the_council() -> None:
     directives.check_council_decision(decision, KF)
     with pytest.raises(DomainError) as info:
         directives.check_council_decision(Decision(KS.id, date(2026, 6, 17)), KS)
-    assert (info.value.field, info.value.rule) == ("decision.bodyId", "directive.decision_body")
+    assert (info.value.key, info.value.rule) == ("decision.body_id", "directive.decision_body")
     with pytest.raises(NotFound) as info:
         directives.check_council_decision(Decision(uuid.uuid4(), date(2026, 6, 17)), None)
-    assert info.value.field == "decision.bodyId"
+    assert info.value.key == "decision.body_id"
     assert values.check_decision(Decision(KF.id, date(2026, 6, 17), "  ", " KS 1 ")) == Decision(
         KF.id, date(2026, 6, 17), None, "KS 1"
     )

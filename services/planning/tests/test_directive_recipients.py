@@ -33,21 +33,21 @@ def frames(*orgs: KnownOrganization) -> tuple[BudgetFrame, ...]:
 def test_recipients_are_at_least_one_and_each_once() -> None:
     with pytest.raises(DomainError) as empty:
         directives.check_recipient_list([])
-    assert (empty.value.field, empty.value.rule) == ("recipientIds", "directive.recipients_required")
+    assert (empty.value.key, empty.value.rule) == ("recipient_ids", "directive.recipients_required")
     with pytest.raises(DomainError) as twice:
         directives.check_recipient_list([BUN.id, SN.id, BUN.id])
-    assert (twice.value.field, twice.value.rule) == ("recipientIds.2", "directive.recipient_duplicate")
+    assert (twice.value.key, twice.value.rule) == ("recipient_ids.2", "directive.recipient_duplicate")
     assert directives.check_recipient_list([SN.id, BUN.id]) == (SN.id, BUN.id)
 
 
 def test_recipients_are_of_the_kind_the_directive_goes_to() -> None:
-    directives.check_recipients(DirectiveKind.PLANNING_DIRECTIVE, [BUN, TFN], "recipientIds")
+    directives.check_recipients(DirectiveKind.PLANNING_DIRECTIVE, [BUN, TFN])
     for kind, wrong in ((DirectiveKind.PLANNING_DIRECTIVE, HEM), (DirectiveKind.OWNER_DIRECTIVE, BUN)):
         with pytest.raises(DomainError) as err:
-            directives.check_recipients(kind, [wrong], "recipientIds")
-        assert (err.value.field, err.value.rule) == ("recipientIds", "directive.recipient_kind")
+            directives.check_recipients(kind, [wrong])
+        assert (err.value.key, err.value.rule) == ("recipient_ids", "directive.recipient_kind")
     with pytest.raises(DomainError) as err:
-        directives.check_recipients(DirectiveKind.PLANNING_DIRECTIVE, [KS], "recipientIds")
+        directives.check_recipients(DirectiveKind.PLANNING_DIRECTIVE, [KS])
     assert err.value.rule == "directive.recipient_kind"
 
 
@@ -66,14 +66,14 @@ def test_an_assignment_or_concrete_goal_left_without_recipients_is_refused() -> 
     content = DirectiveContent(recipient_ids=(BUN.id, SN.id), assignments=(only_sn,))
     with pytest.raises(Conflict) as err:
         directives.change_recipients(directive(), content, [BUN.id], {})
-    assert (err.value.field, err.value.rule) == ("recipientIds", "directive.recipient_assignment")
+    assert (err.value.key, err.value.rule) == ("recipient_ids", "directive.recipient_assignment")
     assert "Utred hemtjänsten" in str(err.value)
 
     k = goal(GoalLevel.CONCRETE, SN)
     content = DirectiveContent(recipient_ids=(BUN.id, SN.id), concrete_goal_ids=(k.id,))
     with pytest.raises(Conflict) as err:
         directives.change_recipients(directive(), content, [BUN.id, TFN.id], {k.id: k})
-    assert (err.value.field, err.value.rule) == ("recipientIds", "directive.goal_recipient")
+    assert (err.value.key, err.value.rule) == ("recipient_ids", "directive.goal_recipient")
     shared_goal = goal(GoalLevel.CONCRETE, SN, BUN)
     content = replace(content, concrete_goal_ids=(shared_goal.id,))
     assert directives.change_recipients(directive(), content, [BUN.id], {shared_goal.id: shared_goal}).removed_ids == (

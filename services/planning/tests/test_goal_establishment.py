@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from planning_fixtures import KF, directive
 
-from vsm_common.errors import Conflict
+from vsm_common.errors import TARGET, Conflict
 from vsm_planning.domain import directives
 from vsm_planning.domain.model import (
     Decision,
@@ -41,7 +41,7 @@ def test_a_revision_waits_until_the_goals_service_has_answered_for_the_revision_
     june = replace(directive(), state=DirectiveState.ADOPTED, adopted=JUNE)
     with pytest.raises(Conflict) as info:
         directives.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.PENDING))
-    assert (info.value.rule, info.value.field) == ("directive.goals_pending", "id")
+    assert (info.value.rule, info.value.key) == ("directive.goals_pending", TARGET)
     assert "PENDING" in info.value.message
     # Any answer orders the two adoptions, a refusal too: the revision may then try the goals again.
     directives.check_superseded_goals_answered(june, answer(june.id, GoalEstablishmentState.ESTABLISHED))

@@ -94,10 +94,10 @@ def test_internbudget_lines_are_exact_within_the_plan_years_and_unique_per_activ
             "plan.budget_line_duplicate",
         ),
     ]
-    for given, field, rule in cases:
+    for given, key, rule in cases:
         with pytest.raises(DomainError) as info:
             plans.check_budget_lines(given, years)
-        assert (info.value.field, info.value.rule) == (field, rule)
+        assert (info.value.key, info.value.rule) == (key, rule)
 
 
 def test_balance_compares_each_year_with_the_frame() -> None:

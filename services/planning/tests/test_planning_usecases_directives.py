@@ -83,7 +83,7 @@ async def test_a_second_directive_of_a_kind_in_a_cycle_is_refused() -> None:
     existing = given_directive(uow, c)
     with pytest.raises(Conflict) as info:
         await directive_cases.create_directive(uow, c.id, DirectiveKind.PLANNING_DIRECTIVE, "Igen", [BUN.id])
-    assert (info.value.rule, info.value.field) == ("directive.exists", "input.kind")
+    assert (info.value.rule, info.value.key) == ("directive.exists", "kind")
     assert str(existing.id) in str(info.value) and uow.rolled_back and uow.published == []
 
 
@@ -112,7 +112,7 @@ async def test_a_frame_for_an_organisation_that_is_not_a_recipient_is_refused() 
     d = given_directive(uow, c)
     with pytest.raises(DomainError) as info:
         await directive_cases.set_budget_frames(uow, d.id, [FrameInput(HEM.id, 2027, Decimal("1.00"))])
-    assert (info.value.rule, info.value.field) == ("directive.frame_recipient", "frames.0.organizationId")
+    assert (info.value.rule, info.value.key) == ("directive.frame_recipient", "frames.0.organization_id")
     assert uow.directive_content.content[d.id].frames == () and uow.published == []
 
 
@@ -131,7 +131,7 @@ async def test_a_planeringsdirektiv_goes_to_nämnder_not_bolag() -> None:
     d = given_directive(uow, c)
     with pytest.raises(DomainError) as info:
         await directive_cases.set_directive_recipients(uow, d.id, [HEM.id])
-    assert (info.value.rule, info.value.field) == ("directive.recipient_kind", "recipientIds")
+    assert (info.value.rule, info.value.key) == ("directive.recipient_kind", "recipient_ids")
     assert uow.directive_content.content[d.id].recipient_ids == (BUN.id, SN.id) and uow.rolled_back
 
 
@@ -175,7 +175,7 @@ async def test_a_directive_holds_only_konkretiserade_mål() -> None:
     uow.known_goals.given(operational)
     with pytest.raises(DomainError) as info:
         await directive_cases.add_concrete_goals(uow, d.id, [operational.id])
-    assert (info.value.rule, info.value.field) == ("directive.goal_level", "goalIds")
+    assert (info.value.rule, info.value.key) == ("directive.goal_level", "goal_ids")
     assert uow.directive_content.content[d.id].concrete_goal_ids == ()
 
 
@@ -262,7 +262,7 @@ async def test_a_directive_is_adopted_by_kf_only() -> None:
     d = complete(uow, c)
     with pytest.raises(DomainError) as info:
         await directive_cases.adopt_directive(uow, d.id, replace(KF_JUNE, body_id=KS.id))
-    assert (info.value.rule, info.value.field) == ("directive.decision_body", "decision.bodyId")
+    assert (info.value.rule, info.value.key) == ("directive.decision_body", "decision.body_id")
     assert uow.directives.directives[d.id].state is DirectiveState.DRAFT and uow.establishments.answers == {}
 
 
@@ -278,7 +278,7 @@ async def test_an_unknown_directive_is_not_found() -> None:
     uow, _ = unit()
     with pytest.raises(NotFound) as info:
         await directive_cases.adopt_directive(uow, uuid.uuid4(), KF_JUNE)
-    assert (info.value.rule, info.value.field) == ("directive.exists", "id")
+    assert (info.value.rule, info.value.key) == ("directive.exists", TARGET)
 
 
 async def test_whether_its_goals_can_be_adopted_is_left_to_the_goals_service() -> None:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from vsm_common.errors import Conflict, DomainError, NotFound
+from vsm_common.errors import TARGET, Conflict, DomainError, NotFound
 
 from .cycles import DRAFTING_PHASES, REVISION_PHASES, plan_years
+from .errors import item
 from .model import (
     Assignment,
     BudgetFrame,
@@ -37,13 +38,11 @@ RECIPIENT_KIND: Mapping[DirectiveKind, OrganizationKind] = {
 }
 
 
-def check_recipients(
-    kind: DirectiveKind, recipients: Sequence[KnownOrganization], field: str = "input.recipientIds"
-) -> None:
+def check_recipients(kind: DirectiveKind, recipients: Sequence[KnownOrganization]) -> None:
     if not recipients:
         raise DomainError(
             "a directive is addressed to at least one nämnd or bolag",
-            field=field,
+            key="recipient_ids",
             rule="directive.recipients_required",
         )
     wanted = RECIPIENT_KIND[kind]
@@ -56,25 +55,27 @@ def check_recipients(
             )
             raise DomainError(
                 f"a {what} ({wanted}); {org.code} is {org.kind}",
-                field=field,
+                key="recipient_ids",
                 rule="directive.recipient_kind",
             )
 
 
-def check_recipient_list(recipient_ids: Sequence[uuid.UUID], field: str = "recipientIds") -> tuple[uuid.UUID, ...]:
+def check_recipient_list(recipient_ids: Sequence[uuid.UUID]) -> tuple[uuid.UUID, ...]:
     """The new recipients of a directive as given: at least one, each once (a list with a recipient twice
     is a mistake in the caller's data, not something to guess the meaning of)."""
     if not recipient_ids:
         raise DomainError(
             "a directive is addressed to at least one nämnd or bolag",
-            field=field,
+            key="recipient_ids",
             rule="directive.recipients_required",
         )
     seen: set[uuid.UUID] = set()
     for i, oid in enumerate(recipient_ids):
         if oid in seen:
             raise DomainError(
-                f"organisation {oid} is given twice", field=f"{field}.{i}", rule="directive.recipient_duplicate"
+                f"organisation {oid} is given twice",
+                key=item("recipient_ids", i),
+                rule="directive.recipient_duplicate",
             )
         seen.add(oid)
     return tuple(recipient_ids)
@@ -95,7 +96,6 @@ def change_recipients(
     content: DirectiveContent,
     recipient_ids: Sequence[uuid.UUID],
     goals: Mapping[uuid.UUID, KnownGoal],
-    field: str = "recipientIds",
 ) -> RecipientChange:
     """The revision's content with ``recipient_ids`` as its recipients.
 
@@ -111,7 +111,7 @@ def change_recipients(
             raise Conflict(
                 f"the särskilt uppdrag {a.title!r} ({a.id}) is given only to recipients this change removes; "
                 "keep one of them",
-                field=field,
+                key="recipient_ids",
                 rule="directive.recipient_assignment",
             )
     for gid in content.concrete_goal_ids:
@@ -120,7 +120,7 @@ def change_recipients(
             raise Conflict(
                 f"the konkretiserat mål {goal.title or gid!r} of {directive.title} is directed to none of the new "
                 "recipients; keep one it is directed to",
-                field=field,
+                key="recipient_ids",
                 rule="directive.goal_recipient",
             )
     return RecipientChange(
@@ -141,18 +141,18 @@ def change_phases(directive: Directive) -> frozenset[PhaseKind]:
     return DRAFTING_PHASES
 
 
-def check_revisable(directive: Directive, pending: Directive | None, field: str = "directiveId") -> None:
+def check_revisable(directive: Directive, pending: Directive | None) -> None:
     """An adopted directive changes through one new revision at a time; a superseded one never changes."""
     if directive.state is DirectiveState.SUPERSEDED:
         raise Conflict(
             f"revision {directive.revision} of {directive.title} is superseded; change the revision in force",
-            field=field,
+            key=TARGET,
             rule="directive.superseded",
         )
     if directive.state is DirectiveState.ADOPTED and pending is not None:
         raise Conflict(
             f"{directive.title} already has a draft revision {pending.revision} ({pending.id}); change that one",
-            field=field,
+            key=TARGET,
             rule="directive.revision_pending",
         )
 
@@ -181,27 +181,26 @@ def check_frames(directive: Directive, content: DirectiveContent, frames: Sequen
     seen: set[tuple[uuid.UUID, int]] = set()
     out = []
     for i, f in enumerate(frames):
-        field = f"frames.{i}"
         if f.organization_id not in content.recipient_ids:
             raise DomainError(
                 f"organisation {f.organization_id} is not a recipient of {directive.title}",
-                field=f"{field}.organizationId",
+                key=item("frames", i, "organization_id"),
                 rule="directive.frame_recipient",
             )
         if f.year not in years:
             raise DomainError(
                 f"a frame of budget year {directive.budget_year} is for {years[0]}–{years[-1]}, not {f.year}",
-                field=f"{field}.year",
+                key=item("frames", i, "year"),
                 rule="directive.frame_year",
             )
         if (f.organization_id, f.year) in seen:
             raise DomainError(
                 f"two frames for the same organisation and year {f.year}",
-                field=field,
+                key=item("frames", i),
                 rule="directive.frame_duplicate",
             )
         seen.add((f.organization_id, f.year))
-        out.append(BudgetFrame(f.organization_id, f.year, check_amount(f.amount, f"{field}.amount")))
+        out.append(BudgetFrame(f.organization_id, f.year, check_amount(f.amount, item("frames", i, "amount"))))
     return out
 
 
@@ -216,25 +215,27 @@ def check_tax_rate_kind(directive: Directive) -> None:
     if directive.kind is not DirectiveKind.PLANNING_DIRECTIVE:
         raise DomainError(
             "the tax rate (skattesats) is decided with the planeringsdirektiv, not with an ägardirektiv",
-            field="directiveId",
+            key=TARGET,
             rule="directive.tax_rate_kind",
         )
 
 
 def check_concrete_goals(content: DirectiveContent, goals: Sequence[KnownGoal]) -> None:
+    """Concrete goals directed to a recipient, at ``goal_ids``: those given to addConcreteGoals, or (at adoption)
+    the directive's own, which adoptDirective has always answered at goalIds too."""
     for goal in goals:
         if goal.level is not GoalLevel.CONCRETE:
             raise DomainError(
                 f"a directive establishes konkretiserade mål (CONCRETE); goal {goal.id} is {goal.level}",
-                field="goalIds",
+                key="goal_ids",
                 rule="directive.goal_level",
             )
         if goal.state is GoalState.RETIRED:
-            raise DomainError(f"goal {goal.id} is retired", field="goalIds", rule="directive.goal_retired")
+            raise DomainError(f"goal {goal.id} is retired", key="goal_ids", rule="directive.goal_retired")
         if not set(goal.organization_ids) & set(content.recipient_ids):
             raise DomainError(
                 f"goal {goal.id} is not directed to any recipient of this directive",
-                field="goalIds",
+                key="goal_ids",
                 rule="directive.goal_recipient",
             )
 
@@ -247,14 +248,14 @@ def check_assignment(
     if not recipients:
         raise DomainError(
             "a särskilt uppdrag goes to at least one nämnd or bolag",
-            field="input.recipientIds",
+            key="recipient_ids",
             rule="assignment.recipients_required",
         )
     for oid in recipients:
         if oid not in content.recipient_ids:
             raise DomainError(
                 f"organisation {oid} is not a recipient of the directive",
-                field="input.recipientIds",
+                key="recipient_ids",
                 rule="assignment.recipient",
             )
     if due_on is not None:
@@ -268,7 +269,7 @@ def check_complete(
     """A directive can be adopted only with a frame for every recipient and each of its three years."""
     if not content.recipient_ids:
         raise DomainError(
-            "a directive without recipients cannot be adopted", field="id", rule="directive.recipients_required"
+            "a directive without recipients cannot be adopted", key=TARGET, rule="directive.recipients_required"
         )
     have = {(f.organization_id, f.year) for f in content.frames}
     missing = [
@@ -279,7 +280,7 @@ def check_complete(
     ]
     if missing:
         raise DomainError(
-            "budget frames are missing for: " + ", ".join(missing), field="id", rule="directive.frames_incomplete"
+            "budget frames are missing for: " + ", ".join(missing), key=TARGET, rule="directive.frames_incomplete"
         )
 
 
@@ -287,13 +288,13 @@ def check_council_decision(decision: Decision, body: KnownOrganization | None) -
     if body is None:
         raise NotFound(
             f"organisation {decision.body_id} is not known to planning",
-            field="decision.bodyId",
+            key="decision.body_id",
             rule="organization.exists",
         )
     if body.kind is not OrganizationKind.COUNCIL:
         raise DomainError(
             f"a directive is adopted by kommunfullmäktige (COUNCIL); {body.code} is {body.kind}",
-            field="decision.bodyId",
+            key="decision.body_id",
             rule="directive.decision_body",
         )
 
@@ -306,16 +307,16 @@ def check_adoption(directive: Directive, decision: Decision, superseded: Directi
         raise Conflict(
             f"revision {directive.revision} of {directive.title} is already adopted by another decision; "
             "a change is a new revision",
-            field="id",
+            key=TARGET,
             rule="directive.already_adopted",
         )
     if directive.state is DirectiveState.SUPERSEDED:
-        raise Conflict(f"revision {directive.revision} is superseded", field="id", rule="directive.superseded")
+        raise Conflict(f"revision {directive.revision} is superseded", key=TARGET, rule="directive.superseded")
     if superseded is not None and superseded.adopted is not None and decision.date < superseded.adopted.date:
         raise DomainError(
             f"the decision of revision {directive.revision} cannot predate the decision "
             f"({superseded.adopted.date}) of the revision it replaces",
-            field="decision.date",
+            key="decision.date",
             rule="directive.decision_order",
         )
     return True
@@ -335,7 +336,7 @@ def check_superseded_goals_answered(superseded: Directive, establishment: GoalEs
             f"revision {superseded.revision} of {superseded.title} is adopted, but the goals service has not yet "
             "answered whether its goals are established (goalEstablishment PENDING); adopt this revision "
             "once it has",
-            field="id",
+            key=TARGET,
             rule="directive.goals_pending",
         )
 
@@ -349,6 +350,6 @@ def check_assignment_directive(directive: Directive) -> None:
     if directive.state is not DirectiveState.ADOPTED:
         raise Conflict(
             "only an assignment of the adopted directive in force can progress",
-            field="id",
+            key=TARGET,
             rule="assignment.not_in_force",
         )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from vsm_common.errors import Conflict, DomainError
 
-from .errors import UnbalancedBudget
+from .errors import UnbalancedBudget, item
 from .model import (
     BudgetFrame,
     BudgetLine,
@@ -97,28 +97,33 @@ def check_budget_lines(lines: Sequence[LineInput], years: Sequence[int]) -> list
     out = []
     seen: set[tuple[str, int]] = set()
     for i, line in enumerate(lines):
-        field = f"lines.{i}"
         activity = line.activity.strip()
         if not activity:
-            raise DomainError("activity must not be empty", field=f"{field}.activity", rule="plan.activity_required")
+            raise DomainError(
+                "activity must not be empty", key=item("lines", i, "activity"), rule="plan.activity_required"
+            )
         if len(activity) > ACTIVITY_MAX:
             raise DomainError(
                 f"activity must be at most {ACTIVITY_MAX} characters",
-                field=f"{field}.activity",
+                key=item("lines", i, "activity"),
                 rule="plan.activity_length",
             )
         if line.year not in years:
             raise DomainError(
                 f"the plan covers {years[0]}–{years[-1]}, not {line.year}",
-                field=f"{field}.year",
+                key=item("lines", i, "year"),
                 rule="plan.budget_year",
             )
         if (activity.casefold(), line.year) in seen:
             raise DomainError(
-                f"activity {activity!r} appears twice for {line.year}", field=field, rule="plan.budget_line_duplicate"
+                f"activity {activity!r} appears twice for {line.year}",
+                key=item("lines", i),
+                rule="plan.budget_line_duplicate",
             )
         seen.add((activity.casefold(), line.year))
-        out.append(BudgetLine(activity, line.year, check_amount(line.amount, f"{field}.amount", allow_negative=True)))
+        out.append(
+            BudgetLine(activity, line.year, check_amount(line.amount, item("lines", i, "amount"), allow_negative=True))
+        )
     return out
 
 

@@ -31,12 +31,12 @@ def check_year(year: int, key: Key) -> int:
     return year
 
 
-def check_title(title: str, field: str = "input.title") -> str:
+def check_title(title: str) -> str:
     cleaned = title.strip()
     if not cleaned:
-        raise DomainError("title must not be empty", field=field, rule="title.required")
+        raise DomainError("title must not be empty", key="title", rule="title.required")
     if len(cleaned) > TITLE_MAX:
-        raise DomainError(f"title must be at most {TITLE_MAX} characters", field=field, rule="title.max_length")
+        raise DomainError(f"title must be at most {TITLE_MAX} characters", key="title", rule="title.max_length")
     return cleaned
 
 
@@ -47,37 +47,37 @@ def optional_text(text: str | None) -> str | None:
     return cleaned or None
 
 
-def check_amount(value: Decimal, field: str, *, allow_negative: bool = False) -> Decimal:
-    """An exact amount in SEK with at most two decimals (öre)."""
+def check_amount(value: Decimal, key: str, *, allow_negative: bool = False) -> Decimal:
+    """An exact amount in SEK with at most two decimals (öre); ``key`` names the item (``frames.0.amount``)."""
     try:
         if not value.is_finite():
             raise InvalidOperation
         cents = value.quantize(CENT)
     except InvalidOperation:
-        raise DomainError("amount must be a finite decimal number", field=field, rule="amount.format") from None
+        raise DomainError("amount must be a finite decimal number", key=key, rule="amount.format") from None
     if cents != value:
-        raise DomainError("amount has more than two decimals (öre)", field=field, rule="amount.precision")
+        raise DomainError("amount has more than two decimals (öre)", key=key, rule="amount.precision")
     if abs(cents) >= AMOUNT_LIMIT:
-        raise DomainError("amount is too large", field=field, rule="amount.range")
+        raise DomainError("amount is too large", key=key, rule="amount.range")
     if cents < 0 and not allow_negative:
-        raise DomainError("amount must not be negative", field=field, rule="amount.negative")
+        raise DomainError("amount must not be negative", key=key, rule="amount.negative")
     return cents
 
 
-def check_tax_rate(rate: Decimal, field: str = "rate") -> Decimal:
+def check_tax_rate(rate: Decimal) -> Decimal:
     """Skattesats in kronor per 100 kr of taxable income, e.g. 20.38."""
     try:
         if not rate.is_finite():
             raise InvalidOperation
         exact = rate.quantize(CENT)
     except InvalidOperation:
-        raise DomainError("rate must be a finite decimal number", field=field, rule="tax_rate.format") from None
+        raise DomainError("rate must be a finite decimal number", key="tax_rate", rule="tax_rate.format") from None
     if exact != rate:
-        raise DomainError("a tax rate has at most two decimals, e.g. 20.38", field=field, rule="tax_rate.precision")
+        raise DomainError("a tax rate has at most two decimals, e.g. 20.38", key="tax_rate", rule="tax_rate.precision")
     if not Decimal("0") < exact < Decimal("100"):
         raise DomainError(
             "a tax rate is kronor per 100 kr of taxable income: more than 0 and less than 100",
-            field=field,
+            key="tax_rate",
             rule="tax_rate.range",
         )
     return exact
@@ -111,7 +111,7 @@ def known_organizations(
     return out
 
 
-def known_goals(ids: Sequence[uuid.UUID], known: Mapping[uuid.UUID, KnownGoal], field: str) -> list[KnownGoal]:
+def known_goals(ids: Sequence[uuid.UUID], known: Mapping[uuid.UUID, KnownGoal], key: Key) -> list[KnownGoal]:
     out = []
     for gid in ids:
         goal = known.get(gid)
@@ -119,7 +119,7 @@ def known_goals(ids: Sequence[uuid.UUID], known: Mapping[uuid.UUID, KnownGoal], 
             raise NotFound(
                 f"goal {gid} is not known to planning: the goals service has not created it, "
                 "or its event has not reached planning yet",
-                field=field,
+                key=key,
                 rule="goal.exists",
             )
         out.append(goal)

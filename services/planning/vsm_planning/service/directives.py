@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from vsm_common import contracts
-from vsm_common.errors import Conflict, NotFound
+from vsm_common.errors import TARGET, Conflict, NotFound
 
 from ..domain import cycles, directives, events, values
 from ..domain.model import (
@@ -30,13 +30,11 @@ from ..domain.ports import PlanningUnitOfWork
 from .cycles import locked_cycle
 
 
-async def _locked_directive(
-    uow: PlanningUnitOfWork, directive_id: uuid.UUID, field: str
-) -> tuple[PlanningCycle, Directive]:
+async def _locked_directive(uow: PlanningUnitOfWork, directive_id: uuid.UUID) -> tuple[PlanningCycle, Directive]:
     """Lock the directive's cycle, then the directive's lineage: always in that order, so no deadlock."""
     found = (await uow.directives.by_ids([directive_id])).get(directive_id)
     if found is None:
-        raise NotFound(f"no directive {directive_id}", field=field, rule="directive.exists")
+        raise NotFound(f"no directive {directive_id}", key=TARGET, rule="directive.exists")
     cycle = await locked_cycle(uow, found.cycle_id, share=True)
     directive = await uow.directives.lock(directive_id)
     assert directive is not None
@@ -74,7 +72,7 @@ async def create_directive(
             existing = await uow.directives.exists_for(cycle.id, kind)
             raise Conflict(
                 f"{cycle.title} already has a {kind} ({existing.id if existing else '?'}); change it instead",
-                field="input.kind",
+                key="kind",
                 rule="directive.exists",
             )
         await uow.directive_content.insert_recipients(directive.id, recipients)
@@ -90,7 +88,7 @@ async def _changeable(
     uow: PlanningUnitOfWork, directive_id: uuid.UUID, operation: str, only_in: frozenset[PhaseKind] | None = None
 ) -> tuple[Directive, DirectiveContent]:
     """The directive to change and what it says now, after the state and phase rules allowed the change."""
-    cycle, directive = await _locked_directive(uow, directive_id, "directiveId")
+    cycle, directive = await _locked_directive(uow, directive_id)
     pending = None
     if directive.state is DirectiveState.ADOPTED:
         pending = await uow.directives.lineage_revision(directive.lineage_id, DirectiveState.DRAFT)
@@ -135,7 +133,7 @@ async def set_directive_recipients(
     async with uow:
         directive, content = await _changeable(uow, directive_id, "setDirectiveRecipients")
         orgs = values.known_organizations(ids, await uow.known_organizations.by_ids(ids), "recipient_ids")
-        directives.check_recipients(directive.kind, orgs, "recipientIds")
+        directives.check_recipients(directive.kind, orgs)
         goals = await uow.known_goals.by_ids(content.concrete_goal_ids)
         change = directives.change_recipients(directive, content, ids, goals)
         if change.recipient_ids == content.recipient_ids:
@@ -169,7 +167,7 @@ async def add_concrete_goals(
     ids = list(dict.fromkeys(goal_ids))
     async with uow:
         directive, content = await _changeable(uow, directive_id, "addConcreteGoals")
-        goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goalIds")
+        goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goal_ids")
         directives.check_concrete_goals(content, goals)
         new = [g for g in ids if g not in content.concrete_goal_ids]
         if not new:
@@ -211,8 +209,8 @@ async def set_assignment_state(uow: PlanningUnitOfWork, assignment_id: uuid.UUID
     async with uow:
         found = await uow.directives.in_force_with_assignment(assignment_id)
         if found is None:
-            raise NotFound(f"no assignment {assignment_id}", field="id", rule="assignment.exists")
-        cycle, directive = await _locked_directive(uow, found.id, "id")
+            raise NotFound(f"no assignment {assignment_id}", key=TARGET, rule="assignment.exists")
+        cycle, directive = await _locked_directive(uow, found.id)
         directives.check_assignment_directive(directive)
         cycles.require_phase(cycle, "setAssignmentState", cycles.REVISION_PHASES)
         assignment = next(
@@ -237,7 +235,7 @@ async def adopt_directive(uow: PlanningUnitOfWork, directive_id: uuid.UUID, deci
     decision changes nothing, so a client may safely retry."""
     decision = values.check_decision(decision)
     async with uow:
-        cycle, directive = await _locked_directive(uow, directive_id, "id")
+        cycle, directive = await _locked_directive(uow, directive_id)
         if directive.state is DirectiveState.ADOPTED and directive.adopted == decision:
             return directive
         cycles.require_phase(cycle, "adoptDirective", directives.change_phases(directive))
@@ -254,7 +252,7 @@ async def adopt_directive(uow: PlanningUnitOfWork, directive_id: uuid.UUID, deci
         codes = await uow.known_organizations.by_ids(content.recipient_ids)
         directives.check_complete(directive, content, {k: v.code for k, v in codes.items()})
         goals = values.known_goals(
-            content.concrete_goal_ids, await uow.known_goals.by_ids(content.concrete_goal_ids), "concreteGoals"
+            content.concrete_goal_ids, await uow.known_goals.by_ids(content.concrete_goal_ids), "concrete_goal_ids"
         )
         directives.check_concrete_goals(content, goals)
         # Whether the goals service can adopt them is its rule to answer (goalEstablishment), not planning's.

@@ -80,7 +80,7 @@ async def add_plan_goals(
         cycle, plan = await _locked_plan(uow, plan_id, "planId", scope)
         cycles.require_phase(cycle, "addPlanGoals", cycles.PLAN_PHASES)
         plans.check_plan_editable(plan)
-        goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goalIds")
+        goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goal_ids")
         parent_ids = list({p for g in goals for p in g.parent_ids})
         plans.check_plan_goals(plan.organization_id, goals, await uow.known_goals.by_ids(parent_ids))
         added = await uow.plans.add_goals(plan.id, ids)
@@ -151,7 +151,7 @@ async def adopt_plan(
             return plan
         goal_ids = (await uow.plans.goal_ids_of([plan.id])).get(plan.id, [])
         # Whether the goals service can adopt them is its rule to answer (goalEstablishment), not planning's.
-        values.known_goals(goal_ids, await uow.known_goals.by_ids(goal_ids), "goals")
+        values.known_goals(goal_ids, await uow.known_goals.by_ids(goal_ids), "goal_ids")
         plan = replace(plan, state=PlanState.ADOPTED, adopted=decision)
         await uow.plans.save(plan)
         await uow.emit(contracts.planning.PLAN_ADOPTED, str(plan.id), events.plan_adopted(plan, goal_ids))
