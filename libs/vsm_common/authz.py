@@ -217,13 +217,3 @@ def acting_scope(info: Info) -> RowScope:
     """The rows the caller reaches in the mutation being resolved: all, or its organisation's."""
     code = acting_for(info)
     return RowScope.all() if code is None else RowScope.of_organization(code)
-
-
-def require_own_organization(acting_for: str | None, code: str, field: str) -> None:
-    """Refuse acting for another organisation than the token's (no-op when ``acting_for`` is None)."""
-    if acting_for is not None and acting_for != code:
-        raise Forbidden(
-            f"{field}: this token acts for {acting_for} and may not act for {code}",
-            field=field,
-            rule="access.own_organization",
-        )
