@@ -36,7 +36,7 @@ def test_plans_belong_to_committees_and_companies_that_received_a_directive() ->
     for org in (BUF, KS):
         with pytest.raises(DomainError) as info:
             plans.check_plan_organization(org, True)
-        assert (info.value.field, info.value.rule) == ("organizationId", "plan.organization_kind")
+        assert (info.value.key, info.value.rule) == ("organization_id", "plan.organization_kind")
     with pytest.raises(DomainError) as info:
         plans.check_plan_organization(SN, False)
     assert info.value.rule == "plan.no_directive"
@@ -57,7 +57,7 @@ def test_verksamhetsmal_are_own_operational_goals_serving_a_concrete_goal_direct
     for g, rule in cases:
         with pytest.raises(DomainError) as info:
             plans.check_plan_goals(BUN.id, [g], parents)
-        assert (info.value.field, info.value.rule) == ("goalIds", rule), rule
+        assert (info.value.key, info.value.rule) == ("goal_ids", rule), rule
     retired_parent = replace(k_bun, state=GoalState.RETIRED)
     with pytest.raises(DomainError) as info:
         plans.check_plan_goals(BUN.id, [goal(L.OPERATIONAL, BUN, parents=(k_bun.id,))], {k_bun.id: retired_parent})
@@ -143,7 +143,7 @@ def test_return_needs_a_submitted_plan_and_a_reason() -> None:
     )
     with pytest.raises(DomainError) as info:
         plans.check_return(plan(state=PlanState.SUBMITTED), "  ")
-    assert (info.value.field, info.value.rule) == ("reason", "plan.return_reason")
+    assert (info.value.key, info.value.rule) == ("reason", "plan.return_reason")
     with pytest.raises(Conflict) as info:
         plans.check_return(plan(state=PlanState.DRAFT), "Skäl")
     assert info.value.rule == "plan.transition"
@@ -156,7 +156,7 @@ def test_a_plan_is_adopted_by_its_own_organisation_while_balanced() -> None:
     assert plans.check_plan_adoption(submitted, own, ok) is True
     with pytest.raises(DomainError) as info:
         plans.check_plan_adoption(submitted, Decision(KS.id, date(2026, 11, 19)), ok)
-    assert (info.value.field, info.value.rule) == ("decision.bodyId", "plan.decision_body")
+    assert (info.value.key, info.value.rule) == ("decision.body_id", "plan.decision_body")
     with pytest.raises(Conflict) as info:
         plans.check_plan_adoption(plan(state=PlanState.DRAFT), own, ok)
     assert info.value.rule == "plan.transition"

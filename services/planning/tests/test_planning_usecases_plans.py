@@ -14,6 +14,8 @@ from planning_fixtures import BUN, KF, KS, SN, cycle, directive, goal
 from vsm_common import contracts
 from vsm_common.access import RowScope
 from vsm_common.errors import Conflict, DomainError, Forbidden
+from vsm_common.field_paths import graphql_path
+from vsm_planning.api.errors import FIELD_PATHS
 from vsm_planning.domain.errors import UnbalancedBudget
 from vsm_planning.domain.model import (
     BudgetFrame,
@@ -85,7 +87,7 @@ async def test_a_nämnd_without_a_directive_has_no_plan_to_make() -> None:
     uow, c = unit()
     with pytest.raises(DomainError) as info:
         await plan_cases.create_operational_plan(uow, c.id, SN.id, scope=ALL)
-    assert (info.value.rule, info.value.field) == ("plan.no_directive", "organizationId")
+    assert (info.value.rule, info.value.key) == ("plan.no_directive", "organization_id")
     assert uow.plans.plans == {} and uow.published == []
 
 
@@ -93,7 +95,10 @@ async def test_a_user_of_one_nämnd_does_not_create_another_ones_plan() -> None:
     uow, c = unit()
     with pytest.raises(Forbidden) as info:
         await plan_cases.create_operational_plan(uow, c.id, BUN.id, scope=RowScope.of_organization("SN"))
-    assert (info.value.rule, info.value.key) == ("access.own_organization", "organizationId")
+    assert (info.value.rule, info.value.key) == ("access.own_organization", "organization_id")
+    # The message, word for word as before the keys, names the GraphQL argument.
+    path = graphql_path(info.value.key or "", "createOperationalPlan", FIELD_PATHS)
+    assert info.value.text(path) == "organizationId: this token acts for SN and may not act for BUN"
     assert uow.plans.plans == {} and uow.rolled_back
 
 
@@ -192,5 +197,5 @@ async def test_a_plan_is_adopted_by_its_own_nämnd() -> None:
     p = given_plan(uow, c, PlanState.SUBMITTED, (served_goal(uow).id,))
     with pytest.raises(DomainError) as info:
         await plan_cases.adopt_plan(uow, p.id, replace(BUN_DECISION, body_id=KF.id), scope=ALL)
-    assert (info.value.rule, info.value.field) == ("plan.decision_body", "decision.bodyId")
+    assert (info.value.rule, info.value.key) == ("plan.decision_body", "decision.body_id")
     assert uow.plans.plans[p.id].state is PlanState.SUBMITTED and uow.establishments.answers == {}

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from vsm_common.errors import Conflict, DomainError
+from vsm_common.errors import TARGET, Conflict, DomainError
 
 from .errors import UnbalancedBudget, item
 from .model import (
@@ -34,22 +34,22 @@ def check_plan_organization(org: KnownOrganization, receives_directive: bool) ->
     if org.kind not in PLAN_OWNER_KINDS:
         raise DomainError(
             f"a verksamhetsplan belongs to a nämnd or bolag; {org.code} is {org.kind}",
-            field="organizationId",
+            key="organization_id",
             rule="plan.organization_kind",
         )
     if not receives_directive:
         raise DomainError(
             f"{org.code} has no adopted directive in this cycle, so it has no frames to plan against",
-            field="organizationId",
+            key="organization_id",
             rule="plan.no_directive",
         )
 
 
-def check_plan_editable(plan: OperationalPlan, field: str = "planId") -> None:
+def check_plan_editable(plan: OperationalPlan) -> None:
     if plan.state not in EDITABLE_PLAN_STATES:
         raise Conflict(
             f"a {plan.state} verksamhetsplan cannot be changed; only DRAFT or RETURNED plans can",
-            field=field,
+            key=TARGET,
             rule="plan.not_editable",
         )
 
@@ -62,15 +62,15 @@ def check_plan_goals(
         if goal.level is not GoalLevel.OPERATIONAL:
             raise DomainError(
                 f"a verksamhetsplan holds verksamhetsmål (OPERATIONAL); goal {goal.id} is {goal.level}",
-                field="goalIds",
+                key="goal_ids",
                 rule="plan.goal_level",
             )
         if goal.state is GoalState.RETIRED:
-            raise DomainError(f"goal {goal.id} is retired", field="goalIds", rule="plan.goal_retired")
+            raise DomainError(f"goal {goal.id} is retired", key="goal_ids", rule="plan.goal_retired")
         if organization_id not in goal.organization_ids:
             raise DomainError(
                 f"goal {goal.id} is owned by another organisation than the plan's",
-                field="goalIds",
+                key="goal_ids",
                 rule="plan.goal_owner",
             )
         served = [parents[p] for p in goal.parent_ids if p in parents]
@@ -80,7 +80,7 @@ def check_plan_goals(
         ):
             raise DomainError(
                 f"goal {goal.id} serves no konkretiserat mål (CONCRETE) directed to the plan's organisation",
-                field="goalIds",
+                key="goal_ids",
                 rule="plan.goal_serves",
             )
 
@@ -155,22 +155,22 @@ def check_balanced(balances: Sequence[YearBalance]) -> None:
 
 def check_submit(plan: OperationalPlan, goal_count: int, balances: Sequence[YearBalance]) -> None:
     if plan.state not in EDITABLE_PLAN_STATES:
-        raise Conflict(f"a {plan.state} plan cannot be submitted", field="id", rule="plan.transition")
+        raise Conflict(f"a {plan.state} plan cannot be submitted", key=TARGET, rule="plan.transition")
     if goal_count == 0:
-        raise DomainError("a verksamhetsplan needs at least one verksamhetsmål", field="id", rule="plan.goals_required")
+        raise DomainError("a verksamhetsplan needs at least one verksamhetsmål", key=TARGET, rule="plan.goals_required")
     check_balanced(balances)
 
 
 def check_return(plan: OperationalPlan, reason: str) -> str:
     if plan.state is not PlanState.SUBMITTED:
         raise Conflict(
-            f"only a SUBMITTED plan can be returned; this one is {plan.state}", field="id", rule="plan.transition"
+            f"only a SUBMITTED plan can be returned; this one is {plan.state}", key=TARGET, rule="plan.transition"
         )
     cleaned = reason.strip()
     if not cleaned:
-        raise DomainError("returning a plan needs a reason (motivering)", field="reason", rule="plan.return_reason")
+        raise DomainError("returning a plan needs a reason (motivering)", key="reason", rule="plan.return_reason")
     if len(cleaned) > TEXT_MAX:
-        raise DomainError("reason is too long", field="reason", rule="plan.return_reason")
+        raise DomainError("reason is too long", key="reason", rule="plan.return_reason")
     return cleaned
 
 
@@ -179,15 +179,15 @@ def check_plan_adoption(plan: OperationalPlan, decision: Decision, balances: Seq
     if plan.state is PlanState.ADOPTED:
         if plan.adopted == decision:
             return False
-        raise Conflict("the plan is already adopted by another decision", field="id", rule="plan.already_adopted")
+        raise Conflict("the plan is already adopted by another decision", key=TARGET, rule="plan.already_adopted")
     if plan.state is not PlanState.SUBMITTED:
         raise Conflict(
-            f"only a SUBMITTED plan can be adopted; this one is {plan.state}", field="id", rule="plan.transition"
+            f"only a SUBMITTED plan can be adopted; this one is {plan.state}", key=TARGET, rule="plan.transition"
         )
     if decision.body_id != plan.organization_id:
         raise DomainError(
             "a verksamhetsplan is adopted by its own nämnd or bolag (its own decision)",
-            field="decision.bodyId",
+            key="decision.body_id",
             rule="plan.decision_body",
         )
     # Frames may have changed (a revised directive) since the plan was submitted.

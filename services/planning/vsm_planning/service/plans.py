@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from vsm_common import contracts
 from vsm_common.access import RowScope
-from vsm_common.errors import Conflict, NotFound
+from vsm_common.errors import TARGET, Conflict, NotFound
 
 from ..domain import cycles, directives, events, plans, values
 from ..domain.model import (
@@ -26,14 +26,15 @@ from .cycles import locked_cycle
 
 
 async def _locked_plan(
-    uow: PlanningUnitOfWork, plan_id: uuid.UUID, field: str, scope: RowScope
+    uow: PlanningUnitOfWork, plan_id: uuid.UUID, scope: RowScope
 ) -> tuple[PlanningCycle, OperationalPlan]:
+    """The plan addressed (TARGET), if the caller's scope reaches its organisation, and its cycle, locked."""
     found = (await uow.plans.by_ids([plan_id])).get(plan_id)
     if found is None:
-        raise NotFound(f"no verksamhetsplan {plan_id}", field=field, rule="plan.exists")
+        raise NotFound(f"no verksamhetsplan {plan_id}", key=TARGET, rule="plan.exists")
     # The row's owner first, then one pure check (docs/design/unit-of-work.md §5).
     owner = (await uow.known_organizations.by_ids([found.organization_id])).get(found.organization_id)
-    scope.require_organization({owner.code} if owner is not None else set(), field)
+    scope.require_organization({owner.code} if owner is not None else set(), TARGET)
     cycle = await locked_cycle(uow, found.cycle_id, share=True)
     plan = await uow.plans.lock(plan_id)
     assert plan is not None
@@ -52,7 +53,7 @@ async def create_operational_plan(
         [org] = values.known_organizations(
             [organization_id], await uow.known_organizations.by_ids([organization_id]), "organization_id"
         )
-        scope.require_organization({org.code}, "organizationId")
+        scope.require_organization({org.code}, "organization_id")
         cycle = await locked_cycle(uow, cycle_id, share=True)
         cycles.require_kind(cycle, CycleKind.ANNUAL, "a verksamhetsplan")
         cycles.require_phase(cycle, "createOperationalPlan", cycles.PLAN_PHASES)
@@ -66,7 +67,7 @@ async def create_operational_plan(
         )
         if not await uow.plans.add(plan):
             raise Conflict(
-                f"{org.code} already has a verksamhetsplan in {cycle.title}", field="organizationId", rule="plan.exists"
+                f"{org.code} already has a verksamhetsplan in {cycle.title}", key="organization_id", rule="plan.exists"
             )
         await uow.emit(contracts.planning.PLAN_CREATED, str(plan.id), events.plan_created(plan))
     return plan
@@ -77,7 +78,7 @@ async def add_plan_goals(
 ) -> OperationalPlan:
     ids = list(dict.fromkeys(goal_ids))
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "planId", scope)
+        cycle, plan = await _locked_plan(uow, plan_id, scope)
         cycles.require_phase(cycle, "addPlanGoals", cycles.PLAN_PHASES)
         plans.check_plan_editable(plan)
         goals = values.known_goals(ids, await uow.known_goals.by_ids(ids), "goal_ids")
@@ -93,7 +94,7 @@ async def set_internal_budget(
     uow: PlanningUnitOfWork, plan_id: uuid.UUID, lines: Sequence[plans.LineInput], *, scope: RowScope
 ) -> OperationalPlan:
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "planId", scope)
+        cycle, plan = await _locked_plan(uow, plan_id, scope)
         cycles.require_phase(cycle, "setInternalBudget", cycles.PLAN_PHASES)
         plans.check_plan_editable(plan)
         checked = plans.check_budget_lines(lines, plan.years)
@@ -115,7 +116,7 @@ async def _balances(uow: PlanningUnitOfWork, plan: OperationalPlan) -> tuple[Yea
 
 async def submit_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, *, scope: RowScope) -> OperationalPlan:
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "id", scope)
+        cycle, plan = await _locked_plan(uow, plan_id, scope)
         cycles.require_phase(cycle, "submitPlan", cycles.PLAN_PHASES)
         goal_ids = (await uow.plans.goal_ids_of([plan.id])).get(plan.id, [])
         plans.check_submit(plan, len(goal_ids), await _balances(uow, plan))
@@ -128,7 +129,7 @@ async def submit_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, *, scope: Row
 async def return_plan(uow: PlanningUnitOfWork, plan_id: uuid.UUID, reason: str) -> OperationalPlan:
     async with uow:
         # KS returns any nämnd's or bolag's plan: the policy admits only KS here, so every row is its.
-        cycle, plan = await _locked_plan(uow, plan_id, "id", RowScope.all())
+        cycle, plan = await _locked_plan(uow, plan_id, RowScope.all())
         cycles.require_phase(cycle, "returnPlan", cycles.PLAN_PHASES)
         reason = plans.check_return(plan, reason)
         plan = replace(plan, state=PlanState.RETURNED, return_reason=reason)
@@ -143,7 +144,7 @@ async def adopt_plan(
     """The nämnd or bolag adopts its own plan; the goals service then adopts its verksamhetsmål."""
     decision = values.check_decision(decision)
     async with uow:
-        cycle, plan = await _locked_plan(uow, plan_id, "id", scope)
+        cycle, plan = await _locked_plan(uow, plan_id, scope)
         if plan.state is PlanState.ADOPTED and plan.adopted == decision:
             return plan
         cycles.require_phase(cycle, "adoptPlan", cycles.PLAN_PHASES)
