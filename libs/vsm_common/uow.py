@@ -1,7 +1,8 @@
 """Unit of work: one transaction that holds a state change and the events reporting it.
 
-:class:`UnitOfWork` is what use cases and event handlers see: the service's repositories (a
-service's subclass adds them), ``today()`` and ``emit``. :class:`SqlUnitOfWork` is the
+:class:`UnitOfWork` implements what use cases and event handlers see (``vsm_common.ports.UnitOfWorkPort``
+and a service's own port): the service's repositories (a service's subclass adds them), ``today()`` and
+``emit``. :class:`SqlUnitOfWork` is the
 PostgreSQL one, whose events are outbox rows of the same transaction; tests use
 ``vsm_common.testing.MemoryUnitOfWork``.
 """

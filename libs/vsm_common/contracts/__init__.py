@@ -3,7 +3,8 @@
 Producers emit these constants and consumers key their handlers by them, so a type is named once
 (here) and a reader finds every emitter and handler of, say, ``planning.DIRECTIVE_ADOPTED`` by that
 name. Each type's JSON Schema is ``services/<service>/events/<name>.schema.json``; the tests hold the
-two in step (libs/tests/test_event_contracts.py). No module here does I/O: domain code imports them.
+two in step (libs/tests/test_event_contracts.py). No module here does I/O: the use cases' payload
+builders (`service/events.py`) and the ports import them.
 """
 
 from typing import Any

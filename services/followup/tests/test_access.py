@@ -1,4 +1,4 @@
-"""Whose goals a committee follows up: the pure row-level checks of domain/access.py."""
+"""Whose goals a committee follows up: the pure row-level checks of service/access.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from vsm_common.access import RowScope
 from vsm_common.errors import Forbidden
-from vsm_followup.domain import access
 from vsm_followup.domain.model import ProjectedOrganization
+from vsm_followup.service import access
 
 SN = ProjectedOrganization(uuid.uuid4(), "SN", "Socialnämnden", "COMMITTEE")
 BUN = ProjectedOrganization(uuid.uuid4(), "BUN", "Barn- och ungdomsnämnden", "COMMITTEE")

@@ -9,7 +9,6 @@ import pytest
 
 from vsm_common.contracts import EventType, followup
 from vsm_common.contracts.schemas import errors
-from vsm_followup.domain import events
 from vsm_followup.domain.model import (
     Action,
     ActionState,
@@ -19,6 +18,7 @@ from vsm_followup.domain.model import (
     PeriodKind,
     ReportingPeriod,
 )
+from vsm_followup.service import events
 
 PERIOD = ReportingPeriod(uuid.uuid4(), 2026, PeriodKind.TERTIAL, "T1 2026", date(2026, 1, 1), date(2026, 4, 30), True)
 NOW = datetime.now(UTC)

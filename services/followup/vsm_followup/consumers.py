@@ -18,7 +18,7 @@ from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
 from .domain.model import ProjectedGoal
-from .domain.ports import FollowupUnitOfWork
+from .ports import FollowupUnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from vsm_common.access import RowScope
 from vsm_common.auth import Principal
 from vsm_common.errors import Forbidden
 from vsm_goals.api.context import employee_goal_scope
-from vsm_goals.domain.employee_goals import admitted, check_export, narrow, reaches_by_unit
 from vsm_goals.domain.model import EmployeeGoal, GoalState
+from vsm_goals.service.access import admitted, check_export, narrow, reaches_by_unit
 
 OWN_UNIT, OTHER_UNIT = uuid.uuid4(), uuid.uuid4()
 HR, MANAGER, EMPLOYEE = RowScope.all(), RowScope.of_organization("CENTRUM"), RowScope.of_person("emp-1")

@@ -9,7 +9,7 @@ from typing import Any
 
 from vsm_common import contracts
 from vsm_common.contracts.schemas import errors
-from vsm_goals.domain import events, rules
+from vsm_goals.domain import rules
 from vsm_goals.domain.model import (
     Decision,
     EstablishedBy,
@@ -21,6 +21,7 @@ from vsm_goals.domain.model import (
     Organization,
     OrganizationKind,
 )
+from vsm_goals.service import events
 
 KF = Organization(uuid.uuid4(), "KF", "Kommunfullmäktige", OrganizationKind.COUNCIL)
 KS = Organization(uuid.uuid4(), "KS", "Kommunstyrelsen", OrganizationKind.EXECUTIVE_BOARD, KF.id)

@@ -11,7 +11,6 @@ import pytest
 
 from vsm_common.contracts import EventType, goals
 from vsm_common.contracts.schemas import errors
-from vsm_goals.domain import events
 from vsm_goals.domain.model import (
     Decision,
     EstablishedBy,
@@ -23,6 +22,7 @@ from vsm_goals.domain.model import (
     Organization,
     OrganizationKind,
 )
+from vsm_goals.service import events
 
 KF = Organization(uuid.uuid4(), "KF", "Kommunfullmäktige", OrganizationKind.COUNCIL)
 BUN = Organization(uuid.uuid4(), "BUN", "Barn- och ungdomsnämnden", OrganizationKind.COMMITTEE, KF.id)

@@ -7,8 +7,9 @@ import pytest
 
 from vsm_common.contracts import goals, schemas
 from vsm_common.errors import TARGET, DomainError
-from vsm_goals.domain import events, rules
+from vsm_goals.domain import rules
 from vsm_goals.domain.model import Decision, Goal, GoalLevel, GoalState
+from vsm_goals.service import events
 
 KF = uuid.uuid4()
 ADOPTED_ON = date(2026, 2, 1)

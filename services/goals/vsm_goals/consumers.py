@@ -17,7 +17,7 @@ from vsm_common.definition import ConsumerSpec
 from vsm_common.events import CloudEvent
 
 from .domain.model import Decision, EstablishedBy, EstablishmentRequest
-from .domain.ports import GoalsUnitOfWork
+from .ports import GoalsUnitOfWork
 from .service import goals as goal_cases
 
 

@@ -1,6 +1,6 @@
 """In-memory repositories and unit of work of planning, for the use-case and handler unit tests.
 
-Each fake keeps its aggregate in dicts and implements the methods of ``domain.ports`` the use cases and
+Each fake keeps its aggregate in dicts and implements the methods of ``ports`` the use cases and
 handlers call, with the same answers as the SQL (e.g. ``add`` refuses a second first revision of a kind);
 ``given(...)`` arranges state. ``FakePlanningUnitOfWork`` holds them and records commit and events.
 """
@@ -409,7 +409,7 @@ class FakeEstablishments:
 
 
 class FakePlanningUnitOfWork(MemoryUnitOfWork):
-    """``domain.ports.PlanningUnitOfWork`` in memory."""
+    """``ports.PlanningUnitOfWork`` in memory."""
 
     def __init__(self) -> None:
         super().__init__("vsm.planning.events", "/vsm/planning")

@@ -14,7 +14,7 @@ from planning_fixtures import BUN, HEM, KF, SN, cycle, directive, plan
 
 from vsm_common.contracts import EventType, planning
 from vsm_common.contracts.schemas import errors
-from vsm_planning.domain import cycles, events
+from vsm_planning.domain import cycles
 from vsm_planning.domain.model import (
     AnalysisSection,
     AnalysisSectionKind,
@@ -28,6 +28,7 @@ from vsm_planning.domain.model import (
     PhaseKind,
     PlanState,
 )
+from vsm_planning.service import events
 
 DECISION = Decision(KF.id, date(2026, 6, 17), "§ 95", "KS 2026/00123")
 

@@ -21,7 +21,7 @@ from vsm_common.events import CloudEvent
 
 from .domain import structure
 from .domain.model import EstablishedBy, GoalEstablishmentState, GoalRefusal, GoalState
-from .domain.ports import PlanningUnitOfWork
+from .ports import PlanningUnitOfWork
 
 # goal.created carries the first content; any goal.revised (numbered from 1 or 2 upward) is newer.
 CREATED_REVISION = 0

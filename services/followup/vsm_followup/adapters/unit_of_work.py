@@ -6,7 +6,7 @@ import asyncpg
 
 from vsm_common.uow import SqlUnitOfWork
 
-from ..domain.ports import Actions, Assessments, Goals, Indicators, Organizations, Periods
+from ..ports import Actions, Assessments, Goals, Indicators, Organizations, Periods
 from .actions import SqlActions
 from .assessments import SqlAssessments
 from .goal_projection import SqlGoals, SqlOrganizations
@@ -15,7 +15,7 @@ from .periods import SqlPeriods
 
 
 class SqlFollowupUnitOfWork(SqlUnitOfWork):
-    """``domain.ports.FollowupUnitOfWork`` on PostgreSQL; the repositories exist inside ``async with``
+    """``ports.FollowupUnitOfWork`` on PostgreSQL; the repositories exist inside ``async with``
     (or at once when joining an event handler's inbox transaction)."""
 
     # Annotated with the ports, so mypy holds each Sql* class to its Protocol.

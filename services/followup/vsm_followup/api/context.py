@@ -13,7 +13,7 @@ from vsm_common.runtime import Runtime
 
 from .. import queries
 from ..domain.model import ReportingPeriod
-from ..domain.ports import FollowupUnitOfWork
+from ..ports import FollowupUnitOfWork
 from ..settings import FollowupSettings, get_settings
 from .loaders import Loaders
 

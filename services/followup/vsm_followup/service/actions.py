@@ -9,11 +9,11 @@ from vsm_common import contracts
 from vsm_common.access import RowScope
 from vsm_common.errors import Conflict, NotFound
 
-from ..domain import access, actions, events, indicators
+from ..domain import actions, indicators
 from ..domain.errors import TARGET
 from ..domain.model import Action, ActionState
-from ..domain.ports import FollowupUnitOfWork
-from . import lookups
+from ..ports import FollowupUnitOfWork
+from . import access, events, lookups
 
 
 async def add_action(

@@ -10,11 +10,11 @@ from vsm_common import contracts
 from vsm_common.access import RowScope
 from vsm_common.errors import NotFound
 
-from ..domain import access, assessments, events, indicators, periods, rollup
+from ..domain import assessments, indicators, periods, rollup
 from ..domain.model import Assessment, AssessmentStatus, Fulfilment
-from ..domain.ports import FollowupUnitOfWork
+from ..ports import FollowupUnitOfWork
 from ..settings import FollowupSettings
-from . import lookups
+from . import access, events, lookups
 from .indicators import outcomes
 
 

@@ -12,7 +12,7 @@ from vsm_common.errors import Conflict, DomainError
 from ..domain import indicators, kolada
 from ..domain.indicators import Outcome
 from ..domain.model import Direction, Indicator, IndicatorSource, Measurement, ReportingPeriod
-from ..domain.ports import FollowupUnitOfWork, Indicators
+from ..ports import FollowupUnitOfWork, Indicators
 from ..settings import FollowupSettings
 from . import lookups
 

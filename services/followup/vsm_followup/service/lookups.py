@@ -8,7 +8,7 @@ from vsm_common.errors import NotFound
 
 from ..domain.errors import Key
 from ..domain.model import Indicator, ProjectedGoal, ProjectedOrganization, ReportingPeriod
-from ..domain.ports import FollowupUnitOfWork
+from ..ports import FollowupUnitOfWork
 
 
 async def period(uow: FollowupUnitOfWork, period_id: uuid.UUID) -> ReportingPeriod:

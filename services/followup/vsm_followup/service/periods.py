@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from vsm_common import contracts
 from vsm_common.errors import NotFound
 
-from ..domain import events, periods
+from ..domain import periods
 from ..domain.errors import TARGET
 from ..domain.model import PeriodKind, ReportingPeriod
-from ..domain.ports import FollowupUnitOfWork
+from ..ports import FollowupUnitOfWork
+from . import events
 
 
 async def define_periods(uow: FollowupUnitOfWork, year: int, kinds: Sequence[PeriodKind]) -> list[ReportingPeriod]:

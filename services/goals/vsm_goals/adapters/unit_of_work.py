@@ -6,7 +6,7 @@ import asyncpg
 
 from vsm_common.uow import SqlUnitOfWork
 
-from ..domain.ports import Decisions, EmployeeGoals, GoalLinks, Goals, Organizations, Themes
+from ..ports import Decisions, EmployeeGoals, GoalLinks, Goals, Organizations, Themes
 from .decisions import SqlDecisions
 from .employee_goals import SqlEmployeeGoals
 from .goal_links import SqlGoalLinks
@@ -16,7 +16,7 @@ from .vision import SqlThemes
 
 
 class SqlGoalsUnitOfWork(SqlUnitOfWork):
-    """``domain.ports.GoalsUnitOfWork`` on PostgreSQL; the repositories exist inside ``async with``."""
+    """``ports.GoalsUnitOfWork`` on PostgreSQL; the repositories exist inside ``async with``."""
 
     # Annotated with the ports, so mypy holds each Sql* class to its Protocol.
     goals: Goals

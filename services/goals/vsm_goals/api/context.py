@@ -11,7 +11,7 @@ from vsm_common.access import RowScope
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
-from ..domain.ports import GoalsUnitOfWork
+from ..ports import GoalsUnitOfWork
 from ..service.employee_goals import Reader
 from .loaders import Loaders
 

@@ -13,7 +13,7 @@ from vsm_common.loaders import batch_many, batch_one
 
 from .. import queries
 from ..domain.model import EmployeeGoal, Goal, GoalLink, GoalRevision, Organization, VisionTheme
-from ..domain.ports import GoalsUnitOfWork
+from ..ports import GoalsUnitOfWork
 from ..service import employee_goals
 
 K = uuid.UUID

@@ -14,18 +14,11 @@ from vsm_common.access import RowScope
 from vsm_common.cursors import Page, PageWindow
 from vsm_common.errors import DomainError, Forbidden
 
-from ..domain import events
-from ..domain.employee_goals import (
-    MAX_EMPLOYEE_GOAL_BATCH,
-    RowProblem,
-    admitted,
-    check_employee_goal_rows,
-    check_export,
-    narrow,
-    reaches_by_unit,
-)
+from ..domain.employee_goals import MAX_EMPLOYEE_GOAL_BATCH, RowProblem, check_employee_goal_rows
 from ..domain.model import AccessLogEntry, EmployeeGoal, GoalState
-from ..domain.ports import GoalsUnitOfWork
+from ..ports import GoalsUnitOfWork
+from . import events
+from .access import admitted, check_export, narrow, reaches_by_unit
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from datetime import date
 from vsm_common import contracts
 from vsm_common.errors import TARGET, Conflict, DomainError, NotFound
 
-from ..domain import events, rules
+from ..domain import rules
 from ..domain.model import (
     Decision,
     EstablishmentRequest,
@@ -20,7 +20,8 @@ from ..domain.model import (
     GoalState,
     Organization,
 )
-from ..domain.ports import GoalsUnitOfWork
+from ..ports import GoalsUnitOfWork
+from . import events
 
 
 @dataclass(frozen=True)

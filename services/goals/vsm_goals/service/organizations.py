@@ -7,9 +7,10 @@ import uuid
 from vsm_common import contracts
 from vsm_common.errors import Conflict, NotFound
 
-from ..domain import events, rules
+from ..domain import rules
 from ..domain.model import Organization, OrganizationKind
-from ..domain.ports import GoalsUnitOfWork
+from ..ports import GoalsUnitOfWork
+from . import events
 
 
 async def register_organization(

@@ -6,7 +6,7 @@ import asyncpg
 
 from vsm_common.uow import SqlUnitOfWork
 
-from ..domain.ports import (
+from ..ports import (
     Cycles,
     DirectiveContents,
     Directives,
@@ -24,7 +24,7 @@ from .plans import SqlPlans
 
 
 class SqlPlanningUnitOfWork(SqlUnitOfWork):
-    """``domain.ports.PlanningUnitOfWork`` on PostgreSQL; the repositories exist inside ``async with``."""
+    """``ports.PlanningUnitOfWork`` on PostgreSQL; the repositories exist inside ``async with``."""
 
     # Annotated with the ports, so mypy holds each Sql* class to its Protocol.
     cycles: Cycles

@@ -10,7 +10,7 @@ from strawberry.fastapi import BaseContext
 from vsm_common.auth import Principal, principal_of
 from vsm_common.runtime import Runtime
 
-from ..domain.ports import PlanningUnitOfWork
+from ..ports import PlanningUnitOfWork
 from .loaders import Loaders
 
 

@@ -10,9 +10,10 @@ from datetime import date
 from vsm_common import contracts
 from vsm_common.errors import TARGET, Conflict, NotFound
 
-from ..domain import cycles, events, values
+from ..domain import cycles, values
 from ..domain.model import AnalysisSection, AnalysisSectionKind, CycleKind, OrganizationKind, PhaseKind, PlanningCycle
-from ..domain.ports import PlanningUnitOfWork
+from ..ports import PlanningUnitOfWork
+from . import events
 
 
 async def locked_cycle(uow: PlanningUnitOfWork, cycle_id: uuid.UUID, *, share: bool = False) -> PlanningCycle:

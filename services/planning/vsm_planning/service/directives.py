@@ -12,7 +12,7 @@ from decimal import Decimal
 from vsm_common import contracts
 from vsm_common.errors import TARGET, Conflict, NotFound
 
-from ..domain import cycles, directives, events, values
+from ..domain import cycles, directives, values
 from ..domain.model import (
     Assignment,
     AssignmentState,
@@ -26,7 +26,8 @@ from ..domain.model import (
     PhaseKind,
     PlanningCycle,
 )
-from ..domain.ports import PlanningUnitOfWork
+from ..ports import PlanningUnitOfWork
+from . import events
 from .cycles import locked_cycle
 
 

@@ -11,7 +11,7 @@ from vsm_common import contracts
 from vsm_common.access import RowScope
 from vsm_common.errors import TARGET, Conflict, NotFound
 
-from ..domain import cycles, directives, events, plans, values
+from ..domain import cycles, directives, plans, values
 from ..domain.model import (
     CycleKind,
     Decision,
@@ -21,7 +21,8 @@ from ..domain.model import (
     PlanState,
     YearBalance,
 )
-from ..domain.ports import PlanningUnitOfWork
+from ..ports import PlanningUnitOfWork
+from . import events
 from .cycles import locked_cycle
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from vsm_common.contracts import Decision as DecisionData
 from vsm_common.contracts import planning as contract
 
-from .model import (
+from ..domain.model import (
     AnalysisSection,
     Assignment,
     BudgetFrame,

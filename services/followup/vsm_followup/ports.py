@@ -9,13 +9,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
-from vsm_common.contracts.base import EventType, P
+from vsm_common.ports import UnitOfWorkPort
 
-from .kolada import MeasurementDelete, MeasurementWrite
-from .model import (
+from .domain.kolada import MeasurementDelete, MeasurementWrite
+from .domain.model import (
     Action,
     ActionState,
     Assessment,
@@ -27,8 +26,8 @@ from .model import (
     ReportingPeriod,
     Target,
 )
-from .periods import PeriodSpec
-from .rollup import GoalNode
+from .domain.periods import PeriodSpec
+from .domain.rollup import GoalNode
 
 
 class Goals(Protocol):
@@ -208,7 +207,7 @@ class Actions(Protocol):
     async def of_goals(self, goal_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Action]]: ...
 
 
-class FollowupUnitOfWork(Protocol):
+class FollowupUnitOfWork(UnitOfWorkPort, Protocol):
     """One transaction of the followup service: its repositories, the municipality's day, its events."""
 
     # Read-only: a unit of work builds its repositories, callers only use them.
@@ -229,15 +228,3 @@ class FollowupUnitOfWork(Protocol):
 
     @property
     def actions(self) -> Actions: ...
-
-    def today(self) -> date: ...
-
-    async def emit(self, type_: EventType[P], subject: str, data: P) -> object: ...
-
-    async def emit_many(self, type_: EventType[P], items: Sequence[tuple[str, P]]) -> None: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None: ...

@@ -9,13 +9,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
-from vsm_common.contracts.base import EventType, P
 from vsm_common.cursors import Counts, PageWindow
+from vsm_common.ports import UnitOfWorkPort
 
-from .model import AccessLogEntry, Decision, EmployeeGoal, Goal, GoalLevel, Organization, VisionTheme
+from .domain.model import AccessLogEntry, Decision, EmployeeGoal, Goal, GoalLevel, Organization, VisionTheme
 
 
 class Goals(Protocol):
@@ -131,24 +130,23 @@ class EmployeeGoals(Protocol):
         ...
 
 
-class GoalsUnitOfWork(Protocol):
+class GoalsUnitOfWork(UnitOfWorkPort, Protocol):
     """One transaction of the goals service: its repositories, the municipality's day, its events."""
 
-    goals: Goals
-    links: GoalLinks
-    organizations: Organizations
-    themes: Themes
-    decisions: Decisions
-    employee_goals: EmployeeGoals
+    @property
+    def goals(self) -> Goals: ...
 
-    def today(self) -> date: ...
+    @property
+    def links(self) -> GoalLinks: ...
 
-    async def emit(self, type_: EventType[P], subject: str, data: P) -> object: ...
+    @property
+    def organizations(self) -> Organizations: ...
 
-    async def emit_many(self, type_: EventType[P], items: Sequence[tuple[str, P]]) -> None: ...
+    @property
+    def themes(self) -> Themes: ...
 
-    async def __aenter__(self) -> Self: ...
+    @property
+    def decisions(self) -> Decisions: ...
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None: ...
+    @property
+    def employee_goals(self) -> EmployeeGoals: ...

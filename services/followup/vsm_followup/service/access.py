@@ -12,8 +12,8 @@ from collections.abc import Collection
 
 from vsm_common.access import RowScope
 
-from .errors import Key
-from .model import ProjectedOrganization
+from ..domain.errors import Key
+from ..domain.model import ProjectedOrganization
 
 
 def acting_organization(scope: RowScope, goal_orgs: Collection[ProjectedOrganization], key: Key) -> uuid.UUID | None:

@@ -9,7 +9,7 @@ from datetime import date
 from vsm_common.contracts import Decision as DecisionData
 from vsm_common.contracts import goals as contract
 
-from .model import Decision, EstablishmentRequest, Goal, GoalRefusal, Organization
+from ..domain.model import Decision, EstablishmentRequest, Goal, GoalRefusal, Organization
 
 
 def organization_registered(org: Organization) -> contract.OrganizationRegistered:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from vsm_common.contracts import followup as contract
 
-from .model import Action, ActionState, Assessment, AssessmentStatus, FulfilmentBasis, ReportingPeriod
+from ..domain.model import Action, ActionState, Assessment, AssessmentStatus, FulfilmentBasis, ReportingPeriod
 
 
 def _id(value: uuid.UUID | None) -> str | None:

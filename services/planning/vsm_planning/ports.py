@@ -11,12 +11,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
-from vsm_common.contracts.base import EventType, P
+from vsm_common.ports import UnitOfWorkPort
 
-from .model import (
+from .domain.model import (
     AnalysisSection,
     AnalysisSectionKind,
     Assignment,
@@ -235,7 +234,7 @@ class Establishments(Protocol):
     async def by_ids(self, subject_ids: Ids) -> dict[uuid.UUID, GoalEstablishment]: ...
 
 
-class PlanningUnitOfWork(Protocol):
+class PlanningUnitOfWork(UnitOfWorkPort, Protocol):
     """One transaction of the planning service: its repositories, the municipality's day, its events."""
 
     # Read-only, so a fake unit of work holding fake repositories (covariant) is one too.
@@ -259,15 +258,3 @@ class PlanningUnitOfWork(Protocol):
 
     @property
     def establishments(self) -> Establishments: ...
-
-    def today(self) -> date: ...
-
-    async def emit(self, type_: EventType[P], subject: str, data: P) -> object: ...
-
-    async def emit_many(self, type_: EventType[P], items: Sequence[tuple[str, P]]) -> None: ...
-
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None: ...
