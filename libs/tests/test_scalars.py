@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
+import strawberry
+from graphql import FloatValueNode, IntValueNode, StringValueNode
+from strawberry.extensions import ParserCache, ValidationCache
 
 from vsm_common import scalars
 from vsm_common.errors import DomainError
+from vsm_common.graphql import DomainErrors
+from vsm_common.inputs import InputRules
 
 
 def test_each_scalar_names_its_specification() -> None:
@@ -82,6 +89,30 @@ def test_anything_else_is_refused_as_decimal_format(text: str) -> None:
     assert info.value.rule == "decimal.format"
 
 
+# Issue 12: a Decimal is a string only. Neither a JSON number nor a number literal is sure to arrive
+# exact (a client's JSON library, the router's query planner), so an integer is refused as well.
+@pytest.mark.parametrize("value", [7, 0, -5, 20.38, 7.0, 10**40, 1.2345678901234568e16, True, None, ["1"]])
+def test_a_decimal_variable_that_is_not_a_string_is_refused(value: object) -> None:
+    with pytest.raises(DomainError) as info:
+        scalars.parse_decimal(value)
+    assert info.value.rule == "decimal.format"
+    assert "a Decimal is sent as a string" in info.value.message
+
+
+def test_a_decimal_literal_is_a_string_literal() -> None:
+    assert str(scalars.parse_decimal_literal(StringValueNode(value="98765432109876.54"))) == "98765432109876.54"
+    for node in (IntValueNode(value="7"), FloatValueNode(value="98765432109876.54"), IntValueNode(value="9" * 40)):
+        with pytest.raises(DomainError) as info:
+            scalars.parse_decimal_literal(node)
+        assert info.value.rule == "decimal.format"
+        assert "a Decimal is sent as a string" in info.value.message
+
+
+def test_the_decimal_description_says_strings_only() -> None:
+    description = scalars.DecimalScalar.description or ""
+    assert "always a string" in description and "a number (integer or not) is refused" in description
+
+
 def test_a_decimal_is_answered_without_an_exponent() -> None:
     assert scalars.serialize_decimal(Decimal("125000000.00")) == "125000000.00"
     assert scalars.serialize_decimal(Decimal("1E+2")) == "100"
@@ -102,3 +133,109 @@ def test_every_subgraph_prints_the_scalars_it_uses_with_specified_by(service: st
     assert 'scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")' in sdl
     if "scalar Decimal" in sdl:
         assert 'scalar Decimal @specifiedBy(url: "https://www.w3.org/TR/xmlschema11-2/#decimal")' in sdl
+
+
+# ------------------------------------------------------------------ a Decimal refused in a real schema
+# Literals are parsed while the document is validated, variables when the operation starts: graphql-core
+# names no field in either phase, so InputRules (variables) and DomainErrors (literals) do.
+RECEIVED: list[Decimal] = []
+
+
+@strawberry.input
+class FrameInput:
+    year: int
+    amount: Decimal
+
+
+@strawberry.input
+class DirectiveInput:
+    title: str
+    frames: list[FrameInput]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def hello(self) -> str:
+        return "hej"
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def set_tax_rate(self, rate: Decimal) -> Decimal:
+        RECEIVED.append(rate)
+        return rate
+
+    @strawberry.mutation
+    def create_directive(self, input: DirectiveInput) -> list[Decimal]:
+        RECEIVED.extend(frame.amount for frame in input.frames)
+        return [frame.amount for frame in input.frames]
+
+
+SCHEMA = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    scalar_overrides=scalars.SCALAR_OVERRIDES,
+    # As in vsm_common.graphql.standard_extensions; the caches so a cached validation is shaped alike.
+    extensions=[DomainErrors, lambda: ParserCache(maxsize=16), lambda: ValidationCache(maxsize=16), InputRules],
+)
+CREATE = "mutation($i: DirectiveInput!) { createDirective(input: $i) }"
+SET_RATE = "mutation($r: Decimal!) { setTaxRate(rate: $r) }"
+REFUSED = {"code": "BAD_USER_INPUT", "rule": "decimal.format"}
+
+
+def run(query: str, variables: dict[str, Any] | None = None) -> tuple[Any, list[dict[str, Any]]]:
+    RECEIVED.clear()
+    result = asyncio.run(SCHEMA.execute(query, variable_values=variables))
+    return result.data, [{"message": e.message, **(e.extensions or {})} for e in result.errors or []]
+
+
+def frames(*amounts: object) -> dict[str, Any]:
+    return {"i": {"title": "Direktiv", "frames": [{"year": 2027, "amount": a} for a in amounts]}}
+
+
+@pytest.mark.parametrize("number", [7, 20.38, 10**40, 12345678901234567.89])
+def test_a_number_in_a_variable_is_refused_naming_the_field(number: object) -> None:
+    data, errors = run(CREATE, frames("1.00", number))
+    assert data is None and RECEIVED == []
+    [error] = errors
+    assert error == {**REFUSED, "field": "input.frames.1.amount", "message": scalars.DECIMAL_AS_STRING}
+    _, errors = run(SET_RATE, {"r": number})
+    assert errors == [{**REFUSED, "field": "rate", "message": scalars.DECIMAL_AS_STRING}]
+
+
+@pytest.mark.parametrize("number", ["7", "20.38", "9" * 40, "1e3", "-0"])
+def test_a_number_literal_is_refused_naming_the_field(number: str) -> None:
+    frames = f'[{{year: 2027, amount: "1"}}, {{year: 2028, amount: {number}}}]'
+    literal = f'mutation {{ createDirective(input: {{title: "D", frames: {frames}}}) }}'
+    for _ in range(2):  # the second time from the validation cache
+        data, errors = run(literal)
+        assert data is None and RECEIVED == []
+        assert errors == [{**REFUSED, "field": "input.frames.1.amount", "message": scalars.DECIMAL_AS_STRING}]
+    _, errors = run(f"mutation {{ setTaxRate(rate: {number}) }}")
+    assert errors == [{**REFUSED, "field": "rate", "message": scalars.DECIMAL_AS_STRING}]
+
+
+def test_a_number_as_a_variables_default_or_inside_a_literal_is_named_where_it_is_used() -> None:
+    _, errors = run("mutation($r: Decimal! = 20.38) { setTaxRate(rate: $r) }")
+    assert [e["field"] for e in errors] == ["rate"]
+    inside = 'mutation($a: Decimal!) { createDirective(input: {title: "D", frames: [{year: 2027, amount: $a}]}) }'
+    _, errors = run(inside, {"a": 7})
+    assert [(e["rule"], e["field"]) for e in errors] == [("decimal.format", "input.frames.0.amount")]
+
+
+def test_a_malformed_decimal_string_names_the_field_too() -> None:
+    _, errors = run(CREATE, frames("1e3"))
+    assert [(e["rule"], e["field"]) for e in errors] == [("decimal.format", "input.frames.0.amount")]
+    _, errors = run('mutation { setTaxRate(rate: "NaN") }')
+    assert [(e["rule"], e["field"]) for e in errors] == [("decimal.format", "rate")]
+
+
+def test_strings_keep_working_exactly_in_variables_and_literals() -> None:
+    huge = "123456789012345678901234567890.12"
+    data, errors = run(CREATE, frames("125000000.00", huge, " 7 "))
+    assert errors == [] and data == {"createDirective": ["125000000.00", huge, "7"]}
+    assert RECEIVED == [Decimal("125000000.00"), Decimal(huge), Decimal(7)]
+    data, errors = run(f'mutation {{ setTaxRate(rate: "{huge}") }}')
+    assert errors == [] and data == {"setTaxRate": huge}

@@ -17,7 +17,7 @@ from strawberry.types.enum import has_enum_definition
 from .db import database_unavailable
 from .errors import DomainError
 from .field_paths import FieldPaths, graphql_path
-from .inputs import InputRules
+from .inputs import InputRules, literal_field
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("vsm.graphql")
@@ -72,6 +72,11 @@ class DomainErrors(SchemaExtension):
             # is mapped by its entry; one of a nested field keeps the plain camelCased key.
             operation = self._root_field(error.path[0]) if error.path and len(error.path) == 1 else None
             path = graphql_path(original.key, operation, self.field_paths)
+        elif original.field is None and error.path is None and error.nodes:
+            # A literal a scalar refused while the document was validated (a number for a Decimal):
+            # graphql-core keeps the literal, not where it was given.
+            document = self.execution_context.graphql_document
+            path = literal_field(document, error.nodes[0]) if document is not None else None
         return GraphQLError(
             original.text(path), nodes=error.nodes, path=error.path, extensions=original.extensions(path)
         )

@@ -13,6 +13,9 @@ A string's rule follows from its name, the vocabulary the three subgraphs share 
 a string it does not name).
 The domain's own rules (a required title, a code's format) still run afterwards: a string that is
 empty or only whitespace is left to them, so each field keeps its own ``*.required`` rule.
+A Decimal that is not a decimal string (a JSON number above all) is refused here too, so the error
+names its field as the scalar alone could not; :func:`literal_field` does the same for a literal the
+scalar refused during validation (``vsm_common.graphql.DomainErrors`` asks it).
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ from graphql import (
     GraphQLNamedType,
     GraphQLSchema,
     InlineFragmentNode,
+    ListValueNode,
+    Node,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     Undefined,
@@ -63,6 +69,7 @@ from .input_limits import (
     rule_for,
     text_problem,
 )
+from .scalars import parse_decimal
 
 # More problems than this in one request are not listed one by one (a bulk of 10,000 bad rows).
 MAX_REPORTED = 20
@@ -71,7 +78,7 @@ MAX_REPORTED = 20
 # ------------------------------------------------------------------ checking typed values
 # A checker looks at one raw value (as sent in JSON, or a literal turned into the same shape) of
 # one input type and appends what is wrong with it. Values of the wrong shape are skipped: the
-# coercion that follows reports them (input.invalid).
+# coercion that follows reports them (input.invalid); only a Decimal's shape is checked here.
 Checker = Callable[[Any, str, list[DomainError]], None]
 
 _object_checkers: dict[GraphQLInputObjectType, Checker | None] = {}
@@ -114,6 +121,15 @@ def _check_datetime(value: Any, field: str, problems: list[DomainError]) -> None
         problem = date_problem(parsed.date(), field)
         if problem is not None:
             problems.append(problem)
+
+
+def _check_decimal(value: Any, field: str, problems: list[DomainError]) -> None:
+    # Unlike the other shapes, a Decimal that is not a decimal string is refused here: graphql-core's
+    # variable coercion would refuse it too (the scalar), but without saying where.
+    try:
+        parse_decimal(value)
+    except DomainError as problem:
+        problems.append(DomainError(problem.message, field=field, rule=problem.rule))
 
 
 def _list_checker(item: Checker) -> Checker:
@@ -166,6 +182,8 @@ def checker_for(type_: GraphQLInputType, coordinate: str, name: str) -> Checker 
             return _check_date
         if nullable.name == "DateTime":
             return _check_datetime
+        if nullable.name == "Decimal":
+            return _check_decimal
     return None
 
 
@@ -283,6 +301,70 @@ def input_errors(
             break
         errors.append(GraphQLError(problem.message, nodes=[node], extensions=problem.extensions()))
     return errors
+
+
+# ------------------------------------------------------------------ where a refused literal was given
+def _value_path(value: ValueNode, found: Callable[[ValueNode], bool], path: str) -> str | None:
+    if found(value):
+        return path
+    if isinstance(value, ObjectValueNode):
+        for entry in value.fields:
+            inner = _value_path(entry.value, found, f"{path}.{entry.name.value}")
+            if inner is not None:
+                return inner
+    elif isinstance(value, ListValueNode):
+        for index, item in enumerate(value.values):
+            inner = _value_path(item, found, f"{path}.{index}")
+            if inner is not None:
+                return inner
+    return None
+
+
+def _argument_path(document: DocumentNode, found: Callable[[ValueNode], bool]) -> str | None:
+    """The path of the first value ``found`` accepts among the arguments of the document's fields."""
+    for definition in document.definitions:
+        selection_sets = [getattr(definition, "selection_set", None)]
+        while selection_sets:
+            selection_set = selection_sets.pop()
+            for selection in selection_set.selections if selection_set else ():
+                for argument in getattr(selection, "arguments", None) or ():
+                    path = _value_path(argument.value, found, argument.name.value)
+                    if path is not None:
+                        return path
+                selection_sets.append(getattr(selection, "selection_set", None))
+    return None
+
+
+def _variable_named(name: str) -> Callable[[ValueNode], bool]:
+    return lambda value: isinstance(value, VariableNode) and value.name.value == name
+
+
+def literal_field(document: DocumentNode, node: Node) -> str | None:
+    """The field path (``input.frames.0.amount``) of a literal that validation refused, or None.
+
+    A scalar that refuses a literal (a number for a Decimal) is called during validation, where
+    graphql-core keeps the literal but not its path. The literal is found by its place in the text,
+    not by identity: a cached validation may hold the nodes of an earlier parse of the same text.
+    A variable's default value is named where the variable is used.
+    """
+    location = node.loc
+    if location is None:
+        return None
+
+    def at_node(value: ValueNode) -> bool:
+        return value.loc is not None and value.kind == node.kind and value.loc == location
+
+    found = _argument_path(document, at_node)
+    if found is not None:
+        return found
+    for definition in document.definitions:
+        for variable in getattr(definition, "variable_definitions", None) or ():
+            default = variable.default_value
+            inner = _value_path(default, at_node, "") if default is not None else None
+            if inner is not None:
+                used = _argument_path(document, _variable_named(variable.variable.name.value))
+                return f"{used}{inner}" if used is not None else None
+    return None
 
 
 def unclassified_strings(schema: GraphQLSchema) -> list[str]:

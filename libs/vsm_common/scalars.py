@@ -12,9 +12,10 @@ generate code need to know what the strings hold: each scalar names its format w
   and our timestamps (PostgreSQL ``timestamptz``) carry six; cutting them would change every answer.
 - ``Decimal``: an exact decimal number in a string, the lexical form of XML Schema's ``xs:decimal``
   (W3C XSD 1.1 part 2, 3.3.3): optional sign, digits, optional fraction, no exponent, no NaN or
-  infinity, surrounding whitespace collapsed. No scalars.graphql.org spec fits (ChilliCream's Decimal
-  is a JSON number, which is what we refuse), and a W3C recommendation is a stabler address than a
-  page of our own documentation. docs/api.md (Scalars) says the same for our clients.
+  infinity, surrounding whitespace collapsed. Only a string, in a variable or a literal: a number,
+  integer or not, is refused (``decimal.format``). No scalars.graphql.org spec fits (ChilliCream's
+  Decimal is a JSON number, which is what we refuse), and a W3C recommendation is a stabler address
+  than a page of our own documentation. docs/api.md (Scalars) says the same for our clients.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
+from graphql import StringValueNode, ValueNode
 from strawberry.types.scalar import ScalarDefinition
 
 from .errors import DomainError
@@ -107,9 +108,18 @@ DateTimeScalar = ScalarDefinition(
 
 
 # ------------------------------------------------------------------ Decimal
-# strawberry's built-in Decimal turns a JSON number into a string first, so a float that has already
-# lost digits (12345678901234567.89 → 1.2345678901234568e16) would be silently accepted. Money must be
-# exact: variables are accepted as strings (or integers), literals from their source text.
+# Money must be exact, and only a string is sure to arrive as sent. A JSON number in a variable may
+# already have lost digits in the client's JSON library (12345678901234567.89 → 1.2345678901234568e16;
+# strawberry's built-in Decimal would take that float's text), and a number literal is read into a
+# machine number by the router's query planner before it writes the subgraph request (…76.54 arrives
+# as …76.55, an integer beyond 64 bits stops it). An integer that happens to survive is refused all the
+# same: a rule that depends on the number of digits is one no client can rely on. Every subgraph
+# refuses numbers itself, so no gateway plugin has to (Hive Router has none).
+DECIMAL_AS_STRING = (
+    'a Decimal is sent as a string, e.g. "125000000.00", never as a number: a number may not arrive exact'
+)
+
+
 def _decimal(text: str) -> Decimal:
     collapsed = text.strip(_XSD_WHITESPACE)
     if not _DECIMAL.fullmatch(collapsed):
@@ -121,19 +131,21 @@ def _decimal(text: str) -> Decimal:
 
 
 def parse_decimal(value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise DomainError(
-            'a Decimal is sent as a string, e.g. "125000000.00"; a JSON float is not exact',
-            rule="decimal.format",
-        )
-    return _decimal(str(value))
+    """A variable's value (JSON): only a string.
+
+    The error names no field: graphql-core's variable coercion would not say where either, so
+    ``vsm_common.inputs.InputRules`` looks at Decimal values first and names the field.
+    """
+    if not isinstance(value, str):
+        raise DomainError(DECIMAL_AS_STRING, rule="decimal.format")
+    return _decimal(value)
 
 
 def parse_decimal_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> Decimal:
-    # A literal's source text is exact, whichever kind of literal it is.
-    if isinstance(node, StringValueNode | IntValueNode | FloatValueNode):
+    """A literal in the query's text: only a string literal (``vsm_common.graphql`` names its field)."""
+    if isinstance(node, StringValueNode):
         return _decimal(node.value)
-    raise DomainError("a Decimal is a string or a number literal", rule="decimal.format")
+    raise DomainError(DECIMAL_AS_STRING, rule="decimal.format")
 
 
 def serialize_decimal(value: Any) -> str:
@@ -147,8 +159,9 @@ def serialize_decimal(value: Any) -> str:
 
 DecimalScalar = ScalarDefinition(
     name="Decimal",
-    description='Exact decimal number, serialised as a string: "20.38", "125000000.00". '
-    "Send it as a string (or an integer); JSON floats are refused because they are not exact. "
+    description='Exact decimal number, always a string: "20.38", "125000000.00". '
+    "Send it as a string, in a variable or a literal; a number (integer or not) is refused "
+    "(decimal.format) because it may not arrive exact. "
     "Digits with an optional sign and fraction, no exponent (the lexical form of XML Schema's xs:decimal).",
     specified_by_url=DECIMAL_SPECIFIED_BY,
     serialize=serialize_decimal,
