@@ -21,7 +21,7 @@ each id in its variables must be in the documented answer of an earlier example 
 that example's real answer (the demo data's organisations and goals have fixed ids; periods, directive
 revisions and medarbetarmål do not, so examples name periods by label). README.md's curl command runs the
 same way. The operations are also checked, without a stack, against the committed supergraph and the access
-policy (each is allowed for its role, or documented as refused).
+policy its @requiresScopes directives declare (each is allowed for its role, or documented as refused).
 """
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ import graphql
 import httpx
 import pytest
 
+from vsm_common import authz, scopes
 from vsm_dev.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "api.md"
 README = ROOT / "README.md"
 SUPERGRAPH = ROOT / "services" / "gateway" / "supergraph.graphql"
-POLICY = json.loads((ROOT / "libs" / "vsm_common" / "policy" / "access.json").read_text())
 DOC_URL = "http://127.0.0.1:4000/graphql"
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EXPECTED = [
@@ -230,7 +230,7 @@ def test_the_document_has_every_example_complete() -> None:
         assert example.query and example.has_variables and example.has_response, example.name
         assert isinstance(example.variables, dict), example.name
         if example.role is not None:
-            assert example.role in POLICY["roles"], example.name
+            assert example.role in scopes.ROLES, example.name
     with_curl = [e.name for e in EXAMPLES if e.curl]
     assert with_curl == WORKED  # every worked example (not the error illustrations) shows its curl
     for example in EXAMPLES:
@@ -259,40 +259,9 @@ def _public_schema() -> graphql.GraphQLSchema:
 
 
 def refused_fields(schema: graphql.GraphQLSchema, document: graphql.DocumentNode, role: str) -> list[str]:
-    """The access policy (access.json) as the gateway applies it: the coordinates ``role`` may not use."""
-    rule = POLICY["roles"][role]
-    personal = set(POLICY["personalTypes"])
-    fields = rule.get("fields", {})  # of the types named, only these fields
-
-    def may_read(type_name: str) -> bool:
-        read = rule["read"]
-        return read == "all" or (read == "public" and type_name not in personal) or type_name in read
-
-    refused: list[str] = []
-    info = graphql.TypeInfo(schema)
-
-    class Visitor(graphql.Visitor):
-        def enter_field(self, node: graphql.FieldNode, *_: Any) -> Any:
-            parent, definition = info.get_parent_type(), info.get_field_def()
-            if parent is None or definition is None or node.name.value.startswith("__"):
-                return None
-            named = graphql.get_named_type(definition.type)
-            name = node.name.value
-            if parent.name == "Mutation":
-                allowed = name in rule["mutations"]
-            elif parent.name == "Query":
-                allowed = "queries" not in rule or name in rule["queries"]
-            else:
-                allowed = may_read(parent.name) and name in fields.get(parent.name, [name])
-            if allowed and not graphql.is_leaf_type(named):
-                allowed = may_read(named.name)
-            if not allowed:
-                refused.append(f"{parent.name}.{name}")
-                return graphql.SKIP
-            return None
-
-    graphql.visit(document, graphql.TypeInfoVisitor(info, Visitor()))
-    return refused
+    """The access policy (the supergraph's @requiresScopes) as the gateway applies it: the coordinates
+    ``role`` may not use, in document order."""
+    return list(authz.refused_fields(schema, document, frozenset({role})))
 
 
 @pytest.mark.parametrize("name", EXPECTED)

@@ -6,7 +6,7 @@ consumed. By default the mutations go straight to each subgraph (with the gatewa
 gateway would send them) because the gateway runs aliased mutations one subgraph request at a time;
 ``via="gateway"`` sends them through the gateway instead.
 
-Every request carries a development token of the role that may make it (access.json): the planning
+Every request carries a development token of the role that may make it (the schema's @requiresScopes): the planning
 office (``planner``) builds the structure, directives, verksamhetsplaner and periods; each nämnd or
 bolag (``committee`` with its organisation code) assesses its own verksamhetsmål; the HR system
 (``hr-system``) upserts the medarbetarmål.

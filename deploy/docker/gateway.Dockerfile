@@ -73,8 +73,7 @@ COPY --from=node-deps /app/services/gateway/node_modules ./node_modules
 COPY services/gateway/package.json services/gateway/gateway.config.ts ./
 # gateway.config.ts imports its authentication, limits and trusted-documents modules from src/.
 COPY services/gateway/src ./src
-# The access policy, shared with the subgraphs (src/authz.ts finds it at ../../libs/... from here).
-COPY libs/vsm_common/policy/access.json /app/libs/vsm_common/policy/access.json
+# The supergraph, whose @requiresScopes directives are also the access policy src/authz.ts enforces.
 COPY --from=supergraph /supergraph/supergraph.graphql /app/supergraph/supergraph.graphql
 
 # 1000 is the image's unprivileged `node` user (numeric, so Kubernetes' runAsNonRoot can verify it).

@@ -1,123 +1,139 @@
 """What a caller may read and write: the access policy, checked on the whole operation before it runs.
 
-The policy (``policy/access.json``) is the same file the gateway enforces (services/gateway/src/authz.ts);
-the subgraph checks it again because a subgraph must not trust that the gateway did. The check
-walks every field of the document, fragments, aliases and ``_entities`` selections included, so
-a forbidden field cannot be reached by another path. Row scoping (an employee's own medarbetarmål,
-a committee's own plans) is the services' business on top of this.
+The policy lives in the schema: federation ``@requiresScopes`` directives on types and fields, declared
+with the scope sets of :mod:`vsm_common.scopes` (roles are the scopes: a caller's scopes are its token's
+``vsm_roles``). The supergraph carries the same directives to the front door (the gateway's
+services/gateway/src/authz.ts, later Hive Router); each subgraph checks them again from its own schema
+because a subgraph must not trust that the front door did. A field is usable when the rules of its
+parent type, of the field and of its result type are each met, a rule being an OR of AND-groups of
+scopes (Hive Router's check). The walk covers every field of the document, fragments, aliases and
+``_entities`` selections included, so a forbidden field cannot be reached by another path. Row scoping
+(an employee's own medarbetarmål, a committee's own plans) is the services' business on top of this.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphql import (
     SKIP,
     DocumentNode,
     FieldNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
     GraphQLSchema,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
     VisitorAction,
     get_named_type,
-    is_leaf_type,
     parse,
+    value_from_ast_untyped,
     visit,
 )
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
+from strawberry.federation.schema_directives import RequiresScopes
 from strawberry.types.info import Info
 
 from .access import RowScope
 from .auth import Principal
 from .errors import Forbidden
+from .scopes import ORGANIZATION_SCOPED_ROLES
 
-POLICY_PATH = Path(__file__).parent / "policy" / "access.json"
 FEDERATION_FIELDS = frozenset({"_entities", "_service"})  # subgraph-only; the types inside are checked
+DIRECTIVE_NAME = "requiresScopes"
+
+# A rule: the caller must hold every scope of at least one group.
+Rule = tuple[frozenset[str], ...]
 
 
-@dataclass(frozen=True)
-class RoleRule:
-    read_all: bool
-    read_public: bool
-    read_types: frozenset[str]
-    queries: frozenset[str] | None  # None: every query field whose type is readable
-    mutations: frozenset[str]
-    # Of the types named here, only these fields: a role may need a few public fields of a type
-    # without the links from it into data it has no business with (the budget system's goals).
-    fields: Mapping[str, frozenset[str]]
-
-    def may_read_type(self, type_name: str, personal_types: frozenset[str]) -> bool:
-        return self.read_all or type_name in self.read_types or (self.read_public and type_name not in personal_types)
-
-    def may_read_field(self, parent: str, field: str, personal_types: frozenset[str]) -> bool:
-        """May this role read ``field`` of the object type ``parent`` (its result type aside)?"""
-        if not self.may_read_type(parent, personal_types):
-            return False
-        allowed = self.fields.get(parent)
-        return allowed is None or field in allowed
+def _rule(groups: Iterable[Iterable[str]]) -> Rule:
+    return tuple(frozenset(group) for group in groups)
 
 
-class AccessPolicy:
-    """The roles of ``access.json`` and the fields each may read or write."""
+def satisfies(roles: frozenset[str], rule: Rule | None) -> bool:
+    """Do ``roles`` meet ``rule`` (None: no rule, anyone)?"""
+    return rule is None or any(group <= roles for group in rule)
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.personal_types = frozenset(document["personalTypes"])
-        self.organization_scoped = frozenset(
-            name for name, rule in document["roles"].items() if rule.get("scopedToOrganization")
-        )
-        self.roles: dict[str, RoleRule] = {}
-        for name, rule in document["roles"].items():
-            read = rule["read"]
-            self.roles[name] = RoleRule(
-                read_all=read == "all",
-                read_public=read == "public",
-                read_types=frozenset(read) if isinstance(read, list) else frozenset(),
-                queries=frozenset(rule["queries"]) if "queries" in rule else None,
-                mutations=frozenset(rule.get("mutations", [])),
-                fields={type_name: frozenset(names) for type_name, names in rule.get("fields", {}).items()},
-            )
 
-    @classmethod
-    def load(cls, path: Path = POLICY_PATH) -> AccessPolicy:
-        return cls(json.loads(path.read_text()))
+def _rules_of(element: GraphQLNamedType | GraphQLField) -> list[Rule]:
+    """The ``@requiresScopes`` rules of a type or field: from its strawberry definition (a subgraph's own
+    schema), else from the SDL it was built from (a supergraph or subgraph SDL read by a test or a tool)."""
+    definition = (element.extensions or {}).get("strawberry-definition")
+    if definition is not None:
+        return [_rule(d.scopes) for d in getattr(definition, "directives", None) or () if isinstance(d, RequiresScopes)]
+    nodes = [element.ast_node, *(getattr(element, "extension_ast_nodes", None) or ())]
+    found: list[Rule] = []
+    for node in nodes:
+        for directive in getattr(node, "directives", None) or ():
+            if directive.name.value != DIRECTIVE_NAME:
+                continue
+            (scopes,) = [arg.value for arg in directive.arguments if arg.name.value == "scopes"]
+            found.append(_rule(value_from_ast_untyped(scopes)))
+    return found
 
-    def _rules(self, roles: Iterable[str]) -> Iterator[RoleRule]:
-        return (self.roles[role] for role in roles if role in self.roles)
 
-    def may_read_type(self, roles: Iterable[str], type_name: str) -> bool:
-        return any(rule.may_read_type(type_name, self.personal_types) for rule in self._rules(roles))
+def _one_rule(rules: list[Rule]) -> Rule | None:
+    # Several rules on one element (a type declared in several subgraphs, composed) all hold: AND them.
+    if not rules:
+        return None
+    combined: Rule = rules[0]
+    for rule in rules[1:]:
+        combined = tuple(dict.fromkeys(a | b for a in combined for b in rule))
+    return combined
 
-    def may_use(self, roles: frozenset[str], parent: str, field: str, result_type: str | None) -> bool:
-        """May a caller with ``roles`` select ``parent.field`` (``result_type``: its named type, None for leaves)?"""
+
+class ScopeRules:
+    """The ``@requiresScopes`` rules of one schema, by type name and by field coordinate."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.types: dict[str, Rule] = {}
+        self.fields: dict[str, Rule] = {}
+        for name, named in schema.type_map.items():
+            if name.startswith("__"):
+                continue
+            rule = _one_rule(_rules_of(named))
+            if rule is not None:
+                self.types[name] = rule
+            for field_name, field in (getattr(named, "fields", None) or {}).items():
+                if isinstance(field, GraphQLField):
+                    field_rule = _one_rule(_rules_of(field))
+                    if field_rule is not None:
+                        self.fields[f"{name}.{field_name}"] = field_rule
+
+    def may_use(self, roles: frozenset[str], parent: str, field: str, result_type: str) -> bool:
+        """May a caller with ``roles`` select ``parent.field`` whose named type is ``result_type``?"""
         if field.startswith("__"):
             return True  # __typename; introspection is governed by the profile, not by roles
-        if parent == "Mutation":
-            if not any(field in rule.mutations for rule in self._rules(roles)):
-                return False
-            return result_type is None or self.may_read_type(roles, result_type)
-        if parent == "Query":
-            if field in FEDERATION_FIELDS:
-                return True
-            allowed = any(rule.queries is None or field in rule.queries for rule in self._rules(roles))
-            if not allowed:
-                return False
-        elif not any(rule.may_read_field(parent, field, self.personal_types) for rule in self._rules(roles)):
-            return False  # one role must grant both the type and the field: a field list binds its own role
-        return result_type is None or self.may_read_type(roles, result_type)
+        if parent == "Query" and field in FEDERATION_FIELDS:
+            return True
+        return (
+            satisfies(roles, self.types.get(parent))
+            and satisfies(roles, self.fields.get(f"{parent}.{field}"))
+            and satisfies(roles, self.types.get(result_type))
+        )
+
+
+_rules_by_schema: WeakKeyDictionary[GraphQLSchema, ScopeRules] = WeakKeyDictionary()
+
+
+def scope_rules(schema: GraphQLSchema) -> ScopeRules:
+    """The rules of ``schema``, read once per schema."""
+    rules = _rules_by_schema.get(schema)
+    if rules is None:
+        rules = _rules_by_schema[schema] = ScopeRules(schema)
+    return rules
 
 
 class _FieldAccessVisitor(Visitor):
-    def __init__(self, policy: AccessPolicy, roles: frozenset[str], type_info: TypeInfo) -> None:
+    def __init__(self, rules: ScopeRules, roles: frozenset[str], type_info: TypeInfo) -> None:
         super().__init__()
-        self.policy, self.roles, self.type_info = policy, roles, type_info
+        self.rules, self.roles, self.type_info = rules, roles, type_info
         self.refused: dict[str, FieldNode] = {}
 
     def enter_field(self, node: FieldNode, *_: object) -> VisitorAction:
@@ -125,20 +141,17 @@ class _FieldAccessVisitor(Visitor):
         field_def = self.type_info.get_field_def()
         if parent is None or field_def is None:
             return None  # an unknown field: validation reports it
-        named = get_named_type(field_def.type)
-        result = None if is_leaf_type(named) else named.name
-        if not self.policy.may_use(self.roles, parent.name, node.name.value, result):
+        result = get_named_type(field_def.type).name
+        if not self.rules.may_use(self.roles, parent.name, node.name.value, result):
             self.refused.setdefault(f"{parent.name}.{node.name.value}", node)
             return SKIP  # what lies below a refused field is refused with it; one error says so
         return None
 
 
-def refused_fields(
-    schema: GraphQLSchema, document: DocumentNode, policy: AccessPolicy, roles: frozenset[str]
-) -> dict[str, FieldNode]:
+def refused_fields(schema: GraphQLSchema, document: DocumentNode, roles: frozenset[str]) -> dict[str, FieldNode]:
     """Every field coordinate of ``document`` the roles may not use (empty: allowed)."""
     type_info = TypeInfo(schema)
-    visitor = _FieldAccessVisitor(policy, roles, type_info)
+    visitor = _FieldAccessVisitor(scope_rules(schema), roles, type_info)
     visit(document, TypeInfoVisitor(type_info, visitor))
     return visitor.refused
 
@@ -155,13 +168,10 @@ def forbidden_errors(refused: dict[str, FieldNode], roles: frozenset[str]) -> li
     ]
 
 
-_policy = AccessPolicy.load()
-
-
 @lru_cache(maxsize=512)
 def _refusals_of_text(schema: GraphQLSchema, query: str, roles: frozenset[str]) -> dict[str, FieldNode]:
     # Clients repeat a handful of operations: the walk runs once per schema, text and role set.
-    return refused_fields(schema, parse(query), _policy, roles)
+    return refused_fields(schema, parse(query), roles)
 
 
 class Authorization(SchemaExtension):
@@ -176,28 +186,25 @@ class Authorization(SchemaExtension):
             refused = (
                 _refusals_of_text(schema, ec.query, roles)
                 if ec.query is not None
-                else refused_fields(schema, ec.graphql_document, _policy, roles)
+                else refused_fields(schema, ec.graphql_document, roles)
             )
             if refused:
                 ec.result = GraphQLExecutionResult(data=None, errors=forbidden_errors(refused, roles))
         yield
 
 
-def acting_organization(principal: Principal, mutation: str) -> str | None:
-    """For whom ``principal`` may run ``mutation``: None for any organisation, else one organisation code.
+def acting_organization(principal: Principal, mutation: str, allowed: Sequence[Iterable[str]]) -> str | None:
+    """For whom ``principal`` may run ``mutation`` (``allowed``: its scopes, OR of AND-groups): None for any
+    organisation, else one organisation code.
 
-    A role that may run the mutation unscoped (the planner) wins; a role scoped to an organisation
-    (a committee) may act only for the organisation its token names (``vsm_org``).
+    A group the caller meets without an organisation-scoped role (the planner) wins; a group met only
+    with such a role (a committee, :data:`vsm_common.scopes.ORGANIZATION_SCOPED_ROLES`) lets the caller
+    act only for the organisation its token names (``vsm_org``).
     """
-    scoped = False
-    for role in principal.roles:
-        rule = _policy.roles.get(role)
-        if rule is None or mutation not in rule.mutations:
-            continue
-        if role not in _policy.organization_scoped:
-            return None
-        scoped = True
-    if not scoped:
+    met = [group for group in _rule(allowed) if group <= principal.roles]
+    if any(not group & ORGANIZATION_SCOPED_ROLES for group in met):
+        return None
+    if not met:
         raise Forbidden(
             f"{mutation}: not allowed for {', '.join(sorted(principal.roles)) or 'no role'}", rule="access.field"
         )
@@ -208,12 +215,18 @@ def acting_organization(principal: Principal, mutation: str) -> str | None:
     return principal.organization
 
 
-def acting_for(info: Info) -> str | None:
-    """:func:`acting_organization` for the mutation being resolved (its field name)."""
-    return acting_organization(info.context.principal, info.field_name)
+def _scopes_of_field(info: Info[Any, Any]) -> list[frozenset[str]]:
+    raw = info._raw_info
+    rule = scope_rules(raw.schema).fields.get(f"{raw.parent_type.name}.{raw.field_name}")
+    return list(rule or ())  # no rule on a mutation: nobody may act for an organisation through it
 
 
-def acting_scope(info: Info) -> RowScope:
+def acting_for(info: Info[Any, Any]) -> str | None:
+    """:func:`acting_organization` for the mutation being resolved (its field name and scopes)."""
+    return acting_organization(info.context.principal, info.field_name, _scopes_of_field(info))
+
+
+def acting_scope(info: Info[Any, Any]) -> RowScope:
     """The rows the caller reaches in the mutation being resolved: all, or its organisation's."""
     code = acting_for(info)
     return RowScope.all() if code is None else RowScope.of_organization(code)

@@ -1,7 +1,8 @@
 // Hive Gateway configuration for the vsm federated gateway.
 //
 // Everything is driven by environment variables (see README.md):
-//   VSM_SUPERGRAPH_PATH          supergraph SDL file written by compose.mjs (required)
+//   VSM_SUPERGRAPH_PATH          supergraph SDL file written by compose.mjs (required); its @requiresScopes
+//                                directives are the access policy (src/authz.ts)
 //   VSM_GATEWAY_HOST             listen address (default 127.0.0.1)
 //   VSM_GATEWAY_PORT             listen port (default 4000)
 //   VSM_GATEWAY_SECRET           sent as `x-vsm-gateway-secret` on every subgraph request (required)
@@ -12,7 +13,6 @@
 //   VSM_JWKS_PATH / VSM_JWKS_URL where the token keys are (one is required); VSM_JWT_ISSUER,
 //                                VSM_JWT_AUDIENCE, VSM_JWT_CLOCK_TOLERANCE_SECONDS,
 //                                VSM_JWT_MAX_TOKEN_BYTES (src/auth.ts)
-//   VSM_ACCESS_POLICY_PATH       the access policy (default libs/vsm_common/policy/access.json, src/authz.ts)
 //   VSM_GATEWAY_MAX_TOKENS / _MAX_DEPTH / _MAX_ALIASES / _MAX_COST / _COST_LIST_SIZE / _MAX_BATCH,
 //   VSM_GATEWAY_REPORT_COST, VSM_GATEWAY_MAX_BODY_BYTES / _MAX_DOCUMENT_BYTES / _MAX_HEADER_BYTES
 //                                limits checked before execution                (src/limits.ts)
@@ -24,9 +24,10 @@ import { openTelemetrySetup } from '@graphql-hive/gateway/opentelemetry/setup';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { authPlugins, authSettings } from './src/auth.ts';
-import { AccessPolicy, policyPath, useAuthorization } from './src/authz.ts';
+import { ScopeRules, useAuthorization } from './src/authz.ts';
 import { configError, env } from './src/env.ts';
 import { batchingOption, limitPlugins, limitSettings } from './src/limits.ts';
 import { useExactScalarLiterals } from './src/literals.ts';
@@ -88,7 +89,8 @@ if (!auth.enabled) {
       'VSM_JWT_ISSUER and VSM_JWT_AUDIENCE) or VSM_JWKS_PATH (development: make run sets it)',
   );
 }
-const accessPolicy = AccessPolicy.load(policyPath());
+// The access policy is the supergraph's @requiresScopes directives (src/authz.ts): read from the file served.
+const accessRules = ScopeRules.load(supergraphPath, (path) => readFileSync(path, 'utf8'));
 
 // The gateway closes its server at once on SIGTERM/SIGINT (gracefulShutdownTimeout 0)
 // and exits with status 0 within about 0.1 s. Should anything ever keep the event loop
@@ -286,7 +288,7 @@ export const gatewayConfig = defineConfig({
     ...authPlugins(auth),
     ...limitPlugins(limits),
     useExactScalarLiterals(),
-    useAuthorization(accessPolicy),
+    useAuthorization(accessRules),
     useSubgraphSecret(gatewaySecret),
     useStripErrorInternals(),
   ],

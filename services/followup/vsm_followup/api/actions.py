@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from vsm_common import scopes
 from vsm_common.clock import today
 
 from ..domain import model
@@ -21,7 +22,9 @@ from .common import (
 from .goals import Goal, Organization
 
 
-@strawberry.federation.type(keys=["id"], description="An action on a deviation (åtgärd).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, keys=["id"], description="An action on a deviation (åtgärd)."
+)
 class Action:
     a: strawberry.Private[model.Action]
     id: strawberry.ID = strawberry.field(description="The action's id.")

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import strawberry
 
+from vsm_common import scopes
+
 from ..domain import model
 from ..domain.indicators import suggest
 from ..domain.model import (
@@ -21,7 +23,9 @@ from .indicators import IndicatorOutcome
 from .periods import ReportingPeriod
 
 
-@strawberry.type(description="An own assessment (bedömning) of a goal in a period.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="An own assessment (bedömning) of a goal in a period."
+)
 class Assessment:
     a: strawberry.Private[model.Assessment]
 
@@ -60,7 +64,9 @@ class Assessment:
         return self.a.assessed_at
 
 
-@strawberry.type(description="Fulfilment of a goal in a period (måluppfyllelse), own or rolled up.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="Fulfilment of a goal in a period (måluppfyllelse), own or rolled up."
+)
 class Fulfilment:
     f: strawberry.Private[model.Fulfilment]
     # Plain attributes, not resolvers: a roll-up answers thousands of these (vsm_common.execution).

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from vsm_common import scopes
 from vsm_common.errors import DomainError, NotFound
 from vsm_common.graphql import parse_id
 
@@ -80,7 +81,9 @@ async def period_or_fail(
 FulfilmentArgs = tuple[strawberry.ID | None, str | None, date | None]
 
 
-@strawberry.federation.type(shareable=True, description="What is wrong with one row of a batch.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, shareable=True, description="What is wrong with one row of a batch."
+)
 class RowError:
     index: int = strawberry.field(description="Position of the row in the batch, from 0.")
     field: str | None = strawberry.field(description="The input field at fault.")

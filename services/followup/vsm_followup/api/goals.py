@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from vsm_common import descriptions
+from vsm_common import descriptions, scopes
 from vsm_common.federation import selected_arguments
 from vsm_common.graphql import parse_id
 
@@ -36,7 +36,7 @@ LazyFulfilment = Annotated["Fulfilment", strawberry.lazy("vsm_followup.api.asses
 LazyAction = Annotated["Action", strawberry.lazy("vsm_followup.api.actions")]
 
 
-@strawberry.federation.type(keys=["id"], description=descriptions.ORGANIZATION)
+@strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.ORGANIZATION)
 class Organization:
     id: strawberry.ID = strawberry.field(description="The organisation's id (owned by the goals subgraph).")
 
@@ -69,13 +69,15 @@ class Organization:
         return cls(id=id)
 
 
-@strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
+@strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="The goal's id (owned by the goals subgraph).")
     # Filled by prefetch_entities: fulfilment per requested (periodId, periodLabel, asOf) (not part of the schema).
     _prefetched: strawberry.Private[dict[FulfilmentArgs, Fulfilment] | None] = None
 
-    @strawberry.field(description="Indicators (nyckeltal) linked to the goal.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Indicators (nyckeltal) linked to the goal."
+    )
     async def indicators(self, info: FInfo) -> list[LazyIndicator]:
         key = key_of(self.id)
         found = await info.context.loaders.goal_indicators.load(key) if key else []
@@ -83,7 +85,10 @@ class Goal:
 
         return [Indicator.from_domain(i) for i in found]
 
-    @strawberry.field(description="The goal's own assessments (bedömningar), one per period, oldest period first.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
+        description="The goal's own assessments (bedömningar), one per period, oldest period first.",
+    )
     async def assessments(self, info: FInfo) -> list[LazyAssessment]:
         key = key_of(self.id)
         found = await info.context.loaders.goal_assessments.load(key) if key else []
@@ -91,9 +96,10 @@ class Goal:
 
         return [Assessment.from_domain(a) for a in found]
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
         description="Fulfilment (måluppfyllelse) in a period: own assessment, or rolled up from the goals that "
-        "serve it. By default the latest open period."
+        "serve it. By default the latest open period.",
     )
     def fulfilment(
         self,
@@ -137,7 +143,9 @@ class Goal:
         for goal, f in zip(goals, found, strict=True):
             goal._prefetched = {(period_id, period_label, as_of): Fulfilment.of(f)}
 
-    @strawberry.field(description="Actions (åtgärder) decided for the goal, by due date.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Actions (åtgärder) decided for the goal, by due date."
+    )
     async def actions(self, info: FInfo) -> list[LazyAction]:
         key = key_of(self.id)
         found = await info.context.loaders.goal_actions.load(key) if key else []

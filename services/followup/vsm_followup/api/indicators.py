@@ -7,6 +7,8 @@ from typing import Annotated
 
 import strawberry
 
+from vsm_common import scopes
+
 from ..domain import kolada, model
 from ..domain.indicators import Outcome
 from ..domain.model import (
@@ -24,13 +26,18 @@ from .goals import Goal, Organization
 from .periods import ReportingPeriod
 
 
-@strawberry.type(description="The target value of an indicator for a year (målvärde).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="The target value of an indicator for a year (målvärde)."
+)
 class Target:
     year: int = strawberry.field(description="The year the target applies to (år).")
     value: float = strawberry.field(description="The target value, in the indicator's unit (målvärde).")
 
 
-@strawberry.type(description="A measured value of an indicator (utfall), for a year or a reporting period.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="A measured value of an indicator (utfall), for a year or a reporting period.",
+)
 class Measurement:
     year: int = strawberry.field(description="The year measured (år).")
     period_id: strawberry.Private[uuid.UUID | None]
@@ -62,7 +69,11 @@ class Measurement:
         return ReportingPeriod.from_domain(p) if p else None
 
 
-@strawberry.federation.type(keys=["id"], description="An indicator (nyckeltal) that measures progress towards goals.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    keys=["id"],
+    description="An indicator (nyckeltal) that measures progress towards goals.",
+)
 class Indicator:
     id: strawberry.ID = strawberry.field(description="The indicator's id.")
     name: str = strawberry.field(description="Name (benämning).")
@@ -127,7 +138,9 @@ class Indicator:
         return cls.from_domain(i) if i else None
 
 
-@strawberry.type(description="An indicator against its target in a period (utfall mot målvärde).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="An indicator against its target in a period (utfall mot målvärde)."
+)
 class IndicatorOutcome:
     outcome: strawberry.Private[Outcome]
 
@@ -167,7 +180,9 @@ class IndicatorOutcome:
         return self.outcome.status
 
 
-@strawberry.type(description="What a Kolada import did (Kolada-import), every value accounted for.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="What a Kolada import did (Kolada-import), every value accounted for."
+)
 class KoladaImportResult:
     imported: int = strawberry.field(description="Values stored (importerade).")
     skipped: int = strawberry.field(

@@ -6,6 +6,8 @@ from datetime import date
 
 import strawberry
 
+from vsm_common import scopes
+
 from ..domain import model
 from ..domain.model import (
     PeriodKind,
@@ -17,7 +19,11 @@ from .common import (
 )
 
 
-@strawberry.federation.type(keys=["id"], description="A reporting period (uppföljningsperiod), e.g. T1, delår, helår.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    keys=["id"],
+    description="A reporting period (uppföljningsperiod), e.g. T1, delår, helår.",
+)
 class ReportingPeriod:
     id: strawberry.ID = strawberry.field(description="The period's id.")
     year: int = strawberry.field(description="The year it belongs to (år).")

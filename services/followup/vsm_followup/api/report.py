@@ -6,6 +6,8 @@ import uuid
 
 import strawberry
 
+from vsm_common import scopes
+
 from ..queries import ReportData
 from . import report_html
 from .actions import Action
@@ -18,7 +20,9 @@ from .indicators import IndicatorOutcome
 from .periods import ReportingPeriod
 
 
-@strawberry.type(description="An organisation's follow-up report for a period (uppföljningsrapport).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="An organisation's follow-up report for a period (uppföljningsrapport)."
+)
 class FollowUpReport:
     data: strawberry.Private[ReportData]
 

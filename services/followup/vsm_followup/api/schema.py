@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types.arguments import StrawberryArgumentAnnotation
 
-from vsm_common import descriptions
+from vsm_common import descriptions, scopes
 from vsm_common.authz import acting_scope
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
@@ -39,7 +39,10 @@ ID = strawberry.ID
 
 @strawberry.type(description=descriptions.QUERY)
 class Query:
-    @strawberry.field(description="Reporting periods (uppföljningsperioder) by end date, optionally of one year.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
+        description="Reporting periods (uppföljningsperioder) by end date, optionally of one year.",
+    )
     async def periods(
         self, info: FInfo, year: Annotated[int | None, strawberry.argument(description="Only this year.")] = None
     ) -> list[ReportingPeriod]:
@@ -49,7 +52,7 @@ class Query:
             info.context.loaders.period.prime(p.id, p)
         return [ReportingPeriod.from_domain(p) for p in found]
 
-    @strawberry.field(description="One reporting period by id or by label.")
+    @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="One reporting period by id or by label.")
     async def period(
         self,
         info: FInfo,
@@ -64,7 +67,10 @@ class Query:
             return None
         return ReportingPeriod.from_domain(p) if p else None
 
-    @strawberry.field(description="Indicators (nyckeltal) by name, optionally of one goal or one source.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
+        description="Indicators (nyckeltal) by name, optionally of one goal or one source.",
+    )
     async def indicators(
         self,
         info: FInfo,
@@ -77,7 +83,7 @@ class Query:
             info.context.loaders.indicator.prime(i.id, i)
         return [Indicator.from_domain(i) for i in found]
 
-    @strawberry.field(description="One indicator by id.")
+    @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="One indicator by id.")
     async def indicator(self, info: FInfo, id: Annotated[ID, _arg("The indicator's id.")]) -> Indicator | None:
         i = await info.context.loaders.indicator.load(parse_id(id, "id"))
         return Indicator.from_domain(i) if i else None
@@ -85,9 +91,10 @@ class Query:
 
 @strawberry.type(description=descriptions.MUTATION)
 class Mutation:
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Define a year's reporting periods of the given kinds; TERTIAL + INTERIM + ANNUAL gives T1, "
-        "delår and helår. Periods already defined are returned unchanged."
+        "delår and helår. Periods already defined are returned unchanged.",
     )
     async def define_periods(
         self,
@@ -98,11 +105,14 @@ class Mutation:
         found = await period_cases.define_periods(info.context.uow(), year, kinds)
         return [ReportingPeriod.from_domain(p) for p in found]
 
-    @strawberry.mutation(description="Close a period (stäng perioden): its assessments are frozen from then on.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Close a period (stäng perioden): its assessments are frozen from then on.",
+    )
     async def close_period(self, info: FInfo, id: Annotated[ID, _arg("The period to close.")]) -> ReportingPeriod:
         return ReportingPeriod.from_domain(await period_cases.close_period(info.context.uow(), parse_id(id, "id")))
 
-    @strawberry.mutation(description="Define an indicator (nyckeltal).")
+    @strawberry.federation.mutation(requires_scopes=scopes.PLANNER, description="Define an indicator (nyckeltal).")
     async def define_indicator(
         self, info: FInfo, input: Annotated[IndicatorInput, _arg("The new indicator.")]
     ) -> Indicator:
@@ -121,7 +131,9 @@ class Mutation:
         )
         return Indicator.from_domain(ind)
 
-    @strawberry.mutation(description="Link an indicator to a goal it measures.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER, description="Link an indicator to a goal it measures."
+    )
     async def link_indicator(
         self,
         info: FInfo,
@@ -133,7 +145,9 @@ class Mutation:
         )
         return Indicator.from_domain(ind)
 
-    @strawberry.mutation(description="Set an indicator's target value for a year (målvärde).")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER, description="Set an indicator's target value for a year (målvärde)."
+    )
     async def set_target(
         self,
         info: FInfo,
@@ -144,7 +158,10 @@ class Mutation:
         ind = await indicator_cases.set_target(info.context.uow(), parse_id(indicator_id, "indicatorId"), year, value)
         return Indicator.from_domain(ind)
 
-    @strawberry.mutation(description="Record a measured value (utfall) of an indicator for a year or a period.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Record a measured value (utfall) of an indicator for a year or a period.",
+    )
     async def record_measurement(
         self,
         info: FInfo,
@@ -163,8 +180,9 @@ class Mutation:
         )
         return Indicator.from_domain(ind)
 
-    @strawberry.mutation(
-        description="Import a Kolada API v3 data response (the JSON text); a malformed one is refused whole."
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Import a Kolada API v3 data response (the JSON text); a malformed one is refused whole.",
     )
     async def import_kolada(
         self,
@@ -173,9 +191,10 @@ class Mutation:
     ) -> KoladaImportResult:
         return KoladaImportResult.from_domain(await indicator_cases.import_kolada(info.context.uow(), document))
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.COMMITTEE,
         description="Assess a goal in an open period (bedöm måluppfyllelse); an analysis is required for "
-        "anything but ACHIEVED and for overriding the roll-up."
+        "anything but ACHIEVED and for overriding the roll-up.",
     )
     async def assess_goal(
         self,
@@ -201,7 +220,9 @@ class Mutation:
         )
         return Fulfilment.of(f)
 
-    @strawberry.mutation(description="Add an action (åtgärd) to a goal; it starts NOT_STARTED.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.COMMITTEE, description="Add an action (åtgärd) to a goal; it starts NOT_STARTED."
+    )
     async def add_action(
         self,
         info: FInfo,
@@ -218,7 +239,9 @@ class Mutation:
         )
         return Action.from_domain(a)
 
-    @strawberry.mutation(description="Move an action to another state; DONE and CANCELLED are final.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.COMMITTEE, description="Move an action to another state; DONE and CANCELLED are final."
+    )
     async def set_action_state(
         self,
         info: FInfo,

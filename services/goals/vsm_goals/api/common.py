@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 import strawberry
 from strawberry.types import Info
 
+from vsm_common import scopes
 from vsm_common.cursors import Page
 
 from ..domain import model
@@ -60,7 +61,10 @@ class _Edge(Protocol):
     cursor: str
 
 
-@strawberry.type(description="Relay page information: where this page lies in the list, and its cursors.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="Relay page information: where this page lies in the list, and its cursors.",
+)
 class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
     end_cursor: str | None = strawberry.field(
@@ -81,7 +85,9 @@ class PageInfo:
         )
 
 
-@strawberry.federation.type(shareable=True, description="What is wrong with one row of a batch.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, shareable=True, description="What is wrong with one row of a batch."
+)
 class RowError:
     index: int = strawberry.field(description="Position of the row in the batch, from 0.")
     field: str | None = strawberry.field(description="The input field at fault.")
@@ -89,7 +95,9 @@ class RowError:
 
 
 @strawberry.federation.type(
-    shareable=True, description="A decision (beslut): which body decided, when, paragraph (§) and diary number."
+    requires_scopes=scopes.ALL,
+    shareable=True,
+    description="A decision (beslut): which body decided, when, paragraph (§) and diary number.",
 )
 class Decision:
     body_id: strawberry.Private[uuid.UUID]

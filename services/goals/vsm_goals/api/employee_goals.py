@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from vsm_common import scopes
 from vsm_common.cursors import page_window
 from vsm_common.field_paths import camel
 
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
     from .goals import Goal
 
 
-@strawberry.federation.type(keys=["id"], description="A medarbetarmål: an employee's goal. Personal data.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PERSONAL, keys=["id"], description="A medarbetarmål: an employee's goal. Personal data."
+)
 class EmployeeGoal:
     id: strawberry.ID = strawberry.field(description="Id of the medarbetarmål in vsm.")
     employee_ref: str = strawberry.field(description="Pseudonymous employee reference from the HR system.")
@@ -71,13 +74,13 @@ class EmployeeGoal:
         return cls.from_domain(found) if found else None
 
 
-@strawberry.type(description="A medarbetarmål in a page.")
+@strawberry.federation.type(requires_scopes=scopes.PERSONAL, description="A medarbetarmål in a page.")
 class EmployeeGoalEdge:
     cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after` and `before`.")
     node: EmployeeGoal = strawberry.field(description="The medarbetarmål.")
 
 
-@strawberry.type(description="A page of medarbetarmål (Relay connection).")
+@strawberry.federation.type(requires_scopes=scopes.PERSONAL, description="A page of medarbetarmål (Relay connection).")
 class EmployeeGoalConnection:
     edges: list[EmployeeGoalEdge] = strawberry.field(description="The medarbetarmål of this page, in order.")
     page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")
@@ -121,7 +124,10 @@ async def employee_goal_page(
     return EmployeeGoalConnection(edges=edges, page_info=PageInfo.of(page, edges), total_count=page.total)
 
 
-@strawberry.type(description="Outcome of a batch of medarbetarmål; a batch with any error changes nothing.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PERSONAL,
+    description="Outcome of a batch of medarbetarmål; a batch with any error changes nothing.",
+)
 class UpsertEmployeeGoalsResult:
     created: int = strawberry.field(description="Medarbetarmål new to vsm (matched by source system and external id).")
     updated: int = strawberry.field(description="Medarbetarmål already in vsm that changed.")
@@ -136,7 +142,9 @@ def row_error(problem: RowProblem) -> RowError:
     return RowError(index=problem.index, field=camel(problem.key), message=problem.message)
 
 
-@strawberry.type(description="One read of an employee's medarbetarmål (loggpost).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PERSONAL, description="One read of an employee's medarbetarmål (loggpost)."
+)
 class AccessLogEntry:
     accessed_at: datetime = strawberry.field(description="When they were read (åtkomsttidpunkt).")
     actor: str = strawberry.field(description="Who read them.")
@@ -145,7 +153,10 @@ class AccessLogEntry:
     goal_count: int = strawberry.field(description="How many of the employee's goals were returned.")
 
 
-@strawberry.type(description="Everything vsm holds about one employee reference (registerutdrag, GDPR art. 15).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PERSONAL,
+    description="Everything vsm holds about one employee reference (registerutdrag, GDPR art. 15).",
+)
 class EmployeeDataExport:
     employee_ref: str = strawberry.field(description="The pseudonymous employee reference the export is about.")
     employee_goals: list[EmployeeGoal] = strawberry.field(description="Every medarbetarmål held for the employee.")

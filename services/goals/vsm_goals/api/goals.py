@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from vsm_common import descriptions
+from vsm_common import descriptions, scopes
 
 from ..domain import model
 from .common import After, Before, Decision, DecisionInput, First, GInfo, Last, PageArgs, PageInfo
@@ -18,7 +18,10 @@ from .organizations import Organization
 from .vision import VisionTheme
 
 
-@strawberry.type(description="A revision of a goal (revidering): a numbered version with its own decision.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="A revision of a goal (revidering): a numbered version with its own decision.",
+)
 class GoalRevision:
     number: int = strawberry.field(description="Revision number, 1 for the goal as first written.")
     title: str = strawberry.field(description="Title in this revision (rubrik).")
@@ -39,9 +42,10 @@ class GoalRevision:
         )
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
     description="A period in which a goal serves a goal one level up (länk), with the decisions that began and "
-    "ended it."
+    "ended it.",
 )
 class GoalLink:
     parent_id: strawberry.Private[uuid.UUID]
@@ -72,7 +76,7 @@ class GoalLink:
         return Goal.from_domain(g) if g else None
 
 
-@strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
+@strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
     level: GoalLevel = strawberry.field(description="Level (målnivå).")
@@ -82,9 +86,10 @@ class Goal:
     valid_from: date | None = strawberry.field(description="First day the goal applies (giltig från).")
     valid_to: date | None = strawberry.field(description="Last day the goal applies (giltig till).")
     adopted: Decision | None = strawberry.field(description="The decision that adopted the goal (antagandebeslut).")
-    review_due: date | None = strawberry.field(
+    review_due: date | None = strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
         description="When the goal is due for review (översyn): övergripande mål every 4th year, "
-        "handlingsprogram yearly, counted from the latest decision."
+        "handlingsprogram yearly, counted from the latest decision.",
     )
     as_of: strawberry.Private[date | None]
     # Filled by prefetch_parents (not part of the schema).
@@ -105,13 +110,17 @@ class Goal:
             as_of=as_of,
         )
 
-    @strawberry.field(description="Vision themes an OVERARCHING goal serves (visionsområden).")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Vision themes an OVERARCHING goal serves (visionsområden)."
+    )
     async def themes(self, info: GInfo) -> list[VisionTheme]:
         ids = await info.context.loaders.theme_ids.load(uuid.UUID(self.id))
         themes = await info.context.loaders.theme.load_many(ids)
         return [VisionTheme.from_domain(t) for t in themes if t]
 
-    @strawberry.field(description="The goals this goal serves, one level up (överordnade mål).")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="The goals this goal serves, one level up (överordnade mål)."
+    )
     def parents(self, info: GInfo) -> list[Goal]:
         # Synchronous when the list this goal came in prefetched them (prefetch_parents); otherwise the
         # coroutine, which graphql-core awaits like any async resolver's.
@@ -135,7 +144,10 @@ class Goal:
         for goal, ids in zip(goals, parent_ids, strict=True):
             goal._prefetched_parents = [Goal.from_domain(found[p], as_of) for p in ids if p in found]
 
-    @strawberry.field(description="The goals that serve this goal (underordnade mål), optionally of one level.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
+        description="The goals that serve this goal (underordnade mål), optionally of one level.",
+    )
     async def children(
         self,
         info: GInfo,
@@ -152,24 +164,28 @@ class Goal:
         orgs = await info.context.loaders.organization.load_many(ids)
         return [Organization.from_domain(o) for o in orgs if o]
 
-    @strawberry.field(description="Every revision of the goal, oldest first (revisioner).")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Every revision of the goal, oldest first (revisioner)."
+    )
     async def revisions(self, info: GInfo) -> list[GoalRevision]:
         found = await info.context.loaders.revisions.load(uuid.UUID(self.id))
         if self.as_of is not None:
             found = [r for r in found if r.effective_on is not None and r.effective_on <= self.as_of]
         return [GoalRevision.from_domain(r) for r in found]
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
         description="Every link of the goal upward, past, in force and decided for later, in the order they "
-        "take effect, each with its decisions (länkhistorik); the same whatever asOf."
+        "take effect, each with its decisions (länkhistorik); the same whatever asOf.",
     )
     async def parent_links(self, info: GInfo) -> list[GoalLink]:
         found = await info.context.loaders.link_history.load(uuid.UUID(self.id))
         return [GoalLink.from_domain(link) for link in found]
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=scopes.PERSONAL,
         description="Medarbetarmål linked to this verksamhetsmål. Personal data: every read is logged "
-        "(who, whose, when, why)."
+        "(who, whose, when, why).",
     )
     async def employee_goals(
         self,
@@ -196,13 +212,13 @@ class Goal:
         return Goal.from_domain(goal) if goal else None
 
 
-@strawberry.type(description="A goal in a page of goals.")
+@strawberry.federation.type(requires_scopes=scopes.PUBLIC, description="A goal in a page of goals.")
 class GoalEdge:
     cursor: str = strawberry.field(description="Opaque cursor of this edge, for `after` and `before`.")
     node: Goal = strawberry.field(description="The goal (mål).")
 
 
-@strawberry.type(description="A page of goals (Relay connection).")
+@strawberry.federation.type(requires_scopes=scopes.PUBLIC, description="A page of goals (Relay connection).")
 class GoalConnection:
     edges: list[GoalEdge] = strawberry.field(description="The goals of this page, in order.")
     page_info: PageInfo = strawberry.field(description="Whether there is a next page, and where it starts.")

@@ -6,14 +6,14 @@ import uuid
 
 import strawberry
 
-from vsm_common import descriptions
+from vsm_common import descriptions, scopes
 
 from ..domain import model
 from .common import GInfo
 from .enums import OrganizationKind
 
 
-@strawberry.federation.type(keys=["id"], description=descriptions.ORGANIZATION)
+@strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.ORGANIZATION)
 class Organization:
     id: strawberry.ID = strawberry.field(description="Id of the organisation.")
     code: str = strawberry.field(description='Stable, unique code, e.g. "KF", "KS", "BUN".')

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from vsm_common import descriptions
+from vsm_common import descriptions, scopes
 from vsm_common.cursors import page_window
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
@@ -60,13 +60,15 @@ OptEmployeeRef = Annotated[str | None, _arg("Only this employee (pseudonymous re
 
 @strawberry.type(description=descriptions.QUERY)
 class Query:
-    @strawberry.field(description="The vision in force (visionen).")
+    @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="The vision in force (visionen).")
     async def vision(self, info: GInfo) -> Vision | None:
         async with info.context.runtime.pool.acquire() as conn:
             v = await queries.vision(conn)
         return Vision.from_domain(v) if v else None
 
-    @strawberry.field(description="Organisations, optionally of one kind, ordered by code.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Organisations, optionally of one kind, ordered by code."
+    )
     async def organizations(
         self, info: GInfo, kind: Annotated[OrganizationKind | None, _arg("Only organisations of this kind.")] = None
     ) -> list[Organization]:
@@ -74,7 +76,7 @@ class Query:
             orgs = await queries.list_organizations(conn, kind)
         return [Organization.from_domain(o) for o in orgs]
 
-    @strawberry.field(description="One organisation by id or by code.")
+    @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="One organisation by id or by code.")
     async def organization(
         self,
         info: GInfo,
@@ -90,8 +92,9 @@ class Query:
             return None
         return Organization.from_domain(org) if org else None
 
-    @strawberry.field(
-        description="One goal by id; with asOf, as it stood on that date judged by the decisions in force then."
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
+        description="One goal by id; with asOf, as it stood on that date judged by the decisions in force then.",
     )
     async def goal(
         self,
@@ -102,7 +105,9 @@ class Query:
         g = await info.context.loaders.at(as_of).goal.load(parse_id(id, "id"))
         return Goal.from_domain(g, as_of) if g else None
 
-    @strawberry.field(description="Goals in a stable order, filtered, one Relay page at a time.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Goals in a stable order, filtered, one Relay page at a time."
+    )
     async def goals(
         self,
         info: GInfo,
@@ -136,8 +141,9 @@ class Query:
             await Goal.prefetch_parents(info, [e.node for e in edges], as_of)
         return GoalConnection(edges=edges, page_info=PageInfo.of(page, edges), total_count=page.total)
 
-    @strawberry.field(
-        description="Adopted övergripande mål and handlingsprogram whose review (översyn) falls before a date."
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
+        description="Adopted övergripande mål and handlingsprogram whose review (översyn) falls before a date.",
     )
     async def goals_due_for_review(
         self, info: GInfo, before: Annotated[date, _arg("Review due strictly before this date.")]
@@ -146,8 +152,9 @@ class Query:
             found = await queries.goals_due_for_review(conn, before)
         return [Goal.from_domain(g) for g in found]
 
-    @strawberry.field(
-        description="Medarbetarmål, filtered. Personal data: every read is logged (who, whose, when, why)."
+    @strawberry.federation.field(
+        requires_scopes=scopes.PERSONAL,
+        description="Medarbetarmål, filtered. Personal data: every read is logged (who, whose, when, why).",
     )
     async def employee_goals(
         self,
@@ -172,7 +179,10 @@ class Query:
             operational_goal_id=parse_id(operational_goal_id, "operationalGoalId") if operational_goal_id else None,
         )
 
-    @strawberry.field(description="Everything held about one employee reference (registerutdrag); logged.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PERSONAL,
+        description="Everything held about one employee reference (registerutdrag); logged.",
+    )
     async def employee_data_export(
         self,
         info: GInfo,
@@ -211,7 +221,10 @@ def _decision(d: DecisionInput, field: str) -> Decision:
 
 @strawberry.type(description=descriptions.MUTATION)
 class Mutation:
-    @strawberry.mutation(description="Register an organisation (KF, KS, nämnd, bolag, förvaltning, enhet).")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Register an organisation (KF, KS, nämnd, bolag, förvaltning, enhet).",
+    )
     async def register_organization(
         self, info: GInfo, input: Annotated[OrganizationInput, _arg("The new organisation.")]
     ) -> Organization:
@@ -224,7 +237,10 @@ class Mutation:
         )
         return Organization.from_domain(org)
 
-    @strawberry.mutation(description="Create a goal as a DRAFT (utkast), linked upward to the goals it serves.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Create a goal as a DRAFT (utkast), linked upward to the goals it serves.",
+    )
     async def create_goal(self, info: GInfo, input: Annotated[CreateGoalInput, _arg("The new goal.")]) -> Goal:
         goal = await goal_cases.create_goal(
             info.context.uow(),
@@ -241,9 +257,10 @@ class Mutation:
         )
         return Goal.from_domain(goal)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Link a goal upward to a goal it serves. On a goal in force (ADOPTED) this is a decision "
-        "(beslut) of its own, in force from effectiveFrom; a draft's links take effect with its adoption."
+        "(beslut) of its own, in force from effectiveFrom; a draft's links take effect with its adoption.",
     )
     async def link_goals(
         self,
@@ -265,9 +282,10 @@ class Mutation:
         )
         return Goal.from_domain(g)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Remove the link between a goal and a goal it served. On a goal in force (ADOPTED) this is "
-        "a decision (beslut) of its own and the link ends on effectiveFrom; a draft's link is simply removed."
+        "a decision (beslut) of its own and the link ends on effectiveFrom; a draft's link is simply removed.",
     )
     async def unlink_goals(
         self,
@@ -292,8 +310,9 @@ class Mutation:
         )
         return Goal.from_domain(g)
 
-    @strawberry.mutation(
-        description="Revise a goal: a draft in place, an adopted goal as a new revision with a decision."
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Revise a goal: a draft in place, an adopted goal as a new revision with a decision.",
     )
     async def revise_goal(
         self, info: GInfo, id: GoalId, input: Annotated[ReviseGoalInput, _arg("What changes, and by which decision.")]
@@ -310,23 +329,30 @@ class Mutation:
         )
         return Goal.from_domain(g)
 
-    @strawberry.mutation(description="Adopt a draft goal by decision (antagande); it needs the links of its level.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Adopt a draft goal by decision (antagande); it needs the links of its level.",
+    )
     async def adopt_goal(
         self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (antagandebeslut).")]
     ) -> Goal:
         g = await goal_cases.adopt_goal(info.context.uow(), parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
-    @strawberry.mutation(description="Retire an adopted goal by decision (avveckling); it stays in the history.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Retire an adopted goal by decision (avveckling); it stays in the history.",
+    )
     async def retire_goal(
         self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (avvecklingsbeslut).")]
     ) -> Goal:
         g = await goal_cases.retire_goal(info.context.uow(), parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.HR_SYSTEM,
         description="Create or update up to 10,000 medarbetarmål from an HR system, idempotent by "
-        "(sourceSystem, externalId). A batch with any invalid row is refused whole."
+        "(sourceSystem, externalId). A batch with any invalid row is refused whole.",
     )
     async def upsert_employee_goals(
         self,

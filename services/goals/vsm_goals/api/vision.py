@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
+from vsm_common import scopes
+
 from ..domain import model
 from .common import Decision
 
 
-@strawberry.type(description="A theme of the vision (visionsområde), e.g. Hemstaden.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="A theme of the vision (visionsområde), e.g. Hemstaden."
+)
 class VisionTheme:
     id: strawberry.ID = strawberry.field(description="Id of the theme (visionsområde).")
     name: str = strawberry.field(description="Name of the theme.")
@@ -19,7 +23,9 @@ class VisionTheme:
         return cls(id=strawberry.ID(str(t.id)), name=t.name, statement=t.statement)
 
 
-@strawberry.federation.type(keys=["id"], description="The municipality's vision (vision), e.g. Halmstad 2020.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, keys=["id"], description="The municipality's vision (vision), e.g. Halmstad 2020."
+)
 class Vision:
     id: strawberry.ID = strawberry.field(description="Id of the vision.")
     title: str = strawberry.field(description="Title of the vision.")

@@ -7,6 +7,8 @@ from datetime import date
 
 import strawberry
 
+from vsm_common import scopes
+
 from ..domain import model
 from .common import PInfo
 from .cycles import PlanningCycle
@@ -14,7 +16,10 @@ from .goals import Goal, Organization
 from .plans import OperationalPlan
 
 
-@strawberry.type(description="A konkretiserat mål with the recipients whose plans hold no verksamhetsmål serving it.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="A konkretiserat mål with the recipients whose plans hold no verksamhetsmål serving it.",
+)
 class UncoveredGoal:
     goal_id: strawberry.Private[uuid.UUID]
     organization_ids: strawberry.Private[tuple[uuid.UUID, ...]]
@@ -28,7 +33,10 @@ class UncoveredGoal:
         return [Organization.of(o) for o in self.organization_ids]
 
 
-@strawberry.type(description="The sammanställning of an annual cycle's verksamhetsplaner, reported to KS and KF.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="The sammanställning of an annual cycle's verksamhetsplaner, reported to KS and KF.",
+)
 class Compilation:
     cycle_id: strawberry.Private[uuid.UUID]
     plan_ids: strawberry.Private[tuple[uuid.UUID, ...]]

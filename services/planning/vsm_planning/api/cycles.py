@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from vsm_common import clock
+from vsm_common import clock, scopes
 
 from ..domain import model
 from .common import PInfo, _id
@@ -32,7 +32,10 @@ LazyDirective = Annotated["Directive", strawberry.lazy("vsm_planning.api.directi
 LazyOperationalPlan = Annotated["OperationalPlan", strawberry.lazy("vsm_planning.api.plans")]
 
 
-@strawberry.type(description="A phase (fas) of a planning cycle, with its dates and who is responsible.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="A phase (fas) of a planning cycle, with its dates and who is responsible.",
+)
 class Phase:
     kind: PhaseKind = strawberry.field(description="Which phase.")
     state: PhaseState = strawberry.field(description="ej påbörjad, pågår or avslutad.")
@@ -59,7 +62,10 @@ class Phase:
         return Organization.of(self.responsible_id) if self.responsible_id else None
 
 
-@strawberry.type(description="A written section of an analysis: omvärldsanalys, invärldsanalys or basfakta.")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="A written section of an analysis: omvärldsanalys, invärldsanalys or basfakta.",
+)
 class AnalysisSection:
     kind: AnalysisSectionKind = strawberry.field(description="Which section.")
     text: str = strawberry.field(description="The text the planning office wrote.")
@@ -72,6 +78,7 @@ class AnalysisSection:
 
 
 @strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
     keys=["id"],
     description="A planning cycle: the long-term part of a mandate period (mandatperiod) or the annual part of "
     "a budget year (budgetår), with its phases in order.",

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import strawberry
 
+from vsm_common import scopes
 from vsm_common.graphql import parse_id
 
 from ..domain import model
@@ -22,7 +23,9 @@ from .enums import (
 from .goals import Decision, Goal, GoalEstablishment, Organization, _goal_establishment
 
 
-@strawberry.type(description="A budget frame (budgetram): an organisation's amount for one year, in SEK.")
+@strawberry.federation.type(
+    requires_scopes=scopes.ALL, description="A budget frame (budgetram): an organisation's amount for one year, in SEK."
+)
 class BudgetFrame:
     year: int = strawberry.field(description="The year (budgetår or planår).")
     amount: Decimal = strawberry.field(description='Amount in SEK, exact, e.g. "125000000.00".')
@@ -44,7 +47,10 @@ class BudgetFrame:
         return Directive.from_domain(d)
 
 
-@strawberry.type(description="A särskilt uppdrag (special assignment) of KF to one or more nämnder/bolag.")
+@strawberry.federation.type(
+    requires_scopes=scopes.ALL,
+    description="A särskilt uppdrag (special assignment) of KF to one or more nämnder/bolag.",
+)
 class Assignment:
     id: strawberry.ID = strawberry.field(description="Stable id: the same in every revision of the directive.")
     title: str = strawberry.field(description="Title (rubrik).")
@@ -70,6 +76,7 @@ class Assignment:
 
 
 @strawberry.federation.type(
+    requires_scopes=scopes.ALL,
     keys=["id"],
     description="One revision of a planeringsdirektiv (to nämnder) or ägardirektiv (to bolag) of KF for a "
     "budget year: budget frames, tax rate, konkretiserade mål och prioriteringar and särskilda uppdrag.",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from vsm_common import descriptions
+from vsm_common import descriptions, scopes
 from vsm_common.federation import selected_arguments
 from vsm_common.graphql import parse_id
 
@@ -32,7 +32,7 @@ LazyDirective = Annotated["Directive", strawberry.lazy("vsm_planning.api.directi
 LazyOperationalPlan = Annotated["OperationalPlan", strawberry.lazy("vsm_planning.api.plans")]
 
 
-@strawberry.federation.type(keys=["id"], description=descriptions.ORGANIZATION)
+@strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.ORGANIZATION)
 class Organization:
     id: strawberry.ID = strawberry.field(description="Id of the organisation.")
 
@@ -94,7 +94,7 @@ class Organization:
         return cls(id=id)
 
 
-@strawberry.federation.type(keys=["id"], description=descriptions.GOAL)
+@strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
     # Filled by prefetch_entities (not part of the schema).
@@ -104,9 +104,10 @@ class Goal:
     def of(cls, goal_id: uuid.UUID) -> Goal:
         return cls(id=_id(goal_id))
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
         description="The directive (planeringsdirektiv or ägardirektiv) whose adoption established this "
-        "konkretiserat mål (fastställt genom): the first adopted revision that held it."
+        "konkretiserat mål (fastställt genom): the first adopted revision that held it.",
     )
     async def established_by(self, info: PInfo) -> LazyDirective | None:
         from .directives import Directive
@@ -118,7 +119,9 @@ class Goal:
         d = await info.context.loaders.established_by.load(key)
         return Directive.from_domain(d) if d else None
 
-    @strawberry.field(description="The verksamhetsplaner that hold this goal as a verksamhetsmål.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="The verksamhetsplaner that hold this goal as a verksamhetsmål."
+    )
     def plans(self, info: PInfo) -> list[LazyOperationalPlan]:
         # Synchronous when `_entities` prefetched them (the committee dashboard); otherwise the
         # coroutine, which graphql-core awaits like any async resolver's.
@@ -159,7 +162,9 @@ class Goal:
 
 
 @strawberry.federation.type(
-    shareable=True, description="A decision (beslut): which body decided, when, paragraph (§) and diary number."
+    requires_scopes=scopes.ALL,
+    shareable=True,
+    description="A decision (beslut): which body decided, when, paragraph (§) and diary number.",
 )
 class Decision:
     body_id: strawberry.Private[uuid.UUID]
@@ -176,7 +181,9 @@ class Decision:
         return Organization.of(self.body_id)
 
 
-@strawberry.type(description="A goal the goals service refused to establish, with the rule it breaks.")
+@strawberry.federation.type(
+    requires_scopes=scopes.ALL, description="A goal the goals service refused to establish, with the rule it breaks."
+)
 class GoalRefusal:
     goal_id: strawberry.ID = strawberry.field(description="Id of the refused goal (also as goal).")
     rule: str = strawberry.field(
@@ -194,10 +201,11 @@ class GoalRefusal:
         return Goal(id=self.goal_id)
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    requires_scopes=scopes.ALL,
     description="Whether the goals of an adopted directive (its konkretiserade mål) or verksamhetsplan (its "
     "verksamhetsmål) are established in the goals service: adopting one asks the goals service to adopt them "
-    "with the same decision, and it answers, all or nothing."
+    "with the same decision, and it answers, all or nothing.",
 )
 class GoalEstablishment:
     state: GoalEstablishmentState = strawberry.field(description="Pending, established or refused.")

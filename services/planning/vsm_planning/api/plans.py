@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import strawberry
 
+from vsm_common import scopes
+
 from ..domain import model, plans, structure
 from .common import AsOfArgument, PInfo, _id
 from .cycles import PlanningCycle
@@ -17,7 +19,9 @@ from .enums import (
 from .goals import Decision, Goal, GoalEstablishment, Organization, _goal_establishment
 
 
-@strawberry.type(description="A line of the internbudget: an activity's amount for one year (SEK).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC, description="A line of the internbudget: an activity's amount for one year (SEK)."
+)
 class BudgetLine:
     activity: str = strawberry.field(description="The activity (verksamhet), e.g. Grundskola.")
     year: int = strawberry.field(description="The year.")
@@ -28,7 +32,10 @@ class BudgetLine:
         return cls(activity=ln.activity, year=ln.year, amount=ln.amount)
 
 
-@strawberry.type(description="How one year of the internbudget compares with the frame (avstämning mot ram).")
+@strawberry.federation.type(
+    requires_scopes=scopes.PUBLIC,
+    description="How one year of the internbudget compares with the frame (avstämning mot ram).",
+)
 class BudgetBalance:
     year: int = strawberry.field(description="The year.")
     frame: Decimal | None = strawberry.field(description="The frame of the year; null if there is none.")
@@ -44,7 +51,9 @@ class BudgetBalance:
 
 
 @strawberry.federation.type(
-    keys=["id"], description="A verksamhetsplan of a nämnd or bolag for the three years of an annual cycle."
+    requires_scopes=scopes.PUBLIC,
+    keys=["id"],
+    description="A verksamhetsplan of a nämnd or bolag for the three years of an annual cycle.",
 )
 class OperationalPlan:
     id: strawberry.ID = strawberry.field(description="Id of the verksamhetsplan.")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from vsm_common import descriptions
+from vsm_common import descriptions, scopes
 from vsm_common.authz import acting_scope
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
@@ -57,7 +57,9 @@ AsOf = Annotated[
 
 @strawberry.type(description=descriptions.QUERY)
 class Query:
-    @strawberry.field(description="Planning cycles, optionally of one kind, oldest first.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Planning cycles, optionally of one kind, oldest first."
+    )
     async def cycles(self, info: PInfo, kind: OptCycleKind = None) -> list[PlanningCycle]:
         async with info.context.runtime.pool.acquire() as conn:
             found = await queries.list_cycles(conn, kind)
@@ -65,12 +67,15 @@ class Query:
             info.context.loaders.cycle.prime(c.id, c)
         return [PlanningCycle.from_domain(c) for c in found]
 
-    @strawberry.field(description="One planning cycle by id.")
+    @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="One planning cycle by id.")
     async def cycle(self, info: PInfo, id: CycleId) -> PlanningCycle | None:
         c = await info.context.loaders.cycle.load(parse_id(id, "id"))
         return PlanningCycle.from_domain(c) if c else None
 
-    @strawberry.field(description="The current cycle of a kind: the newest one still under way, else the newest one.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
+        description="The current cycle of a kind: the newest one still under way, else the newest one.",
+    )
     async def current_cycle(self, info: PInfo, kind: Kind) -> PlanningCycle | None:
         c = await info.context.loaders.current_cycle(kind)
         return PlanningCycle.from_domain(c) if c else None
@@ -98,7 +103,9 @@ class Query:
         d = await info.context.loaders.directive.load(parse_id(id, "id"))
         return Directive.from_domain(d) if d else None
 
-    @strawberry.field(description="Verksamhetsplaner, optionally of one cycle and/or one organisation.")
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC, description="Verksamhetsplaner, optionally of one cycle and/or one organisation."
+    )
     async def operational_plans(
         self, info: PInfo, cycle_id: OptCycleId = None, organization_id: OptOrganizationId = None
     ) -> list[OperationalPlan]:
@@ -110,16 +117,17 @@ class Query:
             info.context.loaders.plan.prime(p.id, p)
         return [OperationalPlan.from_domain(p) for p in found]
 
-    @strawberry.field(description="One verksamhetsplan by id.")
+    @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="One verksamhetsplan by id.")
     async def operational_plan(self, info: PInfo, id: PlanId) -> OperationalPlan | None:
         p = await info.context.loaders.plan.load(parse_id(id, "id"))
         return OperationalPlan.from_domain(p) if p else None
 
-    @strawberry.field(
+    @strawberry.federation.field(
+        requires_scopes=scopes.PUBLIC,
         description="The sammanställning of an annual cycle for KS and KF: all plans, the organisations "
         "without a plan, and the konkretiserade mål without a verksamhetsmål in a recipient's plan. With asOf, "
         "the goals and links are those in force on that date (time travel); the plans and directives are "
-        "those of now."
+        "those of now.",
     )
     async def compilation(self, info: PInfo, cycle_id: CycleId, as_of: AsOf = None) -> Compilation:
         async with info.context.runtime.pool.acquire() as conn:
@@ -130,9 +138,10 @@ class Query:
 @strawberry.type(description=descriptions.MUTATION)
 class Mutation:
     # ------------------------------------------------------------ cycles
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Open a cycle: a MANDATE_PERIOD of four years from startYear, or the ANNUAL cycle of budget "
-        "year startYear. Its first phase opens; the phases get default dates and responsible organisations."
+        "year startYear. Its first phase opens; the phases get default dates and responsible organisations.",
     )
     async def open_cycle(
         self,
@@ -143,14 +152,18 @@ class Mutation:
         c = await cycle_cases.open_cycle(info.context.uow(), kind, start_year)
         return PlanningCycle.from_domain(c)
 
-    @strawberry.mutation(
-        description="Close the current phase and open the next one; phases move forward in order only."
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Close the current phase and open the next one; phases move forward in order only.",
     )
     async def advance_phase(self, info: PInfo, cycle_id: CycleId) -> PlanningCycle:
         c = await cycle_cases.advance_phase(info.context.uow(), parse_id(cycle_id, "cycleId"))
         return PlanningCycle.from_domain(c)
 
-    @strawberry.mutation(description="Set a phase's dates and responsible organisation; what is not given stays.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Set a phase's dates and responsible organisation; what is not given stays.",
+    )
     async def schedule_phase(
         self,
         info: PInfo,
@@ -170,9 +183,10 @@ class Mutation:
         )
         return PlanningCycle.from_domain(c)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Write a section of the analysis (omvärldsanalys, invärldsanalys, basfakta) during "
-        "STRATEGIC_ANALYSIS or CONDITIONS_ANALYSIS."
+        "STRATEGIC_ANALYSIS or CONDITIONS_ANALYSIS.",
     )
     async def write_analysis_section(
         self,
@@ -187,7 +201,9 @@ class Mutation:
         return PlanningCycle.from_domain(c)
 
     # ------------------------------------------------------------ directives
-    @strawberry.mutation(description="Draft the planeringsdirektiv or ägardirektiv of an annual cycle.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER, description="Draft the planeringsdirektiv or ägardirektiv of an annual cycle."
+    )
     async def create_directive(
         self, info: PInfo, input: Annotated[DirectiveInput, _arg("The new directive.")]
     ) -> Directive:
@@ -200,9 +216,10 @@ class Mutation:
         )
         return Directive.from_domain(d)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Set budget frames: each (organisation, year) given replaces the one stored. On an adopted "
-        "directive this makes a new revision (a draft), which is returned."
+        "directive this makes a new revision (a draft), which is returned.",
     )
     async def set_budget_frames(
         self,
@@ -217,13 +234,14 @@ class Mutation:
         d = await directive_cases.set_budget_frames(info.context.uow(), parse_id(directive_id, "directiveId"), given)
         return Directive.from_domain(d)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Set the recipients (mottagare) of a directive: nämnder for a planeringsdirektiv, bolag for an "
         "ägardirektiv, each once, at least one. On a draft they change in place; on an adopted directive this makes "
         "a new revision (a draft), which is returned and supersedes the adopted one when KF adopts it. A removed "
         "recipient's budget frames are dropped and it is taken off its särskilda uppdrag; refused when an uppdrag "
         "or a konkretiserat mål would be left with none of the new recipients. An added recipient needs frames "
-        "before adoption."
+        "before adoption.",
     )
     async def set_directive_recipients(
         self,
@@ -236,9 +254,10 @@ class Mutation:
         )
         return Directive.from_domain(d)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Set the skattesats (kronor per 100 kr) of a planeringsdirektiv, during DIRECTIVE or "
-        "TAX_RATE. On an adopted directive this makes a new revision."
+        "TAX_RATE. On an adopted directive this makes a new revision.",
     )
     async def set_tax_rate(
         self,
@@ -249,9 +268,10 @@ class Mutation:
         d = await directive_cases.set_tax_rate(info.context.uow(), parse_id(directive_id, "directiveId"), rate)
         return Directive.from_domain(d)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Add konkretiserade mål (CONCRETE goals directed to the recipients). On an adopted "
-        "directive this makes a new revision."
+        "directive this makes a new revision.",
     )
     async def add_concrete_goals(self, info: PInfo, directive_id: DirectiveId, goal_ids: GoalIds) -> Directive:
         d = await directive_cases.add_concrete_goals(
@@ -259,9 +279,10 @@ class Mutation:
         )
         return Directive.from_domain(d)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="Add a särskilt uppdrag to one or more recipients. On an adopted directive this makes a new "
-        "revision."
+        "revision.",
     )
     async def add_assignment(
         self, info: PInfo, directive_id: DirectiveId, input: Annotated[AssignmentInput, _arg("The särskilt uppdrag.")]
@@ -276,23 +297,30 @@ class Mutation:
         )
         return Directive.from_domain(d)
 
-    @strawberry.mutation(description="Record the progress of a särskilt uppdrag of the directive in force.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
+        description="Record the progress of a särskilt uppdrag of the directive in force.",
+    )
     async def set_assignment_state(
         self, info: PInfo, id: AssignmentId, state: Annotated[AssignmentState, _arg("Its new state.")]
     ) -> Assignment:
         a = await directive_cases.set_assignment_state(info.context.uow(), parse_id(id, "id"), state)
         return Assignment.from_domain(a)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER,
         description="KF adopts the directive (or a revision, which supersedes the one in force). Its concrete "
-        "goals are then adopted by the goals service with this decision. Repeating the same adoption is harmless."
+        "goals are then adopted by the goals service with this decision. Repeating the same adoption is harmless.",
     )
     async def adopt_directive(self, info: PInfo, id: DirectiveId, decision: Decision) -> Directive:
         d = await directive_cases.adopt_directive(info.context.uow(), parse_id(id, "id"), decision.to_domain())
         return Directive.from_domain(d)
 
     # ------------------------------------------------------------ verksamhetsplaner
-    @strawberry.mutation(description="Start the verksamhetsplan of a nämnd or bolag for an annual cycle (three years).")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER_OR_COMMITTEE,
+        description="Start the verksamhetsplan of a nämnd or bolag for an annual cycle (three years).",
+    )
     async def create_operational_plan(
         self, info: PInfo, cycle_id: CycleId, organization_id: OrganizationId
     ) -> OperationalPlan:
@@ -304,9 +332,10 @@ class Mutation:
         )
         return OperationalPlan.from_domain(p)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER_OR_COMMITTEE,
         description="Add verksamhetsmål: OPERATIONAL goals of the plan's organisation that serve a CONCRETE goal "
-        "directed to it."
+        "directed to it.",
     )
     async def add_plan_goals(self, info: PInfo, plan_id: PlanId, goal_ids: GoalIds) -> OperationalPlan:
         p = await plan_cases.add_plan_goals(
@@ -317,7 +346,10 @@ class Mutation:
         )
         return OperationalPlan.from_domain(p)
 
-    @strawberry.mutation(description="Replace the internbudget: the frame allocated per activity and year.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER_OR_COMMITTEE,
+        description="Replace the internbudget: the frame allocated per activity and year.",
+    )
     async def set_internal_budget(
         self,
         info: PInfo,
@@ -332,8 +364,9 @@ class Mutation:
         )
         return OperationalPlan.from_domain(p)
 
-    @strawberry.mutation(
-        description="Submit the plan (lämna in); refused unless the internbudget adds up to the frame in every year."
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER_OR_COMMITTEE,
+        description="Submit the plan (lämna in); refused unless the internbudget adds up to the frame in every year.",
     )
     async def submit_plan(self, info: PInfo, id: PlanId) -> OperationalPlan:
         p = await plan_cases.submit_plan(
@@ -343,16 +376,19 @@ class Mutation:
         )
         return OperationalPlan.from_domain(p)
 
-    @strawberry.mutation(description="Return a submitted plan for rework (återremittera), with a reason.")
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER, description="Return a submitted plan for rework (återremittera), with a reason."
+    )
     async def return_plan(
         self, info: PInfo, id: PlanId, reason: Annotated[str, _arg("Why (motivering till återremiss).")]
     ) -> OperationalPlan:
         p = await plan_cases.return_plan(info.context.uow(), parse_id(id, "id"), reason)
         return OperationalPlan.from_domain(p)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        requires_scopes=scopes.PLANNER_OR_COMMITTEE,
         description="The nämnd or bolag adopts its plan with its own decision; the goals service then adopts "
-        "the plan's verksamhetsmål. Repeating the same adoption is harmless."
+        "the plan's verksamhetsmål. Repeating the same adoption is harmless.",
     )
     async def adopt_plan(self, info: PInfo, id: PlanId, decision: Decision) -> OperationalPlan:
         p = await plan_cases.adopt_plan(
