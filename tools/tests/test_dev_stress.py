@@ -1,8 +1,14 @@
-"""The figures `make stress-test` prints come from pytest's own closing lines (vsm_dev.stress)."""
+"""`make stress-test` (vsm_dev.stress): its figures come from pytest's own closing lines, and its lanes share
+this clone's installs without installing again."""
 
 from __future__ import annotations
 
-from vsm_dev.stress import summarize
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vsm_dev.stress import ROOT, lane_worktree, summarize
 
 
 def test_counts_and_failed_tests_are_read_from_the_closing_lines() -> None:
@@ -27,3 +33,18 @@ def test_a_green_run_has_no_failed_tests() -> None:
 
 def test_no_closing_line_means_no_counts() -> None:
     assert summarize("Traceback (most recent call last):\nKeyboardInterrupt\n") == ({}, [])
+
+
+def test_a_lane_reuses_the_installs_and_make_installs_nothing_again(tmp_path: Path) -> None:
+    # make supergraph in a lane once ran npm ci through the shared node_modules and broke the other lane.
+    if not (ROOT / "services/gateway/node_modules/.installed").exists():
+        pytest.fail("run make setup first: the lanes share this clone's installs")
+    lane = lane_worktree(tmp_path, 1)
+    try:
+        plan = subprocess.run(
+            ["make", "-n", "--no-print-directory", "setup"], cwd=lane, capture_output=True, text=True, check=True
+        ).stdout
+        assert "npm ci" not in plan and "pip install" not in plan and "mvn" not in plan, plan
+        assert (lane / ".venv").is_symlink() and (lane / "services/gateway/node_modules").is_symlink()
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(lane)], cwd=ROOT, check=False)

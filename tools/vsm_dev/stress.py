@@ -11,7 +11,7 @@ and the gateway's ``node_modules``), with the hogs shared among them. The machin
 suites and the hogs at once, more load than one suite, and the figure is that of one commit;
 20 runs take about half the time with two lanes.
 
-    python -m vsm_dev.stress --runs 20 [--lanes 2] [-- <pytest arguments>]
+    python -m vsm_dev.stress --runs 20 [--lanes 2] [--rev <commit>] [-- <pytest arguments>]
 """
 
 from __future__ import annotations
@@ -71,18 +71,28 @@ def summarize(output: str) -> tuple[Counter[str], list[str]]:
 # What a lane's worktree borrows from this clone instead of installing it again.
 _SHARED = (".venv", ".cache", "services/gateway/node_modules")
 _SOURCE_DIRS = ("libs", "tools", "services/goals", "services/planning", "services/followup")
+# The inputs of the Makefile's install steps: a fresh checkout dates them now, newer than the shared
+# installs, so a test calling make in a lane (make supergraph) would run npm ci through the shared
+# node_modules and empty it under the other lane's feet. They get this clone's dates instead.
+_INSTALL_INPUTS = ("requirements.lock", "services/gateway/package-lock.json", "deploy/kafka/pom.xml")
 
 
-def lane_worktree(logs: Path, lane: int) -> Path:
-    """A fresh git worktree of HEAD for ``lane``, with the installed dependencies linked in."""
+def lane_worktree(logs: Path, lane: int, rev: str = "HEAD") -> Path:
+    """A fresh git worktree of ``rev`` for ``lane``, with the installed dependencies linked in."""
     path = logs / f"lane-{lane}"
     if path.exists():
         subprocess.run(["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, check=False)
         shutil.rmtree(path, ignore_errors=True)
-    subprocess.run(["git", "worktree", "add", "--detach", "--force", str(path), "HEAD"], cwd=ROOT, check=True)
+    subprocess.run(["git", "worktree", "add", "--detach", "--force", str(path), rev], cwd=ROOT, check=True)
     for shared in _SHARED:
         if (ROOT / shared).exists():
             (path / shared).symlink_to(ROOT / shared)
+    for name in _INSTALL_INPUTS:
+        ours, theirs = ROOT / name, path / name
+        # Only when the lane's file is the installed one: a changed lock file must install again.
+        if ours.exists() and theirs.exists() and ours.read_bytes() == theirs.read_bytes():
+            stat = ours.stat()
+            os.utime(theirs, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return path
 
 
@@ -111,12 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2, help="CPU hogs (default: one per core)")
     parser.add_argument("--lanes", type=int, default=1, help="suites side by side, in worktrees of HEAD (default 1)")
     parser.add_argument("--logs", type=Path, default=ROOT / ".data" / "stress", help="one pytest log per run here")
+    parser.add_argument("--rev", default="HEAD", help="with --lanes > 1: the commit the lanes check out (default HEAD)")
+    parser.add_argument("--first", type=int, default=1, help="number of the first run, to add runs to a figure")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
     args = parser.parse_args(argv)
     args.logs.mkdir(parents=True, exist_ok=True)
     if args.lanes > 1:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        places = [lane_worktree(args.logs, lane) for lane in range(1, args.lanes + 1)]
+        head = subprocess.run(["git", "rev-parse", "--short", args.rev], cwd=ROOT, capture_output=True, text=True)
+        places = [lane_worktree(args.logs, lane, args.rev) for lane in range(1, args.lanes + 1)]
         what = f"commit {head.stdout.strip()} in {args.lanes} lanes"
     else:
         places, what = [ROOT], "this working tree"
@@ -130,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def lane(index: int, where: Path) -> None:
         # Lane i takes runs i, i + lanes, i + 2 * lanes, ...
-        for run in range(index + 1, args.runs + 1, len(places)):
+        for run in range(args.first + index, args.first + args.runs, len(places)):
             code, counts, failed, seconds = run_once(args.pytest_args, args.logs / f"run-{run:02d}.log", where)
             ok = code == 0 and counts["passed"] > 0 and not failed
             figures = ", ".join(f"{n} {word}" for word, n in sorted(counts.items())) or "no summary"
@@ -139,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if not ok:
                     failures[run] = failed or [f"pytest exit {code}"]
                 verdict = "green" if ok else "RED: " + " ".join(failures[run])
-                print(f"stress run {run}/{args.runs}: {figures} in {seconds:.0f}s: {verdict}", flush=True)
+                last = args.first + args.runs - 1
+                print(f"stress run {run}/{last}: {figures} in {seconds:.0f}s: {verdict}", flush=True)
 
     with cpu_hogs(args.hogs):
         threads = [threading.Thread(target=lane, args=(i, where)) for i, where in enumerate(places)]
