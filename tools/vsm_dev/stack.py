@@ -29,6 +29,7 @@ from .kafka import KafkaBroker, TopicSpec, ensure_topics
 from .otlp_sink import OtlpSink
 from .postgres import EmbeddedPostgres
 from .procutil import StartupError, free_port, log_tail, open_log, stop_process
+from .router import RouterProcess, front_door
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +366,14 @@ class Stack:
         return env
 
     def start_gateway(self) -> None:
+        if front_door() == "router":  # VSM_FRONT_DOOR=router: Hive Router instead (issue 12, opt-in)
+            router = RouterProcess(
+                self, port=self.config.gateway_port, log_path=self.config.data_dir / "logs" / "router.log"
+            )
+            router.start(timeout=90)
+            assert router.popen is not None
+            self.processes["gateway"] = ServiceProcess("gateway", router.popen, router.log_path)
+            return
         log_path = self.config.data_dir / "logs" / "gateway.log"
         fd = open_log(log_path)
         try:

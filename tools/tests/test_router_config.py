@@ -1,0 +1,182 @@
+"""Hive Router's configuration files and launcher (issue 12), without the binary.
+
+The router refuses unknown keys in most sections, but not in ``limits``, ``csrf``, ``headers`` or
+``demand_control.operation_cost`` (no ``deny_unknown_fields`` in the crate's structs): a typo there would
+silently switch a protection off, so those keys are checked here against the crate's own field names.
+Starting the binary with both files is the e2e test's part (tests/test_router_front_door.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from vsm_dev import router
+from vsm_dev.procutil import StartupError
+from vsm_dev.stack import Stack, StackConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load(profile: str) -> dict[str, Any]:
+    data = yaml.safe_load(router.config_path(profile).read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def leaves(node: Any, path: str = "") -> dict[str, Any]:
+    """Every value by its dotted path (list items by index): what two files can be compared on."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            out |= leaves(value, f"{path}.{key}" if path else str(key))
+        return out
+    if isinstance(node, list):
+        out = {}
+        for i, value in enumerate(node):
+            out |= leaves(value, f"{path}[{i}]")
+        return out
+    return {path: node}
+
+
+def from_env_names(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        names = {node["from_env"]} if "from_env" in node else set()
+        for value in node.values():
+            names |= from_env_names(value)
+        return names
+    if isinstance(node, list):
+        return set().union(*(from_env_names(v) for v in node)) if node else set()
+    return set()
+
+
+@pytest.mark.parametrize("profile", router.PROFILES)
+def test_the_unchecked_sections_use_only_the_routers_own_keys(profile: str) -> None:
+    config = load(profile)
+    # Field names of LimitsConfig, MaxDepthRuleConfig, CSRFPreventionConfig, RequestHeaderRule and
+    # OperationCostConfig in hive-router 0.3.10 (src/config/limits.rs, csrf.rs, headers.rs, demand_control.rs).
+    limits = {
+        "max_depth",
+        "max_directives",
+        "max_tokens",
+        "max_aliases",
+        "max_request_body_size",
+        "max_request_header_size",
+    }
+    assert set(config["limits"]) <= limits
+    assert set(config["limits"]["max_depth"]) <= {"n", "ignore_introspection", "flatten_fragments"}
+    for rule in ("max_tokens", "max_aliases"):
+        assert set(config["limits"][rule]) == {"n"}
+    assert set(config["csrf"]) <= {"enabled", "required_headers"}
+    assert set(config["headers"]) <= {"all", "subgraphs"}
+    assert set(config["headers"]["all"]) <= {"request", "response"}
+    for rule in config["headers"]["all"]["request"]:
+        [(kind, body)] = rule.items()
+        assert kind in {"propagate", "remove", "insert"}
+        assert set(body) <= {"named", "matching", "exclude", "rename", "default", "name", "value", "expression"}
+    assert set(config["demand_control"]["operation_cost"]) <= {"max", "mode", "expose_headers"}
+
+
+@pytest.mark.parametrize("profile", router.PROFILES)
+def test_vsm_security_settings(profile: str) -> None:
+    config = load(profile)
+    jwt = config["jwt"]
+    assert jwt["enabled"] and jwt["require_authentication"]
+    assert jwt["allowed_algorithms"] == ["RS256"]
+    assert jwt["scopes_claim"] == "vsm_roles"  # tools/vsm_dev/identity.py writes the roles there
+    assert jwt["audiences"] == {"from_env": "VSM_JWT_AUDIENCE", "default": ["vsm"]}
+    # A list default: the variable is split on commas, and the key never disappears (no issuer check).
+    assert isinstance(jwt["issuers"]["default"], list)
+    assert config["headers"]["all"]["request"] == [
+        {"propagate": {"named": "authorization"}},
+        {"insert": {"name": "x-vsm-gateway-secret", "value": {"from_env": "VSM_GATEWAY_SECRET"}}},
+    ]
+    assert config["authorization"]["directives"] == {"enabled": True, "unauthorized": {"mode": "reject"}}
+    assert config["csrf"]["enabled"] and config["csrf"]["required_headers"]
+    masking = config["error_masking"]
+    assert masking["all"]["enabled"] is False
+    assert masking["all"]["extensions"] == {"mode": "deny", "keys": ["stacktrace", "exception", "originalError"]}
+    assert config["telemetry"]["tracing"]["propagation"]["trace_context"] is True
+    assert "endpoint" not in config["telemetry"]["tracing"]["exporters"][0]  # the OTEL_* variables decide
+
+
+def test_the_profiles_differ_only_in_the_ide_introspection_and_the_identity_provider() -> None:
+    development, production = leaves(load("development")), leaves(load("production"))
+    differing = {
+        re.sub(r"\[\d+\].*", "", key)
+        for key in development.keys() | production.keys()
+        if development.get(key) != production.get(key)
+    }
+    assert differing == {"laboratory.enabled", "introspection", "jwt.issuers.default", "jwt.jwks_providers"}
+    assert production["laboratory.enabled"] is False and production["introspection"] is False
+    assert load("production")["jwt"]["issuers"] == {"from_env": "VSM_JWT_ISSUER", "default": []}
+    assert load("development")["jwt"]["issuers"]["default"] == ["http://127.0.0.1:4000/dev-issuer"]
+
+
+def test_the_files_read_the_node_gateways_variables() -> None:
+    names = from_env_names(load("development")) | from_env_names(load("production"))
+    gateway = ROOT / "services" / "gateway"
+    sources = "".join(path.read_text() for path in [gateway / "gateway.config.ts", *(gateway / "src").glob("*.ts")])
+    new = {"VSM_GATEWAY_TRACING"}  # the Node gateway traces whenever an OTLP endpoint is set
+    assert {name for name in names if f"'{name}'" not in sources} == new
+
+
+def test_the_makefile_builds_the_version_the_launcher_runs() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"HIVE_ROUTER_VERSION := {router.VERSION}\n" in makefile
+    assert router.binary_path({"ROUTER_CACHE": "/c"}) == Path(f"/c/{router.VERSION}/bin/hive_router")
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Stack:
+    s = Stack(StackConfig(data_dir=tmp_path, host="127.0.0.1"))
+    s.gateway_secret = "s3cret"
+    s.otlp_endpoint = "http://127.0.0.1:4318"
+    return s
+
+
+def test_the_router_environment_drops_generic_overrides(stack: Stack, tmp_path: Path) -> None:
+    base = {"HOST": "0.0.0.0", "PORT": "80", "LOG_LEVEL": "trace", "PATH": "/bin", "VSM_JWKS_PATH": "/k.json"}
+    env = router.router_env(stack, port=4100, base=base)
+    assert not {"HOST", "PORT", "LOG_LEVEL"} & env.keys()
+    assert env["PATH"] == "/bin"
+    assert env["VSM_GATEWAY_HOST"] == "127.0.0.1" and env["VSM_GATEWAY_PORT"] == "4100"
+    assert env["VSM_GATEWAY_SECRET"] == "s3cret"
+    assert env["VSM_SUPERGRAPH_PATH"] == str(tmp_path / "supergraph" / "supergraph.graphql")
+    assert env["ROUTER_CONFIG_FILE_PATH"] == str(router.CONFIG_DIR / "router.development.yaml")
+    assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://127.0.0.1:4318" and env["VSM_GATEWAY_TRACING"] == "true"
+
+
+def test_the_router_environment_refuses_what_the_config_would_accept_quietly(stack: Stack) -> None:
+    with pytest.raises(StartupError, match="VSM_JWKS_PATH"):
+        router.router_env(stack, port=4100, base={})
+    production = Stack(StackConfig(data_dir=stack.config.data_dir, profile="production"))
+    production.gateway_secret = "s3cret"
+    with pytest.raises(StartupError, match="VSM_JWKS_URL, VSM_JWT_ISSUER"):
+        router.router_env(production, port=4100, base={})
+    env = router.router_env(
+        production, port=4100, base={"VSM_JWKS_URL": "https://idp/jwks", "VSM_JWT_ISSUER": "https://idp"}
+    )
+    assert env["ROUTER_CONFIG_FILE_PATH"].endswith("router.production.yaml")
+    assert "VSM_GATEWAY_TRACING" not in env  # no OTLP endpoint, no exporter
+    with pytest.raises(StartupError, match="VSM_GATEWAY_SECRET"):
+        router.router_env(Stack(StackConfig(data_dir=stack.config.data_dir)), port=1, base={"VSM_JWKS_PATH": "/k"})
+
+
+def test_the_front_door_is_the_gateway_unless_asked() -> None:
+    assert router.front_door({}) == "gateway"
+    assert router.front_door({"VSM_FRONT_DOOR": "router"}) == "router"
+    with pytest.raises(StartupError):
+        router.front_door({"VSM_FRONT_DOOR": "apollo"})
+
+
+def test_a_missing_binary_says_how_to_build_it(stack: Stack, tmp_path: Path) -> None:
+    process = router.RouterProcess(
+        stack, port=1, binary=tmp_path / "none", extra_env={"VSM_JWKS_PATH": str(tmp_path / "jwks.json")}
+    )
+    with pytest.raises(StartupError, match="make router"):
+        process.start()
