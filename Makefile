@@ -13,6 +13,7 @@ export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(C
 
 help:
 	@echo "make run    - start the whole stack with demo data (gateway on http://127.0.0.1:4000/graphql)"
+	@echo "make run FRONT_DOOR=router - the same with Hive Router as the front door (built first: make router)"
 	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
 	@echo "make stress-test [RUNS=20] [LANES=1] - every test, RUNS times, with both cores kept busy by CPU hogs"
 	@echo "make bench [SIZE=halmstad|goteborg] - generate a municipality and print the benchmark figures"
@@ -37,8 +38,11 @@ $(KAFKA_LIBS)/.resolved: deploy/kafka/pom.xml
 	    -DoutputDirectory=$(CURDIR)/$(KAFKA_LIBS)
 	@touch $@
 
-run: setup
-	$(PYTHON) -m vsm_dev.run
+# FRONT_DOOR=router: Hive Router (issue 12) instead of the Node gateway, on the same port; built first.
+FRONT_DOOR ?= gateway
+
+run: setup $(if $(filter router,$(FRONT_DOOR)),router)
+	VSM_FRONT_DOOR=$(FRONT_DOOR) $(PYTHON) -m vsm_dev.run
 
 lint: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
 	$(PYTHON) -m ruff check .
@@ -49,7 +53,8 @@ lint: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
 typecheck: $(VENV)/.installed
 	$(PYTHON) -m mypy libs tools/vsm_dev tools/deploy_check services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench
 
-test: setup deploy-tools lint typecheck
+# The router first: tests/test_router_front_door.py runs it beside the gateway.
+test: setup deploy-tools router lint typecheck
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # The whole suite RUNS times (default 20) with one CPU hog per core beside it; prints how many runs
@@ -124,6 +129,9 @@ deploy-tools: $(VENV)/.installed
 # time). 0.3.10's dependencies need rustc >= 1.97: the image's nightly toolchain (stable is 1.95). Its build
 # script would `npm install @graphql-hive/laboratory`, which the registry here does not serve; the
 # `graphiql` feature builds the older IDE instead. The target folder is kept, so a cut-off build resumes.
+# Progress: cargo's bar in a terminal, otherwise one `Compiling <crate>` line per crate.
+# The binary appears only when the build has succeeded, so a failed or cut-off build is tried again.
+# Configuration: services/gateway/router/router.<profile>.yaml; launcher: tools/vsm_dev/router.py.
 HIVE_ROUTER_VERSION := 0.3.10
 HIVE_ROUTER_TOOLCHAIN := nightly
 ROUTER_CACHE ?= $(HOME)/.cache/vsm/hive-router
@@ -134,6 +142,6 @@ HIVE_ROUTER := $(ROUTER_CACHE)/$(HIVE_ROUTER_VERSION)/bin/hive_router
 router: $(HIVE_ROUTER)
 
 $(HIVE_ROUTER):
-	@echo "==> Hive Router $(HIVE_ROUTER_VERSION): cargo +$(HIVE_ROUTER_TOOLCHAIN) install (the first time about 12 minutes on 2 cores)"
+	@echo "==> Hive Router $(HIVE_ROUTER_VERSION): cargo +$(HIVE_ROUTER_TOOLCHAIN) install into $(ROUTER_CACHE) (the first time about 12 minutes on 2 cores)"
 	CARGO_TARGET_DIR=$(ROUTER_CACHE)/target cargo +$(HIVE_ROUTER_TOOLCHAIN) install hive-router \
 	    --version $(HIVE_ROUTER_VERSION) --locked --features graphiql --root $(ROUTER_CACHE)/$(HIVE_ROUTER_VERSION)
