@@ -347,7 +347,7 @@ async def test_budget_system_reads_adopted_directives_with_stable_ids(api: Api) 
     state = "mutation($a: ID!, $s: AssignmentState!) { setAssignmentState(id: $a, state: $s) { id state } }"
     assert (await api.data(state, a=assignment["id"], s="IN_PROGRESS"))["setAssignmentState"]["state"] == "IN_PROGRESS"
 
-    # The budget system reads the adopted directives (access.json: budget-system).
+    # The budget system reads the adopted directives (its scope, budget-system, in the schema).
     query = """query($y: Int!) { directives(budgetYear: $y, state: ADOPTED) {
         id lineageId kind budgetYear revision taxRate adopted { date paragraph diaryNumber body { code } }
         recipients { id code }
