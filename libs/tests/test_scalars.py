@@ -153,11 +153,29 @@ class DirectiveInput:
     frames: list[FrameInput]
 
 
+@strawberry.input
+class GoalInput:
+    title: str
+    valid_from: date | None = None
+
+
 @strawberry.type
 class Query:
     @strawberry.field
     def hello(self) -> str:
         return "hej"
+
+    @strawberry.field
+    def goals(self, as_of: date | None = None) -> str:
+        return str(as_of)
+
+    @strawberry.field
+    def goal(self, input: GoalInput) -> str:
+        return str(input.valid_from)
+
+    @strawberry.field
+    def changed_since(self, at: datetime) -> str:
+        return at.isoformat()
 
 
 @strawberry.type
@@ -239,3 +257,88 @@ def test_strings_keep_working_exactly_in_variables_and_literals() -> None:
     assert RECEIVED == [Decimal("125000000.00"), Decimal(huge), Decimal(7)]
     data, errors = run(f'mutation {{ setTaxRate(rate: "{huge}") }}')
     assert errors == [] and data == {"setTaxRate": huge}
+
+
+# ------------------------------------------------------------------ a Date or DateTime literal refused
+# The literal's parser raised ValueError during validation, which DomainErrors took for a bug (INTERNAL).
+# Now it answers the rule a variable with the same value gets (input.invalid), and names the field.
+INVALID = {"code": "BAD_USER_INPUT", "rule": "input.invalid"}
+
+
+@pytest.mark.parametrize(
+    ("literal", "why"),
+    [
+        ('"x"', 'a Date is a string "YYYY-MM-DD"'),
+        ('"20270630"', 'a Date is a string "YYYY-MM-DD"'),
+        ('"2026-13-01"', "is not a date in the calendar"),
+        ("20261207", 'a Date is a string "YYYY-MM-DD"'),
+        ("2026.12", 'a Date is a string "YYYY-MM-DD"'),
+    ],
+)
+def test_a_malformed_date_literal_is_refused_naming_the_field(literal: str, why: str) -> None:
+    for _ in range(2):  # the second time from the validation cache
+        data, errors = run(f"{{ goals(asOf: {literal}) }}")
+        assert data is None
+        [error] = errors
+        assert {k: error[k] for k in ("code", "rule", "field")} == {**INVALID, "field": "asOf"}
+        assert why in error["message"]
+    _, errors = run(f'{{ goal(input: {{title: "Mål", validFrom: {literal}}}) }}')
+    assert [(e["code"], e["rule"], e["field"]) for e in errors] == [
+        ("BAD_USER_INPUT", "input.invalid", "input.validFrom")
+    ]
+    _, errors = run(f"query($d: Date = {literal}) {{ goals(asOf: $d) }}")
+    assert [(e["rule"], e["field"]) for e in errors] == [("input.invalid", "asOf")]
+
+
+@pytest.mark.parametrize("literal", ['"x"', '"2026-11-27T00:50:33"', '"2026-13-01T00:00:00Z"', '"2026-11-27"', "5"])
+def test_a_malformed_datetime_literal_is_refused_naming_the_field(literal: str) -> None:
+    for _ in range(2):
+        data, errors = run(f"{{ changedSince(at: {literal}) }}")
+        assert data is None
+        [error] = errors
+        assert {k: error[k] for k in ("code", "rule", "field")} == {**INVALID, "field": "at"}
+        assert "DateTime" in error["message"] or "is not a point in time" in error["message"]
+
+
+@pytest.mark.parametrize("literal", ['"1800-01-01"', '"2300-01-01"', '"9999-12-31"'])
+def test_an_out_of_range_date_literal_is_refused_as_date_range(literal: str) -> None:
+    data, errors = run(f"{{ goals(asOf: {literal}) }}")
+    assert data is None
+    assert [(e["code"], e["rule"], e["field"]) for e in errors] == [("BAD_USER_INPUT", "date.range", "asOf")]
+    _, errors = run(f'{{ goal(input: {{title: "Mål", validFrom: {literal}}}) }}')
+    assert [(e["rule"], e["field"]) for e in errors] == [("date.range", "input.validFrom")]
+    _, errors = run(f'{{ changedSince(at: {literal[:-1]}T00:00:00Z") }}')
+    assert [(e["rule"], e["field"]) for e in errors] == [("date.range", "at")]
+
+
+@pytest.mark.parametrize("value", ["x", "20270630", "2026-13-01", 20261207])
+def test_the_same_dates_as_variables_answer_as_before(value: object) -> None:
+    data, errors = run("query($d: Date) { goals(asOf: $d) }", {"d": value})
+    assert data is None
+    [error] = errors
+    assert error["message"].startswith("Variable '$d' has invalid value: Expected value of type 'Date'")
+    assert error == {"message": error["message"], **INVALID}
+    _, errors = run("query($t: DateTime!) { changedSince(at: $t) }", {"t": value})
+    assert [(e["rule"], e.get("field")) for e in errors] == [("input.invalid", None)]
+    _, errors = run("query($d: Date) { goals(asOf: $d) }", {"d": "1800-01-01"})
+    assert [(e["rule"], e["field"]) for e in errors] == [("date.range", "asOf")]
+
+
+def test_good_date_literals_still_read_as_dates() -> None:
+    assert run('{ goals(asOf: "2027-06-30") }') == ({"goals": "2027-06-30"}, [])
+    assert run('{ changedSince(at: "2026-11-27T01:50:33+01:00") }') == (
+        {"changedSince": "2026-11-27T01:50:33+01:00"},
+        [],
+    )
+    assert run('{ goal(input: {title: "Mål", validFrom: "2027-01-01"}) }') == ({"goal": "2027-01-01"}, [])
+
+
+def test_the_literal_parsers_refuse_with_the_rule_of_a_variable() -> None:
+    assert scalars.parse_date_literal(StringValueNode(value="2027-06-30")) == date(2027, 6, 30)
+    for node in (StringValueNode(value="x"), IntValueNode(value="20261207")):
+        with pytest.raises(DomainError) as info:
+            scalars.parse_date_literal(node)
+        assert info.value.rule == "input.invalid" and info.value.field is None
+        with pytest.raises(DomainError) as info:
+            scalars.parse_datetime_literal(node)
+        assert info.value.rule == "input.invalid"

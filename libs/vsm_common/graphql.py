@@ -18,12 +18,13 @@ from .db import database_unavailable
 from .errors import DomainError
 from .field_paths import FieldPaths, graphql_path
 from .inputs import InputRules, literal_field
+from .scalars import RULE_INVALID_INPUT
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("vsm.graphql")
 
 
-INVALID_INPUT = {"code": "BAD_USER_INPUT", "rule": "input.invalid"}
+INVALID_INPUT = {"code": "BAD_USER_INPUT", "rule": RULE_INVALID_INPUT}
 # The database is stopped, restarting, unreachable or too slow (vsm_common.db's bounded waits).
 UNAVAILABLE = {"code": "SERVICE_UNAVAILABLE", "rule": "service.database_unavailable"}
 DATABASE_UNAVAILABLE_MESSAGE = (
@@ -73,8 +74,8 @@ class DomainErrors(SchemaExtension):
             operation = self._root_field(error.path[0]) if error.path and len(error.path) == 1 else None
             path = graphql_path(original.key, operation, self.field_paths)
         elif original.field is None and error.path is None and error.nodes:
-            # A literal a scalar refused while the document was validated (a number for a Decimal):
-            # graphql-core keeps the literal, not where it was given.
+            # A literal a scalar refused while the document was validated (a number for a Decimal, a
+            # malformed Date): graphql-core keeps the literal, not where it was given.
             document = self.execution_context.graphql_document
             path = literal_field(document, error.nodes[0]) if document is not None else None
         return GraphQLError(

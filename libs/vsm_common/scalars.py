@@ -16,6 +16,11 @@ generate code need to know what the strings hold: each scalar names its format w
   integer or not, is refused (``decimal.format``). No scalars.graphql.org spec fits (ChilliCream's
   Decimal is a JSON number, which is what we refuse), and a W3C recommendation is a stabler address
   than a page of our own documentation. docs/api.md (Scalars) says the same for our clients.
+
+A Date or DateTime literal that is no such string (``asOf: "x"``, ``asOf: 20261207``) is refused
+as ``input.invalid``, the rule graphql-core's variable coercion gets for the same value, with the
+literal's field (``vsm_common.graphql.DomainErrors``): a ValueError from the literal's parser would
+be an unexpected error, ``INTERNAL``.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from graphql import StringValueNode, ValueNode
+from graphql import StringValueNode, ValueNode, value_from_ast_untyped
 from strawberry.types.scalar import ScalarDefinition
 
 from .errors import DomainError
@@ -42,6 +47,9 @@ _DATETIME = re.compile(
 )
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _XSD_WHITESPACE = " \t\r\n"  # what xs:decimal's whiteSpace="collapse" removes at either end
+
+# The rule of a value no scalar can read; vsm_common.graphql gives it to a refused variable too.
+RULE_INVALID_INPUT = "input.invalid"
 
 
 # ------------------------------------------------------------------ Date
@@ -61,13 +69,21 @@ def parse_date(value: object) -> date:
         raise ValueError(f"{value!r} is not a date in the calendar") from None
 
 
+def parse_date_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> date:
+    """A literal in the query's text, read as a variable's value would be (``vsm_common.graphql`` names its field)."""
+    try:
+        return parse_date(value_from_ast_untyped(node, variables))
+    except ValueError as error:
+        raise DomainError(str(error), rule=RULE_INVALID_INPUT) from None
+
+
 DateScalar = ScalarDefinition(
     name="Date",
     description='A calendar date without a time zone, "YYYY-MM-DD" (RFC 3339 full-date), e.g. "2027-06-30".',
     specified_by_url=DATE_SPECIFIED_BY,
     serialize=serialize_date,
     parse_value=parse_date,
-    parse_literal=None,  # graphql-core reads a string literal and hands it to parse_value
+    parse_literal=parse_date_literal,
     origin=date,
 )
 
@@ -95,6 +111,14 @@ def parse_datetime(value: object) -> datetime:
         raise ValueError(f"{value!r} is not a point in time in the calendar") from None
 
 
+def parse_datetime_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> datetime:
+    """A literal in the query's text, read as a variable's value would be (``vsm_common.graphql`` names its field)."""
+    try:
+        return parse_datetime(value_from_ast_untyped(node, variables))
+    except ValueError as error:
+        raise DomainError(str(error), rule=RULE_INVALID_INPUT) from None
+
+
 DateTimeScalar = ScalarDefinition(
     name="DateTime",
     description="A point in time with its offset from UTC (RFC 3339 date-time), "
@@ -102,7 +126,7 @@ DateTimeScalar = ScalarDefinition(
     specified_by_url=DATETIME_SPECIFIED_BY,
     serialize=serialize_datetime,
     parse_value=parse_datetime,
-    parse_literal=None,
+    parse_literal=parse_datetime_literal,
     origin=datetime,
 )
 
