@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -20,39 +20,30 @@ from ..domain import directives, plans
 from ..service import cycles as cycle_cases
 from ..service import directives as directive_cases
 from ..service import plans as plan_cases
-from .common import DecisionInput, PInfo
+from .arguments import (
+    AsOf,
+    AssignmentId,
+    CycleId,
+    Decision,
+    DirectiveId,
+    GoalIds,
+    Kind,
+    OptCycleId,
+    OptCycleKind,
+    OptOrganizationId,
+    OrganizationId,
+    PlanId,
+    ReturnReason,
+    arg,
+)
+from .common import PInfo
 from .compilation import Compilation
 from .cycles import PlanningCycle
 from .directives import Assignment, AssignmentInput, BudgetFrameInput, Directive, DirectiveInput
-from .enums import AnalysisSectionKind, AssignmentState, CycleKind, DirectiveKind, DirectiveState, PhaseKind
+from .enums import AnalysisSectionKind, AssignmentState, DirectiveKind, DirectiveState, PhaseKind
 from .errors import FIELD_PATHS
 from .goals import Goal, Organization
 from .plans import BudgetLineInput, OperationalPlan
-
-
-def _arg(description: str) -> Any:
-    return strawberry.argument(description=description)
-
-
-CycleId = Annotated[strawberry.ID, _arg("The planning cycle (planeringscykel).")]
-DirectiveId = Annotated[strawberry.ID, _arg("The directive revision (planerings- or ägardirektiv).")]
-PlanId = Annotated[strawberry.ID, _arg("The verksamhetsplan.")]
-AssignmentId = Annotated[strawberry.ID, _arg("The särskilt uppdrag (stable across revisions).")]
-OrganizationId = Annotated[strawberry.ID, _arg("The nämnd or bolag (organisation).")]
-OptCycleId = Annotated[strawberry.ID | None, _arg("Only this planning cycle.")]
-OptOrganizationId = Annotated[strawberry.ID | None, _arg("Only this organisation.")]
-OptCycleKind = Annotated[CycleKind | None, _arg("Only cycles of this kind (mandatperiod or årlig).")]
-Kind = Annotated[CycleKind, _arg("Mandate period (mandatperiod) or annual (budgetår).")]
-GoalIds = Annotated[list[strawberry.ID], _arg("Goals (mål) by id.")]
-Decision = Annotated[DecisionInput, _arg("The decision (beslut).")]
-AsOf = Annotated[
-    date | None,
-    _arg(
-        "The goal structure in force on this date: goals adopted by a decision dated on or before it and not "
-        "retired by then, linked by links in effect that day. Without it, the structure as it stands today "
-        "(Europe/Stockholm): the links in effect today, not those decided for later, drafts included."
-    ),
-]
 
 
 @strawberry.type(description=descriptions.QUERY)
@@ -89,8 +80,8 @@ class Query:
         self,
         info: PInfo,
         budget_year: Annotated[int | None, strawberry.argument(description="Budget year (budgetår).")] = None,
-        state: Annotated[DirectiveState | None, _arg("Only this state, e.g. ADOPTED for those in force.")] = None,
-        kind: Annotated[DirectiveKind | None, _arg("Only planeringsdirektiv or only ägardirektiv.")] = None,
+        state: Annotated[DirectiveState | None, arg("Only this state, e.g. ADOPTED for those in force.")] = None,
+        kind: Annotated[DirectiveKind | None, arg("Only planeringsdirektiv or only ägardirektiv.")] = None,
     ) -> list[Directive]:
         async with info.context.runtime.pool.acquire() as conn:
             found = await queries.list_directives(conn, budget_year, state, kind)
@@ -147,7 +138,7 @@ class Mutation:
         self,
         info: PInfo,
         kind: Kind,
-        start_year: Annotated[int, _arg("First year: the budget year, or the first year of the mandate period.")],
+        start_year: Annotated[int, arg("First year: the budget year, or the first year of the mandate period.")],
     ) -> PlanningCycle:
         c = await cycle_cases.open_cycle(info.context.uow(), kind, start_year)
         return PlanningCycle.from_domain(c)
@@ -168,10 +159,10 @@ class Mutation:
         self,
         info: PInfo,
         cycle_id: CycleId,
-        phase: Annotated[PhaseKind, _arg("The phase (fas).")],
-        opens_on: Annotated[date | None, _arg("New start date (startdatum).")] = None,
-        due_on: Annotated[date | None, _arg("New due date (slutdatum).")] = None,
-        responsible_id: Annotated[strawberry.ID | None, _arg("New responsible organisation (ansvarig).")] = None,
+        phase: Annotated[PhaseKind, arg("The phase (fas).")],
+        opens_on: Annotated[date | None, arg("New start date (startdatum).")] = None,
+        due_on: Annotated[date | None, arg("New due date (slutdatum).")] = None,
+        responsible_id: Annotated[strawberry.ID | None, arg("New responsible organisation (ansvarig).")] = None,
     ) -> PlanningCycle:
         c = await cycle_cases.schedule_phase(
             info.context.uow(),
@@ -192,8 +183,8 @@ class Mutation:
         self,
         info: PInfo,
         cycle_id: CycleId,
-        section: Annotated[AnalysisSectionKind, _arg("omvärldsanalys, invärldsanalys or basfakta.")],
-        text: Annotated[str, _arg("The text of the section.")],
+        section: Annotated[AnalysisSectionKind, arg("omvärldsanalys, invärldsanalys or basfakta.")],
+        text: Annotated[str, arg("The text of the section.")],
     ) -> PlanningCycle:
         c, _ = await cycle_cases.write_analysis_section(
             info.context.uow(), parse_id(cycle_id, "cycleId"), section, text
@@ -205,7 +196,7 @@ class Mutation:
         requires_scopes=scopes.PLANNER, description="Draft the planeringsdirektiv or ägardirektiv of an annual cycle."
     )
     async def create_directive(
-        self, info: PInfo, input: Annotated[DirectiveInput, _arg("The new directive.")]
+        self, info: PInfo, input: Annotated[DirectiveInput, arg("The new directive.")]
     ) -> Directive:
         d = await directive_cases.create_directive(
             info.context.uow(),
@@ -225,7 +216,7 @@ class Mutation:
         self,
         info: PInfo,
         directive_id: DirectiveId,
-        frames: Annotated[list[BudgetFrameInput], _arg("Frames per recipient and year (budgetramar).")],
+        frames: Annotated[list[BudgetFrameInput], arg("Frames per recipient and year (budgetramar).")],
     ) -> Directive:
         given = [
             directives.FrameInput(parse_id(f.organization_id, f"frames.{i}.organizationId"), f.year, f.amount)
@@ -247,7 +238,7 @@ class Mutation:
         self,
         info: PInfo,
         directive_id: DirectiveId,
-        recipient_ids: Annotated[list[strawberry.ID], _arg("Every recipient of the directive, in order.")],
+        recipient_ids: Annotated[list[strawberry.ID], arg("Every recipient of the directive, in order.")],
     ) -> Directive:
         d = await directive_cases.set_directive_recipients(
             info.context.uow(), parse_id(directive_id, "directiveId"), parse_ids(recipient_ids, "recipientIds")
@@ -263,7 +254,7 @@ class Mutation:
         self,
         info: PInfo,
         directive_id: DirectiveId,
-        rate: Annotated[Decimal, _arg('Skattesats, kronor per 100 kr, e.g. "20.38".')],
+        rate: Annotated[Decimal, arg('Skattesats, kronor per 100 kr, e.g. "20.38".')],
     ) -> Directive:
         d = await directive_cases.set_tax_rate(info.context.uow(), parse_id(directive_id, "directiveId"), rate)
         return Directive.from_domain(d)
@@ -285,7 +276,7 @@ class Mutation:
         "revision.",
     )
     async def add_assignment(
-        self, info: PInfo, directive_id: DirectiveId, input: Annotated[AssignmentInput, _arg("The särskilt uppdrag.")]
+        self, info: PInfo, directive_id: DirectiveId, input: Annotated[AssignmentInput, arg("The särskilt uppdrag.")]
     ) -> Directive:
         d = await directive_cases.add_assignment(
             info.context.uow(),
@@ -302,7 +293,7 @@ class Mutation:
         description="Record the progress of a särskilt uppdrag of the directive in force.",
     )
     async def set_assignment_state(
-        self, info: PInfo, id: AssignmentId, state: Annotated[AssignmentState, _arg("Its new state.")]
+        self, info: PInfo, id: AssignmentId, state: Annotated[AssignmentState, arg("Its new state.")]
     ) -> Assignment:
         a = await directive_cases.set_assignment_state(info.context.uow(), parse_id(id, "id"), state)
         return Assignment.from_domain(a)
@@ -354,7 +345,7 @@ class Mutation:
         self,
         info: PInfo,
         plan_id: PlanId,
-        lines: Annotated[list[BudgetLineInput], _arg("Every line of the internbudget.")],
+        lines: Annotated[list[BudgetLineInput], arg("Every line of the internbudget.")],
     ) -> OperationalPlan:
         p = await plan_cases.set_internal_budget(
             info.context.uow(),
@@ -379,9 +370,7 @@ class Mutation:
     @strawberry.federation.mutation(
         requires_scopes=scopes.PLANNER, description="Return a submitted plan for rework (återremittera), with a reason."
     )
-    async def return_plan(
-        self, info: PInfo, id: PlanId, reason: Annotated[str, _arg("Why (motivering till återremiss).")]
-    ) -> OperationalPlan:
+    async def return_plan(self, info: PInfo, id: PlanId, reason: ReturnReason) -> OperationalPlan:
         p = await plan_cases.return_plan(info.context.uow(), parse_id(id, "id"), reason)
         return OperationalPlan.from_domain(p)
 
