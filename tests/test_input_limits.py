@@ -224,6 +224,31 @@ def test_nested_arguments_are_checked_in_every_subgraph(stack: Stack, http: http
     )
 
 
+@pytest.mark.parametrize(
+    ("literal", "rule"),
+    [
+        ('"x"', "input.invalid"),
+        ('"2026-13-01"', "input.invalid"),
+        ("20261207", "input.invalid"),
+        ('"1800-01-01"', "date.range"),
+    ],
+)
+def test_a_malformed_date_literal_is_refused_naming_the_field(
+    stack: Stack, http: httpx.Client, literal: str, rule: str
+) -> None:
+    # Written in the query text rather than sent as a variable: the subgraph refused it while
+    # validating the document, and answered INTERNAL until the Date scalar parsed literals itself.
+    token = planner_token(stack)
+    query = f"{{ goals(first: 1, asOf: {literal}) {{ totalCount }} }}"
+    error = only_error(post(http, stack.config.gateway_url, token, query))
+    assert (error["extensions"]["field"], error["extensions"]["rule"]) == ("asOf", rule)
+    assert error["extensions"]["serviceName"] == "goals"
+    assert "Internal" not in error["message"]
+    goal = f'{{level: OVERARCHING, title: "Övergripande", validFrom: {literal}}}'
+    create = f"mutation {{ createGoal(input: {goal}) {{ id }} }}"
+    assert field_and_rule(post(http, stack.config.gateway_url, token, create)) == ("input.validFrom", rule)
+
+
 # ------------------------------------------------------------------ the cases of the issue
 CREATE_GOAL = "mutation($i: CreateGoalInput!) { createGoal(input: $i) { id } }"
 UPSERT = (
