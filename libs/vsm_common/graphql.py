@@ -17,7 +17,8 @@ from strawberry.types.enum import has_enum_definition
 from .db import database_unavailable
 from .errors import DomainError
 from .field_paths import FieldPaths, graphql_path
-from .inputs import InputRules, literal_field
+from .inputs import InputRules
+from .literal_paths import literal_field
 from .scalars import RULE_INVALID_INPUT
 
 log = logging.getLogger(__name__)
