@@ -106,10 +106,9 @@ def router_env(
     )
     if stack.issuer is not None:
         env["VSM_JWKS_PATH"] = str(stack.issuer.jwks_path)
-    # The stack's spans go to its OTLP sink or collector, the router's beside the subgraphs'.
+    # The router's spans go beside the subgraphs', to the stack's OTLP sink or collector.
     if stack.otlp_endpoint:
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = stack.otlp_endpoint
-        env.setdefault("VSM_GATEWAY_TRACING", "true")
     env.update(extra or {})
     check_env(env)
     return env

@@ -1,0 +1,387 @@
+"""Hive Router as vsm's front door (issue 12, first step), beside the session stack's Node gateway.
+
+The router runs from the project's files (services/gateway/router/router.<profile>.yaml) through the
+launcher of ``make run FRONT_DOOR=router`` (tools/vsm_dev/router.py). Its supergraph is the stack's,
+with every subgraph URL pointing at a counting proxy in this process, so "no subgraph was called"
+is counted, and the headers the router sends (the gateway secret, the token, traceparent) are seen.
+
+Where the router answers otherwise than the Node gateway, the assertions say so: a request without
+a token is 401 with code JWT_LOOKUP_FAILED (the gateway: 401 UNAUTHENTICATED), a token whose signature no key
+verifies is 403 MISSING_JWT (every key failed; the gateway: 401), a field the caller's roles may not read is
+403 UNAUTHORIZED_FIELD_OR_TYPE with ``affectedPath`` (the gateway: FORBIDDEN with rule and field).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from vsm_common.auth import DEV_ISSUER
+from vsm_dev.identity import DevIssuer
+from vsm_dev.procutil import free_port
+from vsm_dev.router import RouterProcess
+from vsm_dev.stack import GATEWAY_DIR, SERVICES, Stack, StackConfig
+
+pytestmark = pytest.mark.e2e
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+# A goal with its title (goals), its plans and directive (planning) and its fulfilment (follow-up).
+JOINED = """query Joined {
+  goals(first: 100) {
+    edges { node { id title state plans { state organization { code } } establishedBy { id } fulfilment { status } } }
+  }
+}"""
+# Goal.fulfilment is non-null, and so is every edge up to Query.goals: the follow-up subgraph's error
+# for an unknown period nulls the whole response (GraphQL spec, "Handling Execution Errors").
+UNKNOWN_PERIOD = """query UnknownPeriod {
+  goals(first: 1) { edges { node { id fulfilment(periodLabel: "Delår 1901") { status } } } }
+}"""
+
+
+# ============================================================== a counting subgraph proxy
+@dataclass
+class SubgraphProxy:
+    """Forwards ``/<subgraph>/graphql`` to the real subgraph and keeps every request's headers."""
+
+    targets: dict[str, str]
+    seen: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    def start(self) -> None:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                name = self.path.strip("/").split("/")[0]
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with proxy.lock:
+                    proxy.seen.append((name, headers))
+                skip = ("host", "content-length", "connection", "accept-encoding")
+                forward = {k: v for k, v in headers.items() if k not in skip}
+                request = urllib.request.Request(proxy.targets[name], data=body, headers=forward, method="POST")
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as resp:
+                        status, payload, ctype = resp.status, resp.read(), resp.headers.get("content-type", "")
+                except urllib.error.HTTPError as err:
+                    status, payload, ctype = err.code, err.read(), err.headers.get("content-type", "")
+                self.send_response(status)
+                self.send_header("content-type", ctype or "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def url(self, name: str) -> str:
+        assert self.server
+        return f"http://127.0.0.1:{self.server.server_address[1]}/{name}/graphql"
+
+    @property
+    def count(self) -> int:
+        with self.lock:
+            return len(self.seen)
+
+    def since(self, start: int) -> list[tuple[str, dict[str, str]]]:
+        with self.lock:
+            return self.seen[start:]
+
+
+@dataclass
+class JwksServer:
+    """The development issuer's keys over HTTP, as an identity provider serves them (production profile)."""
+
+    jwks: dict[str, Any]
+    server: ThreadingHTTPServer | None = None
+
+    def start(self) -> None:
+        payload = json.dumps(self.jwks).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        assert self.server
+        return f"http://127.0.0.1:{self.server.server_address[1]}/.well-known/jwks.json"
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+# ================================================================================ fixtures
+@pytest.fixture(scope="module")
+def proxy(stack: Stack) -> Iterator[SubgraphProxy]:
+    p = SubgraphProxy({svc: f"{stack.config.service_url(svc)}/graphql" for svc in SERVICES})
+    p.start()
+    yield p
+    p.stop()
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("router-front-door")
+
+
+@pytest.fixture(scope="module")
+def proxied_supergraph(stack: Stack, proxy: SubgraphProxy, workdir: Path) -> Path:
+    sdl = stack.supergraph_path.read_text()
+    for svc in SERVICES:
+        real = f'"{stack.config.service_url(svc)}/graphql"'
+        assert real in sdl, f"{svc} URL not found in the supergraph"
+        sdl = sdl.replace(real, f'"{proxy.url(svc)}"')
+    path = workdir / "supergraph.graphql"
+    path.write_text(sdl)
+    return path
+
+
+@pytest.fixture(scope="module")
+def router(stack: Stack, proxied_supergraph: Path, workdir: Path) -> Iterator[RouterProcess]:
+    process = RouterProcess(stack, port=free_port(), supergraph=proxied_supergraph, log_path=workdir / "router.log")
+    process.start()
+    print(f"[router] ready {process.started_in:.2f}s after spawn; log {process.log_path}")
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def post(
+    url: str,
+    query: str,
+    token: str | None = None,
+    *,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    sent = dict(headers or {})
+    if token:
+        sent["authorization"] = f"Bearer {token}"
+    return httpx.post(url, json={"query": query, "variables": variables or {}}, headers=sent, timeout=60)
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
+
+
+# ================================================================================== tests
+def test_a_request_without_a_valid_token_is_refused_before_any_subgraph(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    before = proxy.count
+    missing = post(router.url, "{ vision { title } }")
+    # No Authorization header: 401 JWT_LOOKUP_FAILED (the Node gateway: 401 UNAUTHENTICATED).
+    assert missing.status_code == 401, missing.text
+    assert codes(missing.json()) == ["JWT_LOOKUP_FAILED"], missing.text
+    assert missing.json().get("data") is None
+
+    # A well-formed token signed by another key: 403, code MISSING_JWT (every key of the JWKS failed to
+    # verify it; src/jwt/errors.rs), the Node gateway: 401 UNAUTHENTICATED.
+    stranger = DevIssuer(
+        private_key=rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        kid=stack.issuer.kid if stack.issuer else "k",
+        directory=Path("/nonexistent"),
+    )
+    forged = post(router.url, "{ vision { title } }", stranger.mint("planner"))
+    assert forged.status_code == 403, forged.text
+    assert codes(forged.json()) == ["MISSING_JWT"], forged.text
+    assert proxy.count == before, proxy.since(before)
+
+
+def test_a_planner_reads_goals_joined_from_all_three_subgraphs(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    token = stack.token("planner")
+    before = proxy.count
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    answer = post(
+        router.url,
+        JOINED,
+        token,
+        headers={
+            "x-vsm-gateway-secret": "forged-by-the-client",
+            "traceparent": f"00-{trace_id}-00f067aa0ba902b7-01",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert "errors" not in body, body
+    goals = [edge["node"] for edge in body["data"]["goals"]["edges"]]
+    assert goals and all(goal["title"] for goal in goals)
+    assert any(goal["plans"] for goal in goals), goals
+    assert any(goal["establishedBy"] for goal in goals), goals
+    assert all(goal["fulfilment"]["status"] for goal in goals), goals
+    # The Node gateway answers the same query with the same data.
+    assert post(stack.config.gateway_url, JOINED, token).json() == body
+
+    calls = proxy.since(before)
+    assert {name for name, _ in calls} == set(SERVICES)
+    for name, headers in calls:
+        assert headers.get("x-vsm-gateway-secret") == stack.gateway_secret, name  # ours, not the client's
+        assert headers.get("authorization") == f"Bearer {token}", name
+        # The client's trace continues into every subgraph (tracing is on: the stack has an OTLP sink).
+        assert headers.get("traceparent", "").split("-")[1] == trace_id, (name, headers)
+
+
+def test_a_subgraph_error_reaches_the_client_unmasked(router: RouterProcess, stack: Stack) -> None:
+    token = stack.token("planner")
+    answer = post(router.url, UNKNOWN_PERIOD, token, headers={"accept": GRAPHQL_RESPONSE})
+    assert answer.status_code == 200, answer.text
+    [error] = answer.json()["errors"]
+    # Error masking is off for subgraph errors: the follow-up subgraph's message and extensions reach the
+    # client, with the router's own `service` or `serviceName` (and `affectedPath`) beside them.
+    assert error["message"] == "no reporting period labelled “Delår 1901”", error
+    extensions = error["extensions"]
+    assert (extensions["code"], extensions["rule"], extensions["field"]) == (
+        "NOT_FOUND",
+        "period.exists",
+        "periodLabel",
+    )
+    assert "followup" in (extensions.get("service"), extensions.get("serviceName")), error
+    assert error["path"] == ["goals", "edges", 0, "node", "fulfilment"], error
+    assert error["extensions"].get("affectedPath") == "goals.edges.@.node", error
+    gateway = post(stack.config.gateway_url, UNKNOWN_PERIOD, token).json()
+    assert gateway["errors"][0]["message"] == error["message"], gateway
+
+
+def test_a_non_null_field_error_nulls_the_data(router: RouterProcess, stack: Stack) -> None:
+    answers = [
+        post(router.url, UNKNOWN_PERIOD, stack.token("planner"), headers={"accept": GRAPHQL_RESPONSE}).json()
+        for _ in range(3)
+    ]
+    # The null goes up through GoalEdge.node!, [GoalEdge!]! and GoalConnection! to `data`, every time. (The
+    # Node gateway, on the same planner runtime, answers {"goals": {"edges": [{"node": null}]}} today.)
+    for body in answers:
+        assert "data" in body and body["data"] is None, body
+
+
+def test_a_variable_of_the_wrong_type_is_http_400_before_any_subgraph(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    before = proxy.count
+    answer = post(
+        router.url,
+        "query Page($first: Int) { goals(first: $first) { totalCount } }",
+        stack.token("planner"),
+        variables={"first": "ten"},
+        headers={"accept": GRAPHQL_RESPONSE},
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    assert "data" not in answer.json(), answer.text
+    assert proxy.count == before
+
+
+def test_a_role_lacking_the_scope_is_refused_before_any_subgraph(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    if "@requiresScopes" not in stack.supergraph_path.read_text():
+        pytest.skip("the subgraphs declare no @requiresScopes yet")
+    before = proxy.count
+    # Query.goals is for every role but the budget system, which reads directives only.
+    refused = post(router.url, "{ goals(first: 1) { totalCount } }", stack.token("budget-system"))
+    assert refused.status_code == 403, refused.text
+    body = refused.json()
+    assert body.get("data") is None, body
+    assert codes(body) == ["UNAUTHORIZED_FIELD_OR_TYPE"], body
+    assert body["errors"][0]["extensions"]["affectedPath"] == "goals", body
+    assert proxy.count == before, proxy.since(before)
+    allowed = post(router.url, "{ goals(first: 1) { totalCount } }", stack.token("reader"))
+    assert allowed.status_code == 200 and allowed.json()["data"]["goals"]["totalCount"] > 0, allowed.text
+
+
+def test_csrf_and_mutations_over_get_are_refused(router: RouterProcess, stack: Stack) -> None:
+    auth = {"authorization": f"Bearer {stack.token('planner')}"}
+    plain_get = httpx.get(router.url, params={"query": "{ vision { title } }"}, headers=auth, timeout=30)
+    assert plain_get.status_code == 403 and codes(plain_get.json()) == ["CSRF_PREVENTION_FAILED"], plain_get.text
+    with_header = httpx.get(
+        router.url, params={"query": "{ vision { title } }"}, headers={**auth, "x-graphql-csrf": "1"}, timeout=30
+    )
+    assert with_header.status_code == 200 and with_header.json()["data"]["vision"]["title"], with_header.text
+    mutation = httpx.get(
+        router.url,
+        params={"query": 'mutation { closePeriod(id: "x") { id } }'},
+        headers={**auth, "x-graphql-csrf": "1"},
+        timeout=30,
+    )
+    assert mutation.status_code == 405, mutation.text
+
+
+def run_node(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", *args], capture_output=True, text=True, cwd=GATEWAY_DIR, check=False, timeout=timeout
+    )
+
+
+def test_graphql_http_audits_report_no_errors(router: RouterProcess, stack: Stack) -> None:
+    result = run_node("conformance/audit.mjs", router.url, "--token", stack.token("reader"))
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].endswith(" 0 error"), result.stdout
+
+
+def test_the_production_profile_starts_and_stops_on_sigterm(
+    stack: Stack, proxied_supergraph: Path, workdir: Path
+) -> None:
+    assert stack.issuer is not None
+    jwks = JwksServer(stack.issuer.jwks())
+    jwks.start()
+    production = Stack(StackConfig(data_dir=stack.config.data_dir, host=stack.config.host, profile="production"))
+    production.gateway_secret = stack.gateway_secret
+    process = RouterProcess(
+        production,
+        port=free_port(),
+        supergraph=proxied_supergraph,
+        log_path=workdir / "router-production.log",
+        extra_env={"VSM_JWKS_URL": jwks.url, "VSM_JWT_ISSUER": DEV_ISSUER},
+    )
+    try:
+        process.start()
+        token = stack.token("reader")
+        read = post(process.url, "{ vision { title } }", token)
+        assert read.status_code == 200 and read.json()["data"]["vision"]["title"], read.text
+        introspection = post(process.url, "{ __schema { queryType { name } } }", token)
+        assert introspection.status_code == 403, introspection.text
+        assert codes(introspection.json()) == ["INTROSPECTION_DISABLED"], introspection.text
+    finally:
+        began = time.monotonic()
+        code = process.stop()
+        jwks.stop()
+    assert code == 0, f"exit {code}:\n{process.log_path.read_text()[-3000:]}"
+    assert time.monotonic() - began < 5  # shutdown_timeout 2s, nothing in flight
