@@ -64,7 +64,7 @@ RUNS ?= 20
 LANES ?= 1
 STRESS_ARGS ?=
 
-stress-test: setup deploy-tools lint typecheck
+stress-test: setup router deploy-tools lint typecheck
 	$(PYTHON) -m vsm_dev.stress --runs $(RUNS) --lanes $(LANES) -- $(STRESS_ARGS)
 
 unit: $(VENV)/.installed
