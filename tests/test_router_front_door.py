@@ -29,6 +29,17 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.test_gateway_identity import (
+    MAX_ALIASES,
+    MAX_COST,
+    MAX_DEPTH,
+    MAX_TOKENS,
+    PERSISTED,
+    aliased_query,
+    deep_query,
+    doc_id,
+    tokens_query,
+)
 from vsm_common.auth import DEV_ISSUER
 from vsm_dev.identity import DevIssuer
 from vsm_dev.procutil import free_port
@@ -172,8 +183,22 @@ def proxied_supergraph(stack: Stack, proxy: SubgraphProxy, workdir: Path) -> Pat
 
 
 @pytest.fixture(scope="module")
-def router(stack: Stack, proxied_supergraph: Path, workdir: Path) -> Iterator[RouterProcess]:
-    process = RouterProcess(stack, port=free_port(), supergraph=proxied_supergraph, log_path=workdir / "router.log")
+def persisted_file(workdir: Path) -> Path:
+    """The Node gateway's test documents, in the file format both front doors read (id → document)."""
+    path = workdir / "persisted-documents.json"
+    path.write_text(json.dumps({doc_id(name): text for name, text in PERSISTED.items()}, indent=2))
+    return path
+
+
+@pytest.fixture(scope="module")
+def router(stack: Stack, proxied_supergraph: Path, persisted_file: Path, workdir: Path) -> Iterator[RouterProcess]:
+    process = RouterProcess(
+        stack,
+        port=free_port(),
+        supergraph=proxied_supergraph,
+        log_path=workdir / "router.log",
+        extra_env={"VSM_PERSISTED_DOCUMENTS_PATH": str(persisted_file)},
+    )
     process.start()
     print(f"[router] ready {process.started_in:.2f}s after spawn; log {process.log_path}")
     try:
@@ -357,7 +382,7 @@ def test_graphql_http_audits_report_no_errors(router: RouterProcess, stack: Stac
 
 
 def test_the_production_profile_starts_and_stops_on_sigterm(
-    stack: Stack, proxied_supergraph: Path, workdir: Path
+    router: RouterProcess, stack: Stack, proxied_supergraph: Path, workdir: Path
 ) -> None:
     assert stack.issuer is not None
     jwks = JwksServer(stack.issuer.jwks())
@@ -379,9 +404,283 @@ def test_the_production_profile_starts_and_stops_on_sigterm(
         introspection = post(process.url, "{ __schema { queryType { name } } }", token)
         assert introspection.status_code == 403, introspection.text
         assert codes(introspection.json()) == ["INTROSPECTION_DISABLED"], introspection.text
+        # No IDE: a browser's GET is 415 UNSUPPORTED_CONTENT_TYPE (development: GraphiQL's page). The
+        # Node gateway answers its own 4xx without a page.
+        browser = {"accept": "text/html"}
+        ide = httpx.get(process.url, headers=browser, timeout=30)
+        assert ide.status_code == 415 and "html" not in ide.headers["content-type"], ide.text
+        assert codes(ide.json()) == ["UNSUPPORTED_CONTENT_TYPE"], ide.text
+        development = httpx.get(router.url, headers=browser, timeout=30)
+        assert development.status_code == 200 and "GraphiQL" in development.text, development.text[:300]
     finally:
         began = time.monotonic()
         code = process.stop()
         jwks.stop()
     assert code == 0, f"exit {code}:\n{process.log_path.read_text()[-3000:]}"
     assert time.monotonic() - began < 5  # shutdown_timeout 2s, nothing in flight
+
+
+# ================================================================================ limits
+ORGANIZATION_TREE = {  # organizations nested k lists deep, and its cost with every list counted as 10 items
+    11110: "organizations { children { children { children { id } } } }",
+    1110: "organizations { children { children { id } } }",
+    110: "organizations { children { id } }",
+    10: "organizations { id }",
+    1: "vision { id }",
+}
+
+
+def router_costly_query(cost: int) -> str:
+    """Estimated cost exactly ``cost`` in the router's model.
+
+    The subgraphs declare no @listSize yet, so the router counts every list as default_list_size (10)
+    items whatever ``first`` says: the Node gateway's costly documents (pages of 1000) cost the router
+    only a few hundred. Each object is 1, scalars 0: ``organizations { id }`` is 10, one level more 110.
+    """
+    parts: list[str] = []
+    rest = cost
+    for weight, selection in ORGANIZATION_TREE.items():
+        while rest >= weight:
+            parts.append(f"c{len(parts)}: {selection}")
+            rest -= weight
+    return "{ " + " ".join(parts) + " }"
+
+
+# At the limit and one past it: the Node gateway's documents for depth, aliases and tokens
+# (tests/test_gateway_identity.py), the router's codes and messages (no numbers in them).
+ROUTER_LIMITS = {
+    "depth": (deep_query(MAX_DEPTH), deep_query(MAX_DEPTH + 1), "MAX_DEPTH_EXCEEDED", "Query depth limit exceeded."),
+    "aliases": (
+        aliased_query(MAX_ALIASES),
+        aliased_query(MAX_ALIASES + 1),
+        "MAX_ALIASES_EXCEEDED",
+        "Aliases limit exceeded.",
+    ),
+    # The router refuses a document of exactly n tokens with a parse error, so the files set n = 1001:
+    # 1000 tokens pass as at the gateway, 1001 fail to parse, 1002 are TOKEN_LIMIT_EXCEEDED.
+    "tokens": (tokens_query(MAX_TOKENS), tokens_query(MAX_TOKENS + 1), "GRAPHQL_PARSE_FAILED", "Parse error"),
+    "cost": (
+        router_costly_query(MAX_COST),
+        router_costly_query(MAX_COST + 1),
+        "COST_ESTIMATED_TOO_EXPENSIVE",
+        "Operation estimated cost exceeds max cost",
+    ),
+}
+
+
+@pytest.mark.parametrize("limit", list(ROUTER_LIMITS))
+def test_each_limit_passes_at_the_limit_and_fails_one_past_it_before_any_subgraph(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack, limit: str
+) -> None:
+    at_limit, past_limit, code, message = ROUTER_LIMITS[limit]
+    token = stack.token("reader")
+    ok = post(router.url, at_limit, token)
+    assert ok.status_code == 200, ok.text
+    assert not ok.json().get("errors"), ok.json()
+    assert ok.json()["data"]
+
+    before = proxy.count
+    refused = post(router.url, past_limit, token)
+    body = refused.json()
+    assert refused.status_code == 200, refused.text  # application/json: 200 with errors, no data
+    assert body.get("data") is None, body
+    assert codes(body) == [code], body
+    assert message in body["errors"][0]["message"], body
+    # No `extensions.cost` (the gateway's {"estimated", "max"}): the router has only response headers for it.
+    assert "cost" not in body["errors"][0]["extensions"], body
+    strict = post(router.url, past_limit, token, headers={"accept": GRAPHQL_RESPONSE})
+    assert strict.status_code == 400, strict.text
+    assert proxy.count == before, f"a subgraph was called although the {limit} limit refused the operation"
+
+
+def test_two_tokens_past_the_limit_is_the_routers_own_token_limit(router: RouterProcess, stack: Stack) -> None:
+    body = post(router.url, tokens_query(MAX_TOKENS + 2), stack.token("reader")).json()
+    assert codes(body) == ["TOKEN_LIMIT_EXCEEDED"] and body["errors"][0]["message"] == "Token limit exceeded.", body
+
+
+def test_the_committee_dashboard_fits_the_limits(router: RouterProcess, stack: Stack) -> None:
+    """The Node gateway's test: goals of one nämnd, a page of 200, with plans and fulfilment."""
+    token = stack.token("committee", org="BUN")
+    org = post(router.url, 'query { organization(code: "BUN") { id } }', token).json()["data"]["organization"]["id"]
+    dashboard = """query CommitteeDashboard($org: ID!, $period: ID) {
+      organization(id: $org) { id code name }
+      goals(organizationId: $org, first: 200) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node {
+          id title level state validFrom validTo
+          parents { id title }
+          organizations { code name }
+          plans { id state years organization { code } }
+          fulfilment(periodId: $period) { status basis explanation contributors { status goal { id title } } }
+        } }
+      }
+    }"""
+    resp = post(router.url, dashboard, token, variables={"org": org, "period": None})
+    body = resp.json()
+    # Estimated 673 by the router (edges counted as 10 without @listSize), 12603 by the Node gateway.
+    assert resp.status_code == 200 and not body.get("errors"), body
+    assert body["data"]["goals"]["totalCount"] >= len(body["data"]["goals"]["edges"]) > 0, body
+
+
+# ================================================================================= sizes
+def test_a_body_over_16_mib_is_refused_with_413_before_any_subgraph(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    auth = {"authorization": f"Bearer {stack.token('planner')}", "content-type": "application/json"}
+    before = proxy.count
+    padded = json.dumps({"query": "{ vision { title } }", "variables": {"pad": "x" * (16 << 20)}})
+    declared = httpx.post(router.url, content=padded, headers=auth, timeout=60)
+    # The gateway: 413 REQUEST_TOO_LARGE with extensions.limit {"max": 16777216}; the router names the size
+    # in its message only.
+    assert declared.status_code == 413, declared.text
+    assert codes(declared.json()) == ["PAYLOAD_TOO_LARGE_CONTENT_LENGTH"], declared.text
+    assert str(16 << 20) in declared.json()["errors"][0]["message"]
+
+    def chunked() -> Iterator[bytes]:  # no content-length: the router counts while reading
+        yield b'{"query": "{ vision { title } }", "pad": "'
+        for _ in range(17):
+            yield b"x" * (1 << 20)
+        yield b'"}'
+
+    streamed = httpx.post(router.url, content=chunked(), headers=auth, timeout=60)
+    assert streamed.status_code == 413, streamed.text
+    assert codes(streamed.json()) == ["PAYLOAD_TOO_LARGE_BODY_STREAM"], streamed.text
+    assert proxy.count == before
+
+
+def test_an_oversized_token_is_a_clear_431_not_a_dropped_connection(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    assert stack.issuer is not None
+    claims = stack.issuer.claims("planner")
+    claims["pad"] = "x" * 150_000
+    token = stack.issuer.sign(claims)
+    assert len(token) > 200_000
+    before = proxy.count
+    # The gateway answers 401 UNAUTHENTICATED (its token-size check); the router has none, and the header
+    # block limit (32 KiB) answers first: 431 with an empty body for 200 kB, ...
+    huge = post(router.url, "{ vision { title } }", token)
+    assert huge.status_code == 431, huge.text
+    # ... and 431 REQUEST_HEADER_FIELDS_TOO_LARGE with a JSON body for a token just over the limit.
+    claims["pad"] = "x" * 30_000
+    over = post(router.url, "{ vision { title } }", stack.issuer.sign(claims))
+    assert over.status_code == 431, over.text
+    assert codes(over.json()) == ["REQUEST_HEADER_FIELDS_TOO_LARGE"], over.text
+    assert proxy.count == before
+
+
+# ================================================================================== CSRF
+def test_simple_requests_and_mutations_over_get_are_refused_before_any_subgraph(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    """The Node gateway's CSRF cases (tests/test_gateway_identity.py): the same statuses, the router's codes."""
+    auth = {"authorization": f"Bearer {stack.token('planner')}"}
+    before = proxy.count
+    simple = {
+        "GET without header": httpx.get(router.url, params={"query": "{ vision { title } }"}, headers=auth, timeout=30),
+        "form": httpx.post(
+            router.url,
+            content="query=%7B%20vision%20%7B%20title%20%7D%20%7D",
+            headers={**auth, "content-type": "application/x-www-form-urlencoded"},
+            timeout=30,
+        ),
+        "text/plain": httpx.post(
+            router.url,
+            content=json.dumps({"query": "{ vision { title } }"}),
+            headers={**auth, "content-type": "text/plain"},
+            timeout=30,
+        ),
+        "multipart": httpx.post(
+            router.url,
+            content=b"--x\r\nContent-Disposition: form-data; name=query\r\n\r\n{ vision { title } }\r\n--x--\r\n",
+            headers={**auth, "content-type": "multipart/form-data; boundary=x"},
+            timeout=30,
+        ),
+    }
+    for what, resp in simple.items():
+        # The gateway: 403 "Required CSRF header(s) not present" without a code.
+        assert resp.status_code == 403, (what, resp.text)
+        assert codes(resp.json()) == ["CSRF_PREVENTION_FAILED"], (what, resp.text)
+    mutation = 'mutation { createGoal(input: {level: OVERARCHING, title: "via GET"}) { id } }'
+    over_get = httpx.get(router.url, params={"query": mutation}, headers={**auth, "x-graphql-csrf": "1"}, timeout=30)
+    assert over_get.status_code == 405, over_get.text
+    assert codes(over_get.json()) == ["MUTATION_NOT_ALLOWED_OVER_HTTP_GET"], over_get.text
+    assert proxy.count == before, "a refused request reached a subgraph"
+
+
+# ==================================================================== persisted documents
+def test_persisted_documents_alongside_arbitrary_ones(router: RouterProcess, stack: Stack) -> None:
+    token = stack.token("reader")
+    by_id = post_body(router.url, {"documentId": doc_id("vision")}, token)
+    assert by_id.status_code == 200 and by_id.json()["data"]["vision"]["title"], by_id.text
+    assert post(router.url, "{ vision { title } }", token).json()["data"]["vision"]["title"]
+    unknown = post_body(router.url, {"documentId": "0" * 64}, token).json()
+    assert codes(unknown) == ["PERSISTED_DOCUMENT_NOT_FOUND"], unknown  # the gateway: PERSISTED_QUERY_NOT_IN_LIST
+
+
+def post_body(url: str, body: dict[str, Any], token: str | None = None) -> httpx.Response:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    return httpx.post(url, json=body, headers=headers, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def persisted_only_router(
+    stack: Stack, proxied_supergraph: Path, persisted_file: Path, workdir: Path
+) -> Iterator[RouterProcess]:
+    """Trusted documents only, and small limits through the environment (the gateway's persisted_gw)."""
+    process = RouterProcess(
+        stack,
+        port=free_port(),
+        supergraph=proxied_supergraph,
+        log_path=workdir / "router-persisted-only.log",
+        extra_env={
+            "VSM_PERSISTED_DOCUMENTS_PATH": str(persisted_file),
+            "VSM_PERSISTED_ONLY": "true",
+            "VSM_GATEWAY_MAX_DEPTH": "3",
+            "VSM_GATEWAY_MAX_COST": "100",
+        },
+    )
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def test_persisted_only_runs_listed_documents_and_nothing_else(
+    persisted_only_router: RouterProcess, proxy: SubgraphProxy, stack: Stack
+) -> None:
+    url, token = persisted_only_router.url, stack.token("reader")
+    by_id = post_body(url, {"documentId": doc_id("vision")}, token)
+    assert by_id.status_code == 200 and by_id.json()["data"]["vision"]["title"], by_id.text
+    apollo = post_body(
+        url,
+        {
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": doc_id("organization")}},
+            "variables": {"code": "KF"},
+        },
+        token,
+    )
+    assert apollo.json()["data"]["organization"]["code"] == "KF", apollo.text
+    over_get = httpx.get(
+        url,
+        params={"documentId": doc_id("vision")},
+        headers={"authorization": f"Bearer {token}", "x-graphql-csrf": "1"},
+        timeout=30,
+    )
+    assert over_get.json()["data"]["vision"]["title"], over_get.text
+
+    before = proxy.count
+    # The gateway: PERSISTED_QUERY_ONLY and PERSISTED_QUERY_NOT_IN_LIST.
+    arbitrary = post(url, "{ vision { title } }", token).json()
+    assert codes(arbitrary) == ["PERSISTED_DOCUMENT_ID_REQUIRED"] and "data" not in arbitrary, arbitrary
+    unknown = post_body(url, {"documentId": "0" * 64}, token).json()
+    assert codes(unknown) == ["PERSISTED_DOCUMENT_NOT_FOUND"], unknown
+    assert post_body(url, {"documentId": doc_id("vision")}).status_code == 401
+    # Trusted documents are limited like any other (VSM_GATEWAY_MAX_DEPTH=3, VSM_GATEWAY_MAX_COST=100 here).
+    deep = post_body(url, {"documentId": doc_id("deep")}, token).json()
+    assert codes(deep) == ["MAX_DEPTH_EXCEEDED"], deep
+    costly = post_body(url, {"documentId": doc_id("costly")}, token).json()  # 110 in both cost models
+    assert codes(costly) == ["COST_ESTIMATED_TOO_EXPENSIVE"], costly
+    assert proxy.count == before

@@ -181,3 +181,41 @@ def test_a_missing_binary_says_how_to_build_it(stack: Stack, tmp_path: Path) -> 
     )
     with pytest.raises(StartupError, match="make router"):
         process.start()
+
+
+@pytest.mark.parametrize("profile", router.PROFILES)
+def test_persisted_documents_read_the_gateways_file_and_ids(profile: str) -> None:
+    documents = load(profile)["persisted_documents"]
+    assert documents["enabled"] is True
+    assert documents["require_id"] is False  # alongside arbitrary documents; the launcher's copy says true
+    assert documents["storage"] == {
+        "type": "file",
+        "path": {"from_env": "VSM_PERSISTED_DOCUMENTS_PATH", "default": "persisted-documents.json"},
+    }
+    # The default file is the empty map: nothing persisted unless a file is named.
+    assert (router.CONFIG_DIR / "persisted-documents.json").read_text().strip() == "{}"
+    assert documents["selectors"] == [
+        {"type": "json_path", "path": "documentId"},
+        {"type": "json_path", "path": "extensions.persistedQuery.sha256Hash"},
+        {"type": "url_query_param", "name": "documentId"},
+    ]
+
+
+def test_persisted_only_is_a_copy_of_the_profile_that_requires_an_id(stack: Stack, tmp_path: Path) -> None:
+    base = {"VSM_JWKS_PATH": "/k.json", "VSM_PERSISTED_DOCUMENTS_PATH": "/d.json"}
+    assert router.router_env(stack, port=4100, base=base)["ROUTER_CONFIG_FILE_PATH"] == str(
+        router.CONFIG_DIR / "router.development.yaml"
+    )
+    env = router.router_env(stack, port=4100, base=base, extra={"VSM_PERSISTED_ONLY": "true"})
+    copy = Path(env["ROUTER_CONFIG_FILE_PATH"])
+    assert copy.parent == tmp_path / "router"
+    original = leaves(load("development"))
+    persisted_only = leaves(yaml.safe_load(copy.read_text()))
+    assert {k for k in original.keys() | persisted_only.keys() if original.get(k) != persisted_only.get(k)} == {
+        "persisted_documents.require_id"
+    }
+    assert persisted_only["persisted_documents.require_id"] is True
+    with pytest.raises(StartupError, match="VSM_PERSISTED_DOCUMENTS_PATH"):
+        router.router_env(stack, port=4100, base={"VSM_JWKS_PATH": "/k.json", "VSM_PERSISTED_ONLY": "true"})
+    with pytest.raises(StartupError, match="VSM_PERSISTED_ONLY"):
+        router.router_env(stack, port=4100, base={**base, "VSM_PERSISTED_ONLY": "yes"})

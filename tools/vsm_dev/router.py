@@ -83,6 +83,29 @@ def config_path(profile: str) -> Path:
     return CONFIG_DIR / f"router.{profile}.yaml"
 
 
+def persisted_only(env: Mapping[str, str]) -> bool:
+    """The Node gateway's VSM_PERSISTED_ONLY: only the documents of VSM_PERSISTED_DOCUMENTS_PATH run."""
+    value = (env.get("VSM_PERSISTED_ONLY") or "false").lower()
+    if value not in ("true", "false"):
+        raise StartupError(f'VSM_PERSISTED_ONLY must be "true" or "false", got "{value}"')
+    return value == "true"
+
+
+def persisted_only_config(profile: str, directory: Path) -> Path:
+    """``router.<profile>.yaml`` with ``require_id: true``, written to ``directory``.
+
+    The router's ``persisted_documents.require_id`` takes no ``from_env`` (an untagged value), so the
+    persisted-only variant is a copy of the profile's file rather than a second file to keep in step.
+    """
+    source = config_path(profile).read_text()
+    if source.count("require_id: false") != 1:
+        raise StartupError(f"router.{profile}.yaml must say `require_id: false` exactly once")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"router.{profile}.persisted-only.yaml"
+    path.write_text(source.replace("require_id: false", "require_id: true"))
+    return path
+
+
 def router_env(
     stack: Stack,
     *,
@@ -94,9 +117,12 @@ def router_env(
     """The router's environment for ``stack``: its subgraphs' secret, keys, supergraph and tracing."""
     profile = stack.config.profile
     env = {k: v for k, v in base.items() if k not in GENERIC_OVERRIDES}
+    config = config_path(profile)
+    if persisted_only({**base, **(extra or {})}):
+        config = persisted_only_config(profile, stack.config.data_dir / "router")
     env.update(
         {
-            "ROUTER_CONFIG_FILE_PATH": str(config_path(profile)),
+            "ROUTER_CONFIG_FILE_PATH": str(config),
             "VSM_SUPERGRAPH_PATH": str(supergraph or stack.supergraph_path),
             "VSM_GATEWAY_HOST": stack.config.host,
             "VSM_GATEWAY_PORT": str(port),
@@ -122,6 +148,9 @@ def check_env(env: Mapping[str, str]) -> None:
         missing += ["VSM_JWKS_URL", "VSM_JWT_ISSUER"]
     else:
         missing += ["VSM_JWKS_PATH"]
+    if persisted_only(env):
+        # Without a documents file the copy's default (an empty map) would refuse every request.
+        missing += ["VSM_PERSISTED_DOCUMENTS_PATH"]
     unset = [name for name in missing if not env.get(name)]
     if unset:
         raise StartupError(f"the router needs {', '.join(unset)}")
