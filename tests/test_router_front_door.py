@@ -4,6 +4,8 @@ The router runs from the project's files (services/gateway/router/router.<profil
 launcher of ``make run FRONT_DOOR=router`` (tools/vsm_dev/router.py). Its supergraph is the stack's,
 with every subgraph URL pointing at a counting proxy in this process, so "no subgraph was called"
 is counted, and the headers the router sends (the gateway secret, the token, traceparent) are seen.
+The router's own spans go to the stack's OTLP sink: a mutation's trace has the router's span as root
+and continues through goals, Kafka and followup.
 
 Where the router answers otherwise than the Node gateway, the assertions say so: a request without
 a token is 401 with code JWT_LOOKUP_FAILED (the gateway: 401 UNAUTHENTICATED), a token whose signature no key
@@ -14,6 +16,7 @@ verifies is 403 MISSING_JWT (every key failed; the gateway: 401), a field the ca
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import threading
 import time
@@ -29,6 +32,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.support import eventually
 from tests.test_gateway_identity import (
     MAX_ALIASES,
     MAX_COST,
@@ -40,8 +44,10 @@ from tests.test_gateway_identity import (
     doc_id,
     tokens_query,
 )
+from tests.test_trace_crosses_kafka import is_process, is_send
 from vsm_common.auth import DEV_ISSUER
 from vsm_dev.identity import DevIssuer
+from vsm_dev.otlp_sink import read_spans
 from vsm_dev.procutil import free_port
 from vsm_dev.router import RouterProcess
 from vsm_dev.stack import GATEWAY_DIR, SERVICES, Stack, StackConfig
@@ -684,3 +690,81 @@ def test_persisted_only_runs_listed_documents_and_nothing_else(
     costly = post_body(url, {"documentId": doc_id("costly")}, token).json()  # 110 in both cost models
     assert codes(costly) == ["COST_ESTIMATED_TOO_EXPENSIVE"], costly
     assert proxy.count == before
+
+
+# ============================================================================ telemetry
+def router_spans_of(spans: list[dict[str, Any]], trace_id: str) -> list[dict[str, Any]]:
+    # The router's resource is service.name vsm-gateway, as the Node gateway's; in this module the Node
+    # gateway is not on the request's path (the router calls the subgraphs through the proxy).
+    return [s for s in spans if s["trace_id"] == trace_id and s["service"] == "vsm-gateway"]
+
+
+async def test_a_mutations_trace_starts_at_the_router_and_crosses_kafka(
+    router: RouterProcess, stack: Stack, workdir: Path
+) -> None:
+    """The router's own spans reach the stack's OTLP sink as the trace's root (no client traceparent), and
+    the subgraph, outbox relay and Kafka consumer spans continue that trace (issue 12: "one trace still
+    crosses Kafka")."""
+    operation = f"RouterTraced_{secrets.token_hex(4)}"  # finds the router's spans without a client trace id
+    answer = post(
+        router.url,
+        f'mutation {operation} {{ createGoal(input: {{level: OVERARCHING, title: "Spårat via routern"}}) {{ id }} }}',
+        stack.token("planner"),
+    )
+    assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+
+    def traced_by_the_router() -> str | None:
+        for span in read_spans(stack.config.spans_path):
+            if span["service"] == "vsm-gateway" and span["attributes"].get("graphql.operation.name") == operation:
+                return str(span["trace_id"])
+        return None
+
+    async def complete() -> tuple[str, list[dict[str, Any]]] | None:
+        # The router, goals and followup export in their own batches: wait until the whole chain is in.
+        trace_id = traced_by_the_router()
+        if trace_id is None:
+            return None
+        spans = [s for s in read_spans(stack.config.spans_path) if s["trace_id"] == trace_id]
+        by_id = {s["span_id"]: s for s in spans}
+        for process in (s for s in spans if is_process(s)):
+            node = process
+            while node["parent_span_id"] in by_id:
+                node = by_id[node["parent_span_id"]]
+            if node["parent_span_id"] is None and node["service"] == "vsm-gateway":
+                return trace_id, spans
+        return None
+
+    async def dump() -> None:
+        # What the router exported, for docs/design/hive-router.md "Running it" and for a failing run.
+        trace_id = traced_by_the_router()
+        lines = [json.dumps(s) for s in read_spans(stack.config.spans_path) if s["trace_id"] == trace_id]
+        (workdir / "router-trace.jsonl").write_text("\n".join(lines) + "\n")
+        print(f"[router] trace {trace_id}: {len(lines)} spans in {workdir / 'router-trace.jsonl'}")
+
+    try:
+        trace_id, spans = await eventually(complete, timeout=60, what="the router-rooted trace in the span file")
+    finally:
+        await dump()
+    by_id = {s["span_id"]: s for s in spans}
+    ours = router_spans_of(spans, trace_id)
+    [root] = [s for s in spans if s["parent_span_id"] is None]
+    # The router's root is its own `http.server` span (not semconv's `POST /graphql`; no config renames it).
+    assert root["service"] == "vsm-gateway" and root["name"] == "http.server", root
+    assert root["kind"] == "SERVER" and root["attributes"].get("http.request.method") == "POST", root
+    names = {s["name"] for s in ours}
+    assert {"http.server", "graphql.operation", "graphql.subgraph.operation", "http.client"} <= names, names
+
+    # goals' request span continues a router span, so the subgraph took the router's traceparent.
+    def continues_the_router(span: dict[str, Any]) -> bool:
+        return by_id.get(span["parent_span_id"], {}).get("service") == "vsm-gateway"
+
+    goals_entry = [s for s in spans if s["service"] == "vsm-goals" and continues_the_router(s)]
+    assert goals_entry, sorted((s["service"], s["name"]) for s in spans)
+    assert by_id[goals_entry[0]["parent_span_id"]]["name"] == "http.client"
+
+    # After the Kafka hop: the consumer continues the relay's send span, and its own work is in the trace.
+    [publish] = [s for s in spans if is_send(s)]
+    [process] = [s for s in spans if is_process(s)]
+    assert publish["service"] == "vsm-goals"
+    assert process["parent_span_id"] == publish["span_id"], "the consumer continues the producer's span across Kafka"
+    assert any(s["service"] == "vsm-followup" and s["parent_span_id"] == process["span_id"] for s in spans)
