@@ -91,7 +91,7 @@ class SubgraphProxy:
                 }
                 request = urllib.request.Request(proxy.targets[name], data=body, headers=forward, method="POST")
                 try:
-                    with urllib.request.urlopen(request, timeout=30) as resp:
+                    with urllib.request.urlopen(request, timeout=60) as resp:
                         status, payload, ctype = resp.status, resp.read(), resp.headers.get("content-type", "")
                 except urllib.error.HTTPError as err:
                     status, payload, ctype = err.code, err.read(), err.headers.get("content-type", "")
@@ -121,6 +121,10 @@ class SubgraphProxy:
     def last(self) -> tuple[str, dict[str, str]]:
         with self.lock:
             return self.seen[-1]
+
+    def since(self, start: int) -> list[tuple[str, dict[str, str]]]:
+        with self.lock:
+            return self.seen[start:]
 
 
 # ======================================================== helpers: a JWKS endpoint that can fail

@@ -18,13 +18,8 @@ from __future__ import annotations
 import json
 import secrets
 import subprocess
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +34,8 @@ from tests.test_gateway_identity import (
     MAX_DEPTH,
     MAX_TOKENS,
     PERSISTED,
+    JwksServer,
+    SubgraphProxy,
     aliased_query,
     deep_query,
     doc_id,
@@ -66,100 +63,6 @@ JOINED = """query Joined {
 UNKNOWN_PERIOD = """query UnknownPeriod {
   goals(first: 1) { edges { node { id fulfilment(periodLabel: "Delår 1901") { status } } } }
 }"""
-
-
-# ============================================================== a counting subgraph proxy
-@dataclass
-class SubgraphProxy:
-    """Forwards ``/<subgraph>/graphql`` to the real subgraph and keeps every request's headers."""
-
-    targets: dict[str, str]
-    seen: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
-
-    def start(self) -> None:
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                name = self.path.strip("/").split("/")[0]
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                with proxy.lock:
-                    proxy.seen.append((name, headers))
-                skip = ("host", "content-length", "connection", "accept-encoding")
-                forward = {k: v for k, v in headers.items() if k not in skip}
-                request = urllib.request.Request(proxy.targets[name], data=body, headers=forward, method="POST")
-                try:
-                    with urllib.request.urlopen(request, timeout=60) as resp:
-                        status, payload, ctype = resp.status, resp.read(), resp.headers.get("content-type", "")
-                except urllib.error.HTTPError as err:
-                    status, payload, ctype = err.code, err.read(), err.headers.get("content-type", "")
-                self.send_response(status)
-                self.send_header("content-type", ctype or "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
-
-    def url(self, name: str) -> str:
-        assert self.server
-        return f"http://127.0.0.1:{self.server.server_address[1]}/{name}/graphql"
-
-    @property
-    def count(self) -> int:
-        with self.lock:
-            return len(self.seen)
-
-    def since(self, start: int) -> list[tuple[str, dict[str, str]]]:
-        with self.lock:
-            return self.seen[start:]
-
-
-@dataclass
-class JwksServer:
-    """The development issuer's keys over HTTP, as an identity provider serves them (production profile)."""
-
-    jwks: dict[str, Any]
-    server: ThreadingHTTPServer | None = None
-
-    def start(self) -> None:
-        payload = json.dumps(self.jwks).encode()
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        assert self.server
-        return f"http://127.0.0.1:{self.server.server_address[1]}/.well-known/jwks.json"
-
-    def stop(self) -> None:
-        if self.server:
-            self.server.shutdown()
-            self.server.server_close()
 
 
 # ================================================================================ fixtures
@@ -342,8 +245,7 @@ def test_a_variable_of_the_wrong_type_is_http_400_before_any_subgraph(
 def test_a_role_lacking_the_scope_is_refused_before_any_subgraph(
     router: RouterProcess, proxy: SubgraphProxy, stack: Stack
 ) -> None:
-    if "@requiresScopes" not in stack.supergraph_path.read_text():
-        pytest.skip("the subgraphs declare no @requiresScopes yet")
+    assert "@requiresScopes" in stack.supergraph_path.read_text()
     before = proxy.count
     # Query.goals is for every role but the budget system, which reads directives only.
     refused = post(router.url, "{ goals(first: 1) { totalCount } }", stack.token("budget-system"))
