@@ -29,6 +29,7 @@ ROLLED_BACK = EventType("itest", "change", "rolled_back", 1, dict[str, Any])
 COMMITTED = EventType("itest", "change", "committed", 1, dict[str, Any])
 OLD = EventType("itest", "change", "old", 1, dict[str, Any])
 PENDING = EventType("itest", "change", "pending", 1, dict[str, Any])
+WAKE = EventType("itest", "change", "wake", 1, dict[str, Any])
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +44,13 @@ async def pool(stack: Stack) -> AsyncIterator[asyncpg.Pool]:
     async with p.acquire() as conn:
         await conn.execute("CREATE TABLE IF NOT EXISTS effects (event_id text, n int)")
     yield p
-    await p.close()
+    # A connection never given back (a relay that did not stop) fails here instead of hanging the run.
+    try:
+        async with asyncio.timeout(30):
+            await p.close()
+    except TimeoutError:
+        p.terminate()
+        raise AssertionError("a connection was not given back to the pool within 30 s") from None
 
 
 async def fresh_topic(stack: Stack) -> str:
@@ -101,6 +108,36 @@ async def test_outbox_publishes_committed_events_only(stack: Stack, pool: asyncp
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        await stop_client(producer)
+
+
+async def test_relay_stops_when_cancelled_as_a_notification_wakes_it(stack: Stack, pool: asyncpg.Pool) -> None:
+    """A shutdown's cancel that lands as the relay wakes up still stops it, and the relay gives its connection back.
+
+    The cancel is sent 0 to 3 loop turns after the wake-up, which covers the moment asyncio.wait_for
+    on Python 3.11 drops it (stress run of 2026-12-06: the relay kept polling and the pool never closed).
+    """
+    assert stack.kafka_bootstrap
+    topic = await fresh_topic(stack)
+    producer = await start_fresh(lambda: create_producer(stack.kafka_bootstrap, "itest-stop"))
+    try:
+        for turns in range(4):
+            # No pruning, so nothing is awaited between counting the publish and waiting for a wake-up.
+            relay = OutboxRelay(pool, producer, SCHEMA, safety_poll_s=60, prune_every_s=float("inf"))
+            task = asyncio.create_task(relay.run())
+            async with SqlUnitOfWork(pool, topic, "/itest") as uow:
+                await uow.emit(WAKE, "w", {"turns": turns})
+            await eventually(lambda r=relay: asyncio.sleep(0, r.published_total >= 1), what="the relay to publish")
+            relay._on_notify()  # what asyncpg calls on a NOTIFY
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            task.cancel()
+            done, _ = await asyncio.wait([task], timeout=10)
+            assert done == {task} and task.cancelled(), f"the relay did not stop ({turns} turns after the wake-up)"
+            assert not relay.listening
+        async with asyncio.timeout(10), pool.acquire() as conn:
+            await conn.execute("DELETE FROM outbox WHERE type = $1", WAKE.name)
+    finally:
         await stop_client(producer)
 
 

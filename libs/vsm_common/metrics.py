@@ -315,8 +315,10 @@ async def _next_offset(consumer: InboxConsumer, tp: TopicPartition) -> int | Non
     if pending is not None:
         return pending
     try:
-        # Waits only while the position is being fetched (just after an assignment).
-        return int(await asyncio.wait_for(consumer.kafka.position(tp), POSITION_TIMEOUT_S))
+        # Waits only while the position is being fetched (just after an assignment). Not
+        # asyncio.wait_for, which on Python 3.11 can drop a cancel arriving as the wait ends.
+        async with asyncio.timeout(POSITION_TIMEOUT_S):
+            return int(await consumer.kafka.position(tp))
     except (TimeoutError, IllegalStateError):  # not known yet, or the partition was just revoked
         return None
 

@@ -186,11 +186,12 @@ class OutboxRelay:
                     failed = 0
                 if published >= self._batch_size:
                     continue
-                try:
-                    # The timeout is a safety net for a lost notification, not the latency path.
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._safety_poll_s)
-                except TimeoutError:
-                    pass
+                # The timeout is a safety net for a lost notification, not the latency path. Not
+                # asyncio.wait_for: on Python 3.11 it drops a cancel that arrives as the wait ends,
+                # and the relay then never stops (a shutdown, or a pool close, hangs on it).
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._safety_poll_s):
+                        await self._wake.wait()
         finally:
             await self._stop_listening()
 
@@ -210,10 +211,11 @@ class OutboxRelay:
         try:
             conn.add_termination_listener(self._on_listener_closed)
             await conn.add_listener(self._channel, self._on_notify)
-        except Exception as exc:
+        except BaseException as exc:
+            # A cancel landing here must give the connection back too, or the pool never closes.
             with contextlib.suppress(Exception):
                 await self._pool.release(conn)
-            if not database_unavailable(exc):
+            if not (isinstance(exc, Exception) and database_unavailable(exc)):
                 raise
             self._listen_again_at = time.monotonic() + self._max_backoff_s
             return
@@ -228,11 +230,13 @@ class OutboxRelay:
         if conn is None:
             return
         # A connection the server closed went back to the pool by itself; these calls then fail.
-        with contextlib.suppress(Exception):
-            conn.remove_termination_listener(self._on_listener_closed)
-            await conn.remove_listener(self._channel, self._on_notify)
-        with contextlib.suppress(Exception):
-            await self._pool.release(conn)
+        try:
+            with contextlib.suppress(Exception):
+                conn.remove_termination_listener(self._on_listener_closed)
+                await conn.remove_listener(self._channel, self._on_notify)
+        finally:
+            with contextlib.suppress(Exception):
+                await self._pool.release(conn)
 
     async def prune(self) -> int:
         self._last_prune = time.monotonic()
