@@ -1,9 +1,9 @@
-"""Who may do what: the role × operation matrix, at the gateway and again in every subgraph.
+"""Who may do what: the role × operation matrix, at the front door (Hive Router) and again in every subgraph.
 
 The policy is the subgraphs' ``@requiresScopes`` directives (libs/vsm_common/scopes.py), composed into
 the committed supergraph; ``test_the_policy_says_what_the_issue_says`` pins what the supergraph says to
 the rules the planning office asked for (``WRITES`` below, every mutation of every role), and the other
-tests check that the gateway and the subgraphs enforce exactly it: every mutation for every role, the
+tests check that the router and the subgraphs enforce exactly it: every mutation for every role, the
 reads of each kind of data, medarbetarmål through every path (root field, nested, alias, fragment,
 ``_entities``), and the rows an employee, a manager and a committee are limited to.
 """
@@ -79,8 +79,13 @@ def codes(body: dict[str, Any]) -> set[str]:
     return {e.get("extensions", {}).get("code", "") for e in body.get("errors") or []}
 
 
+# The router refuses what @requiresScopes denies with 403 UNAUTHORIZED_FIELD_OR_TYPE and `affectedPath`
+# (reject mode: the whole operation, no subgraph called); a subgraph refuses with FORBIDDEN, `rule`, `field`.
+POLICY_REFUSAL = "UNAUTHORIZED_FIELD_OR_TYPE"
+
+
 def forbidden(body: dict[str, Any]) -> bool:
-    return "FORBIDDEN" in codes(body)
+    return bool({POLICY_REFUSAL, "FORBIDDEN"} & codes(body))
 
 
 # ====================================================================== the policy itself
@@ -218,7 +223,8 @@ async def test_each_mutation_is_allowed_exactly_for_the_roles_that_may_write_it(
         for name, document, variables in mutations:
             body = await gql(http, stack.config.gateway_url, document, variables)
             assert body.get("errors"), f"{role} {name}: the dummy arguments were accepted: {body}"
-            if (name in allowed) == forbidden(body):
+            # Allowed: neither the router nor the subgraph refuses it; not allowed: the router does.
+            if forbidden(body) if name in allowed else POLICY_REFUSAL not in codes(body):
                 wrong.append(f"{name}: {'refused' if name in allowed else 'let through'} {body['errors'][:1]}")
             if name not in allowed:
                 assert body.get("data") is None, f"{role} {name} ran: {body}"
@@ -269,19 +275,23 @@ async def test_each_role_reads_what_it_may_and_nothing_else(stack: Stack, role: 
             if name in MAY_READ[role]:
                 if body.get("errors"):
                     wrong.append(f"{name}: refused {body['errors'][:1]}")
-            elif not forbidden(body) or body.get("data") is not None:
+            elif POLICY_REFUSAL not in codes(body) or body.get("data") is not None:
                 wrong.append(f"{name}: let through {str(body)[:200]}")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
 
 
-async def test_a_refusal_names_the_field_and_happens_at_the_gateway(stack: Stack) -> None:
+async def test_a_refusal_names_the_field_and_happens_at_the_front_door(stack: Stack) -> None:
     query = "{ directives { concreteGoals { id employeeGoals { totalCount } } } }"
     async with role_client(stack, "budget-system") as http:
         resp = await http.post(stack.config.gateway_url, json={"query": query})
     assert resp.status_code == 403
-    [error] = resp.json()["errors"]
-    assert error["extensions"] == {"code": "FORBIDDEN", "rule": "access.field", "field": "Goal.employeeGoals"}
-    assert "budget-system" in error["message"]
+    body = resp.json()
+    assert "data" not in body, body
+    [error] = body["errors"]
+    # The router's own code (no subgraph has a say): the response path of the refused field, not its
+    # coordinate, and a fixed message instead of the Node gateway's one naming the roles.
+    assert error["extensions"] == {"code": POLICY_REFUSAL, "affectedPath": "directives.concreteGoals.employeeGoals"}
+    assert error["message"] == "Unauthorized field or type"
 
 
 # ====================================================================== the budget system's one query
@@ -326,17 +336,19 @@ async def test_the_budget_system_pulls_a_directive_with_frames_goals_and_uppdrag
 
 @pytest.mark.parametrize(
     ("selection", "field"),
+    # The refused field (Goal.employeeGoals, ...) by its response key under directives.concreteGoals: the
+    # router's affectedPath names aliases, not fields, and leaves inline fragments out.
     [
-        ("employeeGoals { totalCount edges { node { employeeRef title } } }", "Goal.employeeGoals"),
-        ('employeeGoals(first: 1, purpose: "budget") { totalCount }', "Goal.employeeGoals"),
-        ("... on Goal { employeeGoals { totalCount } }", "Goal.employeeGoals"),
-        ("mine: employeeGoals { totalCount }", "Goal.employeeGoals"),
-        ("fulfilment { status }", "Goal.fulfilment"),
-        ("assessments { status analysis }", "Goal.assessments"),
-        ("parents { id }", "Goal.parents"),
-        ("children { id }", "Goal.children"),
-        ("revisions { number }", "Goal.revisions"),
-        ("plans { id }", "Goal.plans"),
+        ("employeeGoals { totalCount edges { node { employeeRef title } } }", "employeeGoals"),
+        ('employeeGoals(first: 1, purpose: "budget") { totalCount }', "employeeGoals"),
+        ("... on Goal { employeeGoals { totalCount } }", "employeeGoals"),
+        ("mine: employeeGoals { totalCount }", "mine"),
+        ("fulfilment { status }", "fulfilment"),
+        ("assessments { status analysis }", "assessments"),
+        ("parents { id }", "parents"),
+        ("children { id }", "children"),
+        ("revisions { number }", "revisions"),
+        ("plans { id }", "plans"),
     ],
 )
 async def test_the_budget_system_gets_nothing_personal_or_beyond_a_goals_own_fields(
@@ -347,7 +359,9 @@ async def test_the_budget_system_gets_nothing_personal_or_beyond_a_goals_own_fie
         resp = await http.post(stack.config.gateway_url, json={"query": query})
     body = resp.json()
     assert resp.status_code == 403 and body.get("data") is None, body
-    assert [e["extensions"]["field"] for e in body["errors"]] == [field]
+    assert [(e["extensions"]["code"], e["extensions"]["affectedPath"]) for e in body["errors"]] == [
+        (POLICY_REFUSAL, f"directives.concreteGoals.{field}")
+    ], body
     # The one-query pull with personal data added is refused whole: nothing of it runs.
     pull = BUDGET_PULL.replace("organizations { code } }", f"organizations {{ code }} {selection} }}")
     async with role_client(stack, "budget-system") as http:
@@ -381,15 +395,15 @@ async def subgraph(stack: Stack, name: str, query: str, variables: dict[str, Any
         ("followup", "planner", 'mutation { setActionState(id: "x", state: DONE) { id } }'),
     ],
 )
-async def test_a_subgraph_refuses_what_the_gateway_would(stack: Stack, service: str, role: str, query: str) -> None:
+async def test_a_subgraph_refuses_what_the_front_door_would(stack: Stack, service: str, role: str, query: str) -> None:
     resp = await subgraph(stack, service, query, **stack.auth_headers(role, org=ORG_OF.get(role)))
     body = resp.json()
-    assert forbidden(body), body
+    assert "FORBIDDEN" in codes(body), body  # the subgraph's own refusal, not the router's
     assert body.get("data") is None
 
 
 async def test_a_subgraph_gives_the_budget_system_only_a_goals_own_fields(stack: Stack) -> None:
-    # What the gateway fetches for `directives { concreteGoals { ... } }`: the goal as an entity.
+    # What the router fetches for `directives { concreteGoals { ... } }`: the goal as an entity.
     reps = {"r": [{"__typename": "Goal", "id": str(demo_id("goal", "K1"))}]}
     entities = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Goal { %s } } }"
     headers = stack.auth_headers("budget-system")
@@ -413,7 +427,7 @@ async def test_entities_of_medarbetarmal_are_refused_to_roles_without_personal_d
         assert body.get("data") is None
 
 
-async def test_a_subgraph_refuses_requests_that_bypass_the_gateway_or_carry_no_valid_token(stack: Stack) -> None:
+async def test_a_subgraph_refuses_requests_that_bypass_the_front_door_or_carry_no_valid_token(stack: Stack) -> None:
     query = "{ vision { id } }"
     token = stack.token("reader")
     head, payload, signature = token.split(".")
