@@ -1,17 +1,19 @@
 """Bad input through the front door: a clear refusal naming the field and the rule, never INTERNAL (issue 11).
 
-Probed through the real gateway (and, for what only the gateway forwards, each subgraph directly with
-the gateway secret):
+Probed through the front door (Hive Router; and, for what only the front door forwards, each subgraph
+directly with the gateway secret):
 
 - every String, ID and Date argument and input field of every root field of the supergraph, with a NUL
   byte (or a date of 1800) in it: ``BAD_USER_INPUT`` with the field's path and
   ``string.forbidden_character`` (``date.range``), from the subgraph that owns it;
 - the cases of the issue: a 1 MB description, a 1 MB externalId, a 100 kB sourceSystem, a title of
   zero-width characters, validFrom 1800, 2300 and 9999-12-31; a refused operation writes nothing;
-- sizes: a 5 MB document and a body over 16 MiB get 413 at the gateway, a body over 32 MiB at a
+- sizes: a 5 MB document is refused by the token limit (the router has no document-size limit of its
+  own; a body over 16 MiB is its 413, tests/test_router_front_door.py), a body over 32 MiB gets 413 at a
   subgraph; the HR system's 10,000 rows still pass;
-- tokens: issued a day in the future, 200 kB long, or with a time claim that is not a number: 401 at
-  the gateway and at every subgraph alike;
+- tokens: issued a day in the future, 200 kB long, or with a time claim that is not a number: refused at
+  the front door (the router's own 401-family answer, or the subgraph's 401 passed through) and with 401
+  at every subgraph alike;
 - ``_entities`` with a missing or unknown ``__typename``: ``BAD_USER_INPUT`` naming ``representations``,
   and no traceback in the subgraph's log.
 
@@ -44,6 +46,7 @@ from vsm_dev.stack import SERVICES, Stack
 
 pytestmark = pytest.mark.e2e
 
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 TIMEOUT = 120.0  # generous: a 10,000-row batch on a busy 2-core machine
 NUL = "a\x00b"
 OLD = "1800-01-01"
@@ -210,7 +213,7 @@ def test_every_string_and_date_of_every_root_field_is_refused_clearly(
 
 def test_nested_arguments_are_checked_in_every_subgraph(stack: Stack, http: httpx.Client) -> None:
     token = all_roles_token(stack)
-    # Goal.fulfilment is follow-up's: the gateway asks it through _entities.
+    # Goal.fulfilment is follow-up's: the router asks it through _entities.
     query = "query($p: ID) { goals(first: 2) { edges { node { id fulfilment(periodId: $p) { __typename } } } } }"
     response = post(http, stack.config.gateway_url, token, query, {"p": NUL})
     errors = response.json()["errors"]
@@ -242,7 +245,7 @@ def test_a_malformed_date_literal_is_refused_naming_the_field(
     query = f"{{ goals(first: 1, asOf: {literal}) {{ totalCount }} }}"
     error = only_error(post(http, stack.config.gateway_url, token, query))
     assert (error["extensions"]["field"], error["extensions"]["rule"]) == ("asOf", rule)
-    assert error["extensions"]["serviceName"] == "goals"
+    assert error["extensions"]["service"] == "goals"  # the router's key (the Node gateway: serviceName)
     assert "Internal" not in error["message"]
     goal = f'{{level: OVERARCHING, title: "Övergripande", validFrom: {literal}}}'
     create = f"mutation {{ createGoal(input: {goal}) {{ id }} }}"
@@ -291,7 +294,7 @@ def test_goal_input_of_the_issue_is_refused(
     response = post(http, stack.config.gateway_url, planner_token(stack), CREATE_GOAL, variables)
     error = only_error(response)
     assert (error["extensions"]["field"], error["extensions"]["rule"]) == (field, rule)
-    assert error["extensions"]["serviceName"] == "goals"
+    assert error["extensions"]["service"] == "goals"
     assert "Internal" not in error["message"]
 
 
@@ -350,32 +353,24 @@ def test_at_the_limits_is_accepted(stack: Stack, http: httpx.Client) -> None:
 
 
 # ------------------------------------------------------------------ sizes
-def test_a_5_mb_document_is_refused_with_413(stack: Stack, http: httpx.Client) -> None:
-    document = "query { vision { title } }" + " " * (5 * 1024 * 1024)
-    response = post(http, stack.config.gateway_url, planner_token(stack), document)
-    assert response.status_code == 413
-    [error] = response.json()["errors"]
-    assert error["extensions"]["code"] == "DOCUMENT_TOO_LARGE"
-    assert "1048576 bytes" in error["message"]
-
-
-def test_a_body_over_16_mib_is_refused_with_413(stack: Stack, http: httpx.Client) -> None:
-    headers = {"authorization": f"Bearer {planner_token(stack)}", "content-type": "application/json"}
-    big = json.dumps({"query": "query($x: String) { vision { title } }", "variables": {"x": "a" * (17 << 20)}})
-    response = http.post(stack.config.gateway_url, content=big.encode(), headers=headers)
-    assert response.status_code == 413
-    [error] = response.json()["errors"]
-    assert (error["extensions"]["code"], error["extensions"]["limit"]) == ("REQUEST_TOO_LARGE", {"max": 16 << 20})
-
-    def chunked() -> Iterator[bytes]:  # no content-length: counted while it is read
-        yield b'{"query": "query($x: String) { vision { title } }", "variables": {"x": "'
-        for _ in range(17):
-            yield b"a" * (1 << 20)
-        yield b'"}}'
-
-    response = http.post(stack.config.gateway_url, content=chunked(), headers=headers)
-    assert response.status_code == 413
-    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+def test_a_5_mb_document_is_refused_by_the_token_limit(stack: Stack, http: httpx.Client) -> None:
+    # Hive Router 0.3.10 has no document-size limit (the Node gateway's 413 DOCUMENT_TOO_LARGE above 1 MiB):
+    # the token limit stops the parser, and the 16 MiB body limit bounds what is read at all.
+    document = "query { " + "vision { title } " * (5 * 1024 * 1024 // 17) + "}"
+    assert len(document) > 5_000_000
+    response = post(
+        http, stack.config.gateway_url, planner_token(stack), document, headers={"accept": GRAPHQL_RESPONSE}
+    )
+    assert response.status_code == 400, response.text[:500]
+    body = response.json()
+    assert "data" not in body, body
+    assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
+        ("TOKEN_LIMIT_EXCEEDED", "Token limit exceeded.")
+    ]
+    # Whitespace is no token: padding a small document to 5 MB only costs reading it (as any body).
+    padded = "query { vision { title } }" + " " * (5 * 1024 * 1024)
+    answer = post(http, stack.config.gateway_url, planner_token(stack), padded)
+    assert answer.status_code == 200 and answer.json()["data"]["vision"]["title"], answer.text[:500]
 
 
 def test_the_hr_systems_ten_thousand_rows_still_fit(stack: Stack, http: httpx.Client) -> None:
@@ -406,9 +401,35 @@ def test_a_subgraph_refuses_a_body_over_its_limit_with_413(stack: Stack, http: h
 
 
 # ------------------------------------------------------------------ tokens
-def answers(stack: Stack, http: httpx.Client, token: str) -> dict[str, int]:
-    """The status the gateway and each subgraph give a request carrying ``token``."""
-    statuses = {"gateway": post(http, stack.config.gateway_url, token, "{ vision { title } }").status_code}
+# What the client gets when the router lets a token through that the subgraph then refuses: the subgraph's
+# 401 error (with the router's `service`) beside the router's note of the subgraph's HTTP status, no data.
+PASSED_ON_REFUSAL = (200, ["SUBREQUEST_HTTP_ERROR", "UNAUTHENTICATED"])
+
+
+def front_door_answer(stack: Stack, http: httpx.Client, token: str) -> tuple[int, list[str]]:
+    """The front door's status and error codes for ``{ vision { title } }`` with ``token``.
+
+    Refused by the router itself, no subgraph was asked (``data`` is absent); refused by the subgraph
+    behind it, ``vision`` is null and the subgraph's 401 is named."""
+    response = post(http, stack.config.gateway_url, token, "{ vision { title } }")
+    if response.status_code == 431:
+        return 431, []  # the header block is over 32 KiB: answered before any JSON is written
+    body = response.json()
+    codes = sorted(e.get("extensions", {}).get("code") for e in body.get("errors") or [])
+    if response.status_code == 200 and codes:
+        assert (body.get("data") or {}).get("vision") is None, body
+        by_code = {e["extensions"]["code"]: e for e in body["errors"]}
+        assert by_code["UNAUTHENTICATED"]["message"] == "Unauthenticated", body
+        assert by_code["UNAUTHENTICATED"]["extensions"].get("service") == "goals", body
+        assert by_code["SUBREQUEST_HTTP_ERROR"]["extensions"]["http"] == {"status": 401}, body
+    elif response.status_code != 200:
+        assert "data" not in body, body
+    return response.status_code, codes
+
+
+def subgraph_answers(stack: Stack, http: httpx.Client, token: str) -> dict[str, int]:
+    """The status each subgraph gives a request carrying ``token`` (and the gateway secret)."""
+    statuses = {}
     for name in SERVICES:
         response = post(http, subgraph_url(stack, name), token, "{ __typename }", headers=secret(stack))
         statuses[name] = response.status_code
@@ -419,21 +440,27 @@ def answers(stack: Stack, http: httpx.Client, token: str) -> dict[str, int]:
     return statuses
 
 
-def test_tokens_are_refused_alike_at_the_gateway_and_in_every_subgraph(stack: Stack, http: httpx.Client) -> None:
+def test_tokens_are_refused_at_the_front_door_and_in_every_subgraph(stack: Stack, http: httpx.Client) -> None:
     now = int(time.time())
-    everywhere = {"gateway": 401, **dict.fromkeys(SERVICES, 401)}
     refused = {
-        "issued a day from now": planner_token(stack, iat=now + 86_400),
-        "issued five minutes from now": planner_token(stack, iat=now + 300),
-        "200 kB long": planner_token(stack, pad="x" * 150_000),
-        "exp as text": planner_token(stack, exp=str(now + 600)),
-        "iat as text": planner_token(stack, iat=str(now)),
+        # Hive Router checks no `iat` (nor `nbf`): the token reaches goals, which refuses it (401), and the
+        # client is told so: the same decision, taken behind the router.
+        "issued a day from now": (planner_token(stack, iat=now + 86_400), PASSED_ON_REFUSAL),
+        "issued five minutes from now": (planner_token(stack, iat=now + 300), PASSED_ON_REFUSAL),
+        # No token-length check in the router: the 32 KiB header block limit answers first.
+        "200 kB long": (planner_token(stack, pad="x" * 150_000), (431, [])),
+        # A time claim that is no number does not decode (the router's claims are u64): every key fails.
+        "exp as text": (planner_token(stack, exp=str(now + 600)), (403, ["MISSING_JWT"])),
+        "iat as text": (planner_token(stack, iat=str(now)), (403, ["MISSING_JWT"])),
     }
-    assert len(refused["200 kB long"]) > 200_000
-    for what, token in refused.items():
-        assert answers(stack, http, token) == everywhere, what
-    # Within the clock tolerance (30 s) both sides accept.
-    assert answers(stack, http, planner_token(stack, iat=now + 10)) == {"gateway": 200, **dict.fromkeys(SERVICES, 200)}
+    assert len(refused["200 kB long"][0]) > 200_000
+    for what, (token, front_door) in refused.items():
+        assert front_door_answer(stack, http, token) == front_door, what
+        assert subgraph_answers(stack, http, token) == dict.fromkeys(SERVICES, 401), what
+    # Within the clock tolerance both sides accept.
+    accepted = planner_token(stack, iat=now + 10)
+    assert front_door_answer(stack, http, accepted) == (200, [])
+    assert subgraph_answers(stack, http, accepted) == dict.fromkeys(SERVICES, 200)
 
 
 # ------------------------------------------------------------------ _entities
