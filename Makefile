@@ -12,8 +12,7 @@ export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(C
 .PHONY: setup run test lint typecheck unit supergraph clean-data help token stress-test
 
 help:
-	@echo "make run    - start the whole stack with demo data (gateway on http://127.0.0.1:4000/graphql)"
-	@echo "make run FRONT_DOOR=router - the same with Hive Router as the front door (built first: make router)"
+	@echo "make run    - start the whole stack with demo data (Hive Router on http://127.0.0.1:4000/graphql)"
 	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
 	@echo "make stress-test [RUNS=20] [LANES=1] - every test, RUNS times, with both cores kept busy by CPU hogs"
 	@echo "make bench [SIZE=halmstad|goteborg] - generate a municipality and print the benchmark figures"
@@ -27,8 +26,9 @@ $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m pip install --disable-pip-version-check --progress-bar on -r requirements.lock
 	@touch $@
 
+# Node runs the supergraph composition (compose.mjs) and the conformance checks (conformance/*.mjs).
 $(GATEWAY)/node_modules/.installed: $(GATEWAY)/package-lock.json
-	@echo "==> Gateway: npm ci (the first time takes a few minutes)"
+	@echo "==> Supergraph composition and conformance tools: npm ci"
 	cd $(GATEWAY) && npm ci --no-audit --no-fund
 	@touch $@
 
@@ -38,22 +38,19 @@ $(KAFKA_LIBS)/.resolved: deploy/kafka/pom.xml
 	    -DoutputDirectory=$(CURDIR)/$(KAFKA_LIBS)
 	@touch $@
 
-# FRONT_DOOR=router: Hive Router (issue 12) instead of the Node gateway, on the same port; built first.
-FRONT_DOOR ?= gateway
+# The front door is Hive Router, built first (once per version: see "Hive Router" below).
+run: setup router
+	$(PYTHON) -m vsm_dev.run
 
-run: setup $(if $(filter router,$(FRONT_DOOR)),router)
-	VSM_FRONT_DOOR=$(FRONT_DOOR) $(PYTHON) -m vsm_dev.run
-
-lint: $(VENV)/.installed $(GATEWAY)/node_modules/.installed
+lint: $(VENV)/.installed
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	cd $(GATEWAY) && node_modules/.bin/tsc -p tsconfig.json
 
 typecheck: $(VENV)/.installed
 	$(PYTHON) -m mypy libs tools/vsm_dev tools/deploy_check services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench
 
-# The router first: tests/test_router_front_door.py runs it beside the gateway.
+# The router first: the test session's stack and tests/test_router_front_door.py start it.
 test: setup deploy-tools router lint typecheck
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
@@ -105,10 +102,11 @@ BENCH_ARGS ?=
 
 bench bench-smoke: export PYTHONPATH := $(PYTHONPATH):$(CURDIR)/bench
 
-bench: setup
+# Their own stack's front door is Hive Router, built first.
+bench: setup router
 	$(PYTHON) -m vsm_bench --size $(SIZE) $(BENCH_ARGS)
 
-bench-smoke: setup
+bench-smoke: setup router
 	$(PYTHON) -m vsm_bench --size tiny $(BENCH_ARGS)
 
 clean-data:
@@ -124,7 +122,7 @@ deploy-tools: $(VENV)/.installed
 	@$(PYTHON) -m deploy_check.install
 
 # ---------------------------------------------------------------- Hive Router (issue 12)
-# The front door to come: the hive-router crate, built with cargo from crates.io into a cache outside the
+# The front door: the hive-router crate, built with cargo from crates.io into a cache outside the
 # clone, so a rebuild happens only when the version changes (about 12 minutes on 2 idle cores the first
 # time). 0.3.10's dependencies need rustc >= 1.97: the image's nightly toolchain (stable is 1.95). Its build
 # script would `npm install @graphql-hive/laboratory`, which the registry here does not serve; the

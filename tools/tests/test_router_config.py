@@ -8,7 +8,9 @@ Starting the binary with both files is the e2e test's part (tests/test_router_fr
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import pytest
 import yaml
 
 from vsm_dev import router
-from vsm_dev.procutil import StartupError
+from vsm_dev.procutil import StartupError, free_port
 from vsm_dev.stack import Stack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,11 +121,13 @@ def test_the_profiles_differ_only_in_the_ide_introspection_and_the_identity_prov
     assert load("development")["jwt"]["issuers"]["default"] == ["http://127.0.0.1:4000/dev-issuer"]
 
 
-def test_the_files_read_the_node_gateways_variables() -> None:
+def test_every_variable_the_files_read_is_documented() -> None:
     names = from_env_names(load("development")) | from_env_names(load("production"))
-    gateway = ROOT / "services" / "gateway"
-    sources = "".join(path.read_text() for path in [gateway / "gateway.config.ts", *(gateway / "src").glob("*.ts")])
-    assert {name for name in names if f"'{name}'" not in sources} == set()
+    readme = (ROOT / "services" / "gateway" / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", readme, flags=re.MULTILINE))
+    # A misspelt name in a file is silently its default: every name must be one the README's table lists.
+    assert names - documented == set()
+    assert {"VSM_SUPERGRAPH_PATH", "VSM_GATEWAY_SECRET", "VSM_JWKS_PATH", "VSM_JWKS_URL"} <= names
 
 
 def test_the_makefile_builds_the_version_the_launcher_runs() -> None:
@@ -168,11 +172,80 @@ def test_the_router_environment_refuses_what_the_config_would_accept_quietly(sta
         router.router_env(Stack(StackConfig(data_dir=stack.config.data_dir)), port=1, base={"VSM_JWKS_PATH": "/k"})
 
 
-def test_the_front_door_is_the_gateway_unless_asked() -> None:
-    assert router.front_door({}) == "gateway"
-    assert router.front_door({"VSM_FRONT_DOOR": "router"}) == "router"
-    with pytest.raises(StartupError):
-        router.front_door({"VSM_FRONT_DOOR": "apollo"})
+FAKE_ROUTER = """#!{python}
+# Stands in for hive_router: says what it was started with, then answers /readiness.
+import http.server, json, os, sys
+print(json.dumps({{k: v for k, v in os.environ.items() if k.startswith(("ROUTER_", "VSM_"))}}), flush=True)
+
+class Ready(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/readiness" else 404)
+        self.end_headers()
+
+http.server.HTTPServer((os.environ["VSM_GATEWAY_HOST"], int(os.environ["VSM_GATEWAY_PORT"])), Ready).serve_forever()
+"""
+
+
+def test_the_stacks_gateway_is_the_router(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    binary = router.binary_path({"ROUTER_CACHE": str(tmp_path / "cache")})
+    binary.parent.mkdir(parents=True)
+    binary.write_text(FAKE_ROUTER.format(python=sys.executable))
+    binary.chmod(0o755)
+    monkeypatch.setenv("ROUTER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("VSM_JWKS_PATH", str(tmp_path / "jwks.json"))
+    monkeypatch.setenv("VSM_FRONT_DOOR", "gateway")  # the old switch to the Node gateway does nothing now
+    port = free_port()
+    stack = Stack(StackConfig(data_dir=tmp_path, host="127.0.0.1", gateway_port=port))
+    stack.gateway_secret = "s3cret"
+    try:
+        stack.start_gateway()
+        gateway = stack.processes["gateway"]
+        assert gateway.popen.poll() is None
+        assert gateway.log_path == tmp_path / "logs" / "router.log"
+    finally:
+        stack.stop()
+    assert gateway.popen.returncode is not None and "gateway" not in stack.processes
+    started_with = json.loads(gateway.log_path.read_text().splitlines()[0])
+    assert started_with["ROUTER_CONFIG_FILE_PATH"] == str(router.CONFIG_DIR / "router.development.yaml")
+    assert started_with["VSM_GATEWAY_PORT"] == str(port) and started_with["VSM_GATEWAY_SECRET"] == "s3cret"
+
+
+def write_profiles(directory: Path, metrics: str) -> None:
+    for profile in router.PROFILES:
+        (directory / f"router.{profile}.yaml").write_text(f"telemetry:\n  metrics:\n{metrics}")
+
+
+@pytest.mark.parametrize(
+    ("metrics", "url"),
+    [
+        ("    exporters:\n      - { kind: prometheus, enabled: true, path: /metrics }\n", "http://h:4000/metrics"),
+        ("    exporters:\n      - { kind: prometheus }\n", "http://h:4000/metrics"),
+        ("    exporters:\n      - { kind: prometheus, path: stats, port: 9464 }\n", "http://h:9464/stats"),
+        ("    exporters: []\n", None),
+        ("    exporters:\n      - { kind: prometheus, enabled: false }\n", None),
+        ("    exporters:\n      - { kind: otlp, enabled: true }\n", None),
+    ],
+)
+def test_the_metrics_address_is_what_the_file_serves(
+    metrics: str, url: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_profiles(tmp_path, metrics)
+    monkeypatch.setattr(router, "CONFIG_DIR", tmp_path)
+    assert router.metrics_url("production", "h", 4000) == url
+
+
+def test_the_summary_prints_no_gateway_metrics_the_router_does_not_serve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stack = Stack(StackConfig(data_dir=tmp_path, host="127.0.0.1", gateway_port=4000))
+    assert ("gateway metrics" in stack.summary()) == (router.metrics_url("development", "127.0.0.1", 4000) is not None)
+    write_profiles(tmp_path, "    exporters: []\n")
+    monkeypatch.setattr(router, "CONFIG_DIR", tmp_path)
+    summary = stack.summary()
+    assert "gateway metrics" not in summary and "goals metrics" in summary
+    assert re.search(
+        r"^  gateway \(Hive Router: GraphQL, IDE\) +http://127\.0\.0\.1:4000/graphql$", summary, re.MULTILINE
+    )
 
 
 def test_a_missing_binary_says_how_to_build_it(stack: Stack, tmp_path: Path) -> None:

@@ -1,15 +1,15 @@
-"""Hive Router (the ``hive-router`` crate, a Rust binary) as vsm's front door, beside or instead of the Node gateway.
+"""Hive Router (the ``hive-router`` crate, a Rust binary): vsm's front door (issue 12).
 
-Issue 12's first step: the router runs from the project's own files (``services/gateway/router/
-router.<profile>.yaml``) in front of a stack's subgraphs and supergraph. ``make router`` builds the binary
-into ``~/.cache/vsm/hive-router/<version>/`` (``ROUTER_CACHE``); the Node gateway stays the default
-front door, ``make run FRONT_DOOR=router`` (``VSM_FRONT_DOOR=router``) puts the router in its place.
+The router runs from the project's own files (``services/gateway/router/router.<profile>.yaml``) in
+front of a stack's subgraphs and supergraph. ``make router`` builds the binary into
+``~/.cache/vsm/hive-router/<version>/`` (``ROUTER_CACHE``); ``Stack.start_gateway`` (``make run``, the
+test session) starts it on the stack's gateway port, and tests start more beside it:
 
-    with RouterProcess(stack, port=free_port()) as router:   # beside the stack's gateway (tests)
+    with RouterProcess(stack, port=free_port()) as router:
         httpx.post(router.url, ...)
 
 The router has no command-line flags: it reads ``ROUTER_CONFIG_FILE_PATH`` and the ``from_env``
-variables that file names (the Node gateway's names: VSM_SUPERGRAPH_PATH, VSM_GATEWAY_SECRET, ...).
+variables that file names (VSM_SUPERGRAPH_PATH, VSM_GATEWAY_SECRET, VSM_JWKS_PATH, ...).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import yaml  # type: ignore[import-untyped]
 
 from .procutil import StartupError, log_tail, open_log, stop_process
 
@@ -83,8 +85,27 @@ def config_path(profile: str) -> Path:
     return CONFIG_DIR / f"router.{profile}.yaml"
 
 
+def metrics_url(profile: str, host: str, port: int) -> str | None:
+    """Where the profile's router serves Prometheus metrics, or None when its file configures no exporter.
+
+    Read from the file rather than assumed, so ``make run`` prints what the router really serves: the
+    crate's Prometheus exporter answers on the router's own port unless the exporter names another.
+    """
+    config: dict[str, Any] = yaml.safe_load(config_path(profile).read_text()) or {}
+    exporters: list[dict[str, Any]] = ((config.get("telemetry") or {}).get("metrics") or {}).get("exporters") or []
+    # 0.3.10 sets up metrics when any exporter is enabled, and then serves the first Prometheus exporter
+    # whatever its own `enabled` says (telemetry/metrics/setup.rs); `enabled` and `path` default to
+    # true and /metrics (MetricsPrometheusConfig).
+    prometheus = [e for e in exporters if e.get("kind") == "prometheus"]
+    if not prometheus or not any(e.get("enabled", True) is True for e in exporters):
+        return None
+    path = str(prometheus[0].get("path", "/metrics")).strip()
+    path = path if path.startswith("/") else f"/{path}"  # as the router's normalize_route_path
+    return f"http://{host}:{prometheus[0].get('port') or port}{path}"
+
+
 def persisted_only(env: Mapping[str, str]) -> bool:
-    """The Node gateway's VSM_PERSISTED_ONLY: only the documents of VSM_PERSISTED_DOCUMENTS_PATH run."""
+    """VSM_PERSISTED_ONLY: only the documents of VSM_PERSISTED_DOCUMENTS_PATH run."""
     value = (env.get("VSM_PERSISTED_ONLY") or "false").lower()
     if value not in ("true", "false"):
         raise StartupError(f'VSM_PERSISTED_ONLY must be "true" or "false", got "{value}"')
@@ -238,11 +259,3 @@ class RouterProcess:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-
-
-def front_door(env: Mapping[str, str] = os.environ) -> str:
-    """Which front door a stack starts: ``gateway`` (Node, the default) or ``router`` (VSM_FRONT_DOOR)."""
-    choice = env.get("VSM_FRONT_DOOR") or "gateway"
-    if choice not in ("gateway", "router"):
-        raise StartupError(f'VSM_FRONT_DOOR must be "gateway" or "router", got "{choice}"')
-    return choice
