@@ -1,6 +1,6 @@
-"""schemathesis in GraphQL mode against the gateway: generated operations never make it fail.
+"""schemathesis in GraphQL mode against the front door (Hive Router): generated operations never make it fail.
 
-The schema comes from the gateway's introspection (the development profile allows it). Every root field
+The schema comes from the router's introspection (the development profile allows it). Every root field
 is an operation; for each, schemathesis (hypothesis-graphql) generates documents with random arguments and
 random selections, sent as a planner and as a reader (JSON POST with the role's token). Query arguments of
 type ``ID`` are drawn partly from the ids of the demo data, so resolvers run on real rows and not only on
@@ -57,7 +57,7 @@ CREATING_MUTATIONS = frozenset(
     {"registerOrganization", "createGoal", "openCycle", "definePeriods", "defineIndicator", "importKolada"}
 )
 # Errors that say the request was refused, not that the server failed: vsm's own codes (vsm_common.errors,
-# the gateway's authentication) and the gateway's validation and limits (services/gateway/README.md).
+# the subgraphs' authentication) and the router's validation, limits and access policy (docs/api.md).
 CLIENT_ERROR_CODES = frozenset(
     {
         "BAD_USER_INPUT",
@@ -69,9 +69,12 @@ CLIENT_ERROR_CODES = frozenset(
         "GRAPHQL_VALIDATION_FAILED",
         "MAX_DEPTH_EXCEEDED",
         "MAX_ALIASES_EXCEEDED",
+        "TOKEN_LIMIT_EXCEEDED",
         "COST_ESTIMATED_TOO_EXPENSIVE",
+        "UNAUTHORIZED_FIELD_OR_TYPE",
     }
 )
+POLICY_REFUSAL = "UNAUTHORIZED_FIELD_OR_TYPE"  # the router's 403 for what @requiresScopes denies
 MASKED_MESSAGES = ("Unexpected error.", "Internal error")
 PERSONAL_FIELDS = frozenset({"employeeGoals", "employeeDataExport"})  # fields whose type is personal data
 
@@ -331,8 +334,8 @@ def test_every_answer_is_a_graphql_response(runs: Callable[[str], FuzzRun], role
     def malformed(e: Exchange) -> bool:
         if not e.content_type.startswith("application/json") or not isinstance(e.answer, dict):
             return True
-        # 200, or 403 when the gateway refuses the operation by the access policy (and only then)
-        if e.status != 200 and not (e.status == 403 and e.codes() and set(e.codes()) == {"FORBIDDEN"}):
+        # 200, or 403 when the router refuses the operation by the access policy (and only then)
+        if e.status != 200 and not (e.status == 403 and e.codes() and set(e.codes()) == {POLICY_REFUSAL}):
             return True
         if not ({"data", "errors"} & set(e.answer)) or not set(e.answer) <= {"data", "errors", "extensions"}:
             return True
@@ -367,7 +370,7 @@ def _personal_data(node: Any) -> bool:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_access_policy_holds_under_fuzzing(runs: Callable[[str], FuzzRun], role: str) -> None:
-    """Needs the policy's enforcement (gateway plugin and subgraph checks)."""
+    """Needs the policy's enforcement (the router's @requiresScopes and the subgraphs' checks)."""
     run = runs(role)
     roles = frozenset({role})
     assert SUPERGRAPH.mutation_type is not None
