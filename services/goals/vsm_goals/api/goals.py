@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from vsm_common import descriptions, scopes
+from vsm_common import cost, descriptions, scopes
 
 from ..domain import model
 from .common import After, Before, Decision, DecisionInput, First, GInfo, Last, PageArgs, PageInfo
@@ -186,6 +186,7 @@ class Goal:
         requires_scopes=scopes.PERSONAL,
         description="Medarbetarmål linked to this verksamhetsmål. Personal data: every read is logged "
         "(who, whose, when, why).",
+        directives=cost.PAGE,
     )
     async def employee_goals(
         self,

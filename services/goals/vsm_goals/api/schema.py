@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from vsm_common import descriptions, scopes
+from vsm_common import cost, descriptions, scopes
 from vsm_common.cursors import page_window
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
@@ -106,7 +106,9 @@ class Query:
         return Goal.from_domain(g, as_of) if g else None
 
     @strawberry.federation.field(
-        requires_scopes=scopes.PUBLIC, description="Goals in a stable order, filtered, one Relay page at a time."
+        requires_scopes=scopes.PUBLIC,
+        description="Goals in a stable order, filtered, one Relay page at a time.",
+        directives=cost.PAGE,
     )
     async def goals(
         self,
@@ -155,6 +157,7 @@ class Query:
     @strawberry.federation.field(
         requires_scopes=scopes.PERSONAL,
         description="Medarbetarmål, filtered. Personal data: every read is logged (who, whose, when, why).",
+        directives=cost.PAGE,
     )
     async def employee_goals(
         self,
