@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from vsm_dev.router import GENERIC_OVERRIDES
+
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKER_DIR = ROOT / "deploy" / "docker"
@@ -258,6 +260,46 @@ def allowed_by_dockerignore(dockerignore: Path, source: str) -> bool:
             if source == allowed or source.startswith(allowed + "/"):
                 return True
     return False
+
+
+# ------------------------------------------------------------------------ helpers: the router
+
+ROUTER_DIR = ROOT / "services" / "gateway" / "router"
+ROUTER_PROFILES = ("development", "production")
+ROUTER_CONFIG_DIR = "/app/router"  # where the image keeps the router's files
+# Variables Hive Router 0.3.10 reads over its file (src/config/env_overrides.rs), which the launcher removes;
+# a deployment must not set them either, but for the one that names the file.
+ROUTER_OVERRIDES = GENERIC_OVERRIDES - {"ROUTER_CONFIG_FILE_PATH"}
+
+
+def _from_env(node: Any) -> Iterator[tuple[str, bool]]:
+    """(variable, has a default) of every `{from_env: ...}` in a router file."""
+    if isinstance(node, dict):
+        if "from_env" in node and set(node) <= {"from_env", "default"}:
+            yield node["from_env"], "default" in node
+            return
+        for value in node.values():
+            yield from _from_env(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _from_env(item)
+
+
+def router_required_env(profile: str) -> set[str]:
+    """The variables router.<profile>.yaml reads without a default: unset, the router does not start,
+    or (issuers aside, which default to none) drops a key it needs."""
+    config = yaml.safe_load((ROUTER_DIR / f"router.{profile}.yaml").read_text(encoding="utf-8"))
+    return {name for name, has_default in _from_env(config) if not has_default}
+
+
+def image_env(stage: Stage) -> dict[str, str]:
+    """The ENV of a Dockerfile stage (KEY=value pairs)."""
+    env: dict[str, str] = {}
+    for args in stage.all("ENV"):
+        for pair in args.split():
+            key, _, value = pair.partition("=")
+            env[key] = value.strip("\"'")
+    return env
 
 
 # ------------------------------------------------------------------------ helpers: Kubernetes
@@ -496,6 +538,26 @@ def test_compose_gateway_configuration(services: dict[str, dict[str, Any]]) -> N
             assert url == f"http://{name}:{port}/graphql", f"gateway build arg {name.upper()}_URL points elsewhere"
 
 
+def test_compose_runs_the_router_with_the_profile_s_file(services: dict[str, dict[str, Any]]) -> None:
+    """The router's file follows VSM_PROFILE, and every variable that file needs is there (the image sets
+    the supergraph's path); the issuer is passed on only when set, as an empty one would trust no issuer."""
+    gateway = services["gateway"]
+    raw = gateway.get("environment") or {}
+    env = environment(gateway)
+    config = env["ROUTER_CONFIG_FILE_PATH"]
+    assert config == f"{ROUTER_CONFIG_DIR}/router.${{VSM_PROFILE:-development}}.yaml"
+    assert uses_variable(env["VSM_PROFILE"], "VSM_PROFILE")
+    assert interpolate(env["VSM_PROFILE"]) == "development"
+    image = image_env(dockerfile_stages(GATEWAY_DOCKERFILE)[-1])
+    provided = {key for key, value in env.items() if interpolate(value)} | set(image)
+    missing = router_required_env("development") - provided
+    assert not missing, f"the development profile's router needs {missing}"
+    jwks = interpolate(env["VSM_JWKS_PATH"])
+    assert any(str(v).endswith(f":{jwks.rpartition('/')[0]}:ro") for v in gateway.get("volumes") or []), jwks
+    assert "VSM_JWT_ISSUER" in raw and raw["VSM_JWT_ISSUER"] is None, "pass the issuer on only when it is set"
+    assert not set(env) & ROUTER_OVERRIDES, "a generic variable would win over the router's file"
+
+
 def test_compose_secrets_are_not_hard_coded(services: dict[str, dict[str, Any]]) -> None:
     secrets = {
         name: environment(svc)["VSM_GATEWAY_SECRET"]
@@ -641,13 +703,52 @@ def test_gateway_dockerfile_composes_the_supergraph_for_the_deployed_services(
     assert re.search(r"python -m \"?vsm_\$\{?service\}?\"? sdl", python_stage_runs), "no stage prints the SDL"
     assert "compose.mjs" in python_stage_runs and "--subgraph" in python_stage_runs
     final = stages[-1]
-    assert any("/readiness" in args for args in final.all("HEALTHCHECK"))
-    env_lines = " ".join(final.all("ENV"))
-    for key in ("VSM_SUPERGRAPH_PATH=", "VSM_GATEWAY_HOST=0.0.0.0", f"VSM_GATEWAY_PORT={GATEWAY_PORT}"):
-        assert key in env_lines
-    package = (ROOT / "services" / "gateway" / "package.json").read_text(encoding="utf-8")
-    assert '"@graphql-hive/gateway"' in package
-    assert any("@graphql-hive/gateway/dist/bin.js" in args for args in final.all("CMD"))
+    env = image_env(final)
+    assert env["VSM_SUPERGRAPH_PATH"] in " ".join(final.all("COPY")), "the supergraph is not where the router reads it"
+    assert env["VSM_GATEWAY_HOST"] == "0.0.0.0" and env["VSM_GATEWAY_PORT"] == str(GATEWAY_PORT)
+
+
+def test_gateway_image_builds_hive_router_for_production() -> None:
+    """The router is built from crates.io at the Makefile's version and toolchain, without the graphiql
+    feature (a development IDE from a CDN); the image runs it with the production file by default."""
+    stages = dockerfile_stages(GATEWAY_DOCKERFILE)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    version = re.search(r"^HIVE_ROUTER_VERSION := (\S+)$", makefile, re.MULTILINE)
+    assert version, "the Makefile no longer pins HIVE_ROUTER_VERSION where this test looks"
+    builds = [stage for stage in stages if any("install hive-router" in args for args in stage.all("RUN"))]
+    assert len(builds) == 1, "one stage must `cargo install hive-router`"
+    (build,) = builds
+    args = arg_defaults(build)
+    assert args.get("HIVE_ROUTER_VERSION") == version.group(1)
+    assert (args.get("RUST_TOOLCHAIN") or "").startswith("nightly-"), "a dated nightly: 0.3.10 needs rustc >= 1.97"
+    (install,) = [a for a in build.all("RUN") if "install hive-router" in a]
+    assert "--locked" in install and '--version "${HIVE_ROUTER_VERSION}"' in install
+    assert "graphiql" not in install and "--features" not in install, "production builds the crate's default IDE"
+    # Without graphiql the crate's build script runs npm (the Hive Laboratory page).
+    assert any("npm" in a for a in build.all("COPY") + build.all("RUN"))
+
+    final = stages[-1]
+    assert final.base.startswith("debian:") and final.name == "runtime"
+    copied = " ".join(final.all("COPY"))
+    assert "--from=router-build /opt/hive-router/bin/hive_router" in copied
+    for name in ROUTER_PROFILES:
+        assert f"services/gateway/router/router.{name}.yaml" in copied, f"router.{name}.yaml is not in the image"
+    assert "services/gateway/router/persisted-documents.json" in copied, "the files' default documents file"
+    env = image_env(final)
+    assert env["ROUTER_CONFIG_FILE_PATH"] == f"{ROUTER_CONFIG_DIR}/router.production.yaml"
+    assert not set(env) & ROUTER_OVERRIDES, "a generic variable would win over the router's file"
+    assert final.all("CMD") == ['["/usr/local/bin/hive_router"]']
+    (healthcheck,) = final.all("HEALTHCHECK")
+    assert "/readiness" in healthcheck and "curl -fsS" in healthcheck
+
+
+@pytest.mark.parametrize("profile", ROUTER_PROFILES)
+def test_router_required_variables_are_read_from_the_files(profile: str) -> None:
+    """What this module checks the deployments against: the from_env names without a default."""
+    required = router_required_env(profile)
+    assert {"VSM_SUPERGRAPH_PATH", "VSM_GATEWAY_SECRET"} <= required
+    assert ("VSM_JWKS_URL" in required) == (profile == "production")
+    assert ("VSM_JWKS_PATH" in required) == (profile == "development")
 
 
 # ---------------------------------------------------------------- the Python image's entrypoint
@@ -797,11 +898,21 @@ def test_k8s_gateway_deployment() -> None:
     deployment = k8s_object("Deployment", "gateway")
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     assert [p["containerPort"] for p in container["ports"]] == [GATEWAY_PORT]
+    # The router's fixed paths (src/lib.rs of the crate): /health while it serves, /readiness with a supergraph.
     assert container["readinessProbe"]["httpGet"]["path"] == "/readiness"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+    assert container["startupProbe"]["httpGet"]["path"] == "/health"
     env = container_env(container)
     assert env.get("VSM_GATEWAY_HOST") == "0.0.0.0" and env.get("VSM_GATEWAY_PORT") == str(GATEWAY_PORT)
     assert env.get("VSM_GATEWAY_SECRET"), "the gateway needs VSM_GATEWAY_SECRET"
-    assert not {"HOST", "PORT"} & set(env), "HOST/PORT would override the gateway's own settings"
+    assert env.get("ROUTER_CONFIG_FILE_PATH") == f"{ROUTER_CONFIG_DIR}/router.production.yaml"
+    image = image_env(dockerfile_stages(GATEWAY_DOCKERFILE)[-1])
+    missing = router_required_env("production") - set(env) - set(image)
+    assert not missing, f"the production profile's router needs {missing}"
+    # Unset, the production file trusts no issuer (every token refused): the Secret must name one.
+    assert env.get("VSM_JWT_ISSUER") and env.get("VSM_JWT_AUDIENCE")
+    assert not set(env) & ROUTER_OVERRIDES, "HOST, PORT and the like would override the router's own settings"
+    assert not [k for k in env if k.startswith("NODE_")], "no Node left in the gateway"
     assert deployment["spec"]["template"]["spec"].get("enableServiceLinks") is False
 
 
