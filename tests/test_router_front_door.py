@@ -491,28 +491,38 @@ def test_the_production_profile_starts_and_stops_on_sigterm(
 
 
 # ================================================================================ limits
-ORGANIZATION_TREE = {  # organizations nested k lists deep, and its cost with every list counted as 10 items
-    11110: "organizations { children { children { children { id } } } }",
-    1110: "organizations { children { children { id } } }",
-    110: "organizations { children { id } }",
-    10: "organizations { id }",
-    1: "vision { id }",
-}
+# The router's estimate (hive-router 0.3.10, src/pipeline/demand_control/formula.rs): per subgraph fetch of the
+# query plan, an object is 1, a scalar 0, and a list multiplies what is under it by its size: the `first` or
+# `last` of a field with @listSize(slicingArguments) and passed to its `edges` (sizedFields; vsm_common.cost),
+# else demand_control.default_list_size (10). Everything below stays inside the goals subgraph: one fetch, no
+# `_entities` (whose count the router always takes as 10, whatever the page above it held).
+GOAL_WITH_GRANDCHILDREN = 112  # edge 1 + goal 1 + children 10 x (1 + their children 10 x 1)
+
+
+def grandchildren_page(size: str) -> str:
+    """Goals with their grandchildren, ``size`` e.g. ``first: 10``: 1 + 112 x the size."""
+    return f"goals({size}) {{ edges {{ node {{ id children {{ children {{ id }} }} }} }} }}"
+
+
+def flat_page(n: int) -> str:
+    """Goals' ids: connection 1 + n x (edge 1 + goal 1) = 1 + 2 n."""
+    return f"goals(first: {n}) {{ edges {{ node {{ id }} }} }}"
 
 
 def router_costly_query(cost: int) -> str:
-    """Estimated cost exactly ``cost`` in the router's model.
+    """A document the router estimates at exactly ``cost`` (at least 3, at most 112,114), and that runs.
 
-    The subgraphs declare no @listSize yet, so the router counts every list as default_list_size (10)
-    items whatever ``first`` says: the Node gateway's costly documents (pages of 1000) cost the router
-    only a few hundred. Each object is 1, scalars 0: ``organizations { id }`` is 10, one level more 110.
+    A page of goals with their grandchildren carries the bulk, ``first`` deciding how much: the subgraphs
+    declare @listSize on their connections, so the router counts the page as asked (the Node gateway's
+    model too), not as 10 items. A flat page (odd costs) and ``vision { id }`` (1) make up the rest.
     """
-    parts: list[str] = []
-    rest = cost
-    for weight, selection in ORGANIZATION_TREE.items():
-        while rest >= weight:
-            parts.append(f"c{len(parts)}: {selection}")
-            rest -= weight
+    pages = min(1000, (cost - 3) // GOAL_WITH_GRANDCHILDREN)
+    rest = cost - (1 + GOAL_WITH_GRANDCHILDREN * pages)  # 2..113
+    parts = [f"big: {grandchildren_page(f'first: {pages}')}"]
+    if rest % 2 == 0:
+        parts.append("vision { id }")
+        rest -= 1
+    parts.append(f"flat: {flat_page((rest - 1) // 2)}")
     return "{ " + " ".join(parts) + " }"
 
 
@@ -568,6 +578,34 @@ def test_two_tokens_past_the_limit_is_the_routers_own_token_limit(router: Router
     assert codes(body) == ["TOKEN_LIMIT_EXCEEDED"] and body["errors"][0]["message"] == "Token limit exceeded.", body
 
 
+# goals(first: $n) with grandchildren: 1 + 112 n. With MAX_COST 100,000 the last page that fits is 892 (99,905),
+# 893 is 100,017; the Node gateway refused the same document at 1000 (112,001, its README's example).
+PAGE_COSTS = {10: 1121, 892: 99905, 893: 100017, 1000: 112001}
+
+
+@pytest.mark.parametrize("argument", ["first", "last"])
+def test_the_cost_limit_follows_the_page_size_asked_for(
+    router: RouterProcess, proxy: SubgraphProxy, stack: Stack, argument: str
+) -> None:
+    """The same page of goals with their grandchildren fits at 10 and 892 goals and is refused at 893 and 1000.
+
+    Without @listSize the router counted every page as 10 goals (1121 here, whatever `first` said), so no
+    page of goals could reach the limit. The size comes from the request's variables as well as literals.
+    """
+    query = f"query Page($n: Int) {{ {grandchildren_page(f'{argument}: $n')} }}"
+    token = stack.token("reader")
+    for n, estimate in PAGE_COSTS.items():
+        before = proxy.count
+        resp = post(router.url, query, token, variables={"n": n})
+        body = resp.json()
+        if estimate <= MAX_COST:
+            assert resp.status_code == 200 and not body.get("errors"), (n, estimate, body)
+            assert isinstance(body["data"]["goals"]["edges"], list), body
+        else:
+            assert codes(body) == ["COST_ESTIMATED_TOO_EXPENSIVE"] and body.get("data") is None, (n, estimate, body)
+            assert proxy.count == before, f"a subgraph was called for a page of {n} estimated at {estimate}"
+
+
 def test_the_committee_dashboard_fits_the_limits(router: RouterProcess, stack: Stack) -> None:
     """The Node gateway's test: goals of one nämnd, a page of 200, with plans and fulfilment."""
     token = stack.token("committee", org="BUN")
@@ -588,7 +626,12 @@ def test_the_committee_dashboard_fits_the_limits(router: RouterProcess, stack: S
     }"""
     resp = post(router.url, dashboard, token, variables={"org": org, "period": None})
     body = resp.json()
-    # Estimated 673 by the router (edges counted as 10 without @listSize), 12603 by the Node gateway.
+    # Estimated 4853 by the router, 12603 by the Node gateway; 673 before the connections declared @listSize
+    # (the page counted as 10 goals). The goals fetch: organization 1 + connection 1 + pageInfo 1 + 200 x (edge 1
+    # + goal 1 + parents 10 + organizations 10) = 4403; the _entities fetches count 10 goals each (the router
+    # cannot know the page's size there): planning 10 x (goal 1 + plans 10 x (plan 1 + organization 1)) = 210,
+    # follow-up 10 x (goal 1 + fulfilment 1 + contributors 10 x (1 + goal 1)) = 220, goals for the plans'
+    # organisation codes and the contributors' titles 10 + 10.
     assert resp.status_code == 200 and not body.get("errors"), body
     assert body["data"]["goals"]["totalCount"] >= len(body["data"]["goals"]["edges"]) > 0, body
 
