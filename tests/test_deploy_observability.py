@@ -5,7 +5,8 @@ configs, runs the alerts' unit tests (deploy/observability/prometheus/alerts.tes
 every PromQL expression of the dashboard and of prometheus-adapter on synthetic series shaped like the
 services' and the gateway's own: an expression that does not parse, names a metric or label they do not
 have, or returns nothing, fails; so does a gateway panel that shows a subgraph's series, or the reverse.
-The metric names themselves are checked against a real scrape of the running services and gateway (the
+The gateway is Hive Router 0.3.10: what it exports is read from the crate's source (ROUTER_METRICS below).
+The metric names themselves are checked against a real scrape of the running services and router (the
 e2e tests at the end).
 """
 
@@ -36,7 +37,7 @@ ALERT_TESTS = PROMETHEUS_DIR / "alerts.test.yaml"
 ADAPTER = OBSERVABILITY / "prometheus-adapter" / "values.yaml"
 HPAS = ROOT / "deploy" / "kubernetes" / "app" / "autoscaling.yaml"
 POD_MONITORS = ROOT / "deploy" / "kubernetes" / "monitoring" / "pod-monitors.yaml"
-GATEWAY_CONFIG = ROOT / "services" / "gateway" / "gateway.config.ts"
+ROUTER_CONFIG = ROOT / "services" / "gateway" / "router" / "router.development.yaml"
 TIMEOUT = 300  # seconds, for a machine under load
 SERVICES = ("goals", "planning", "followup")
 
@@ -63,26 +64,68 @@ PROCESS_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "python_gc_objects_collected_total": ("counter", ("generation",)),
 }
 METRICS = VSM_METRICS | PROCESS_METRICS
-# What the gateway exposes at GET /metrics (services/gateway/src/metrics.ts: Hive Gateway's Prometheus plugin
-# and prom-client's default collectors), named as Prometheus stores them: prom-client writes counters
-# without the `_total` suffix (graphql_envelop_request, not graphql_envelop_request_total; Python's
-# parser adds it when it reads them, Prometheus does not), except those named so (process_cpu_seconds_total).
+# What the gateway, Hive Router 0.3.10, exposes at GET /metrics on its own port (the `prometheus` exporter of
+# router.<profile>.yaml), named as the crate's exporter writes them (src/telemetry/metrics/setup.rs:
+# opentelemetry-prometheus 0.32 without counter suffixes): OpenTelemetry names with dots as underscores, the
+# unit as a suffix (s: _seconds; {request}, {error}, {cost} none), the instrument's attributes
+# (src/telemetry/metrics/catalog.rs, METRIC_SPECS) as labels, and on every series the instrumentation
+# scope and the resource (ResourceSelector::All). Only what the dashboard and alerts read, and target_info.
 # test_the_gateway_exposes_these_metrics compares it with a scrape of the raw text.
-GATEWAY_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "graphql_envelop_request": ("counter", ("operationName", "operationType")),
-    "graphql_envelop_error_result": ("counter", ("operationName", "operationType", "path", "phase")),
-    "graphql_envelop_request_duration": ("histogram", ("operationName", "operationType")),
-    "graphql_yoga_http_duration": ("histogram", ("operationName", "operationType", "method", "statusCode")),
-    "graphql_gateway_subgraph_execute_duration": ("histogram", ("subgraphName", "operationName", "operationType")),
-    "graphql_gateway_subgraph_execute_errors": ("counter", ("subgraphName", "operationName", "operationType")),
-    "process_cpu_seconds_total": ("counter", ()),
-    "process_resident_memory_bytes": ("gauge", ()),
-    "nodejs_heap_size_used_bytes": ("gauge", ()),
-    "nodejs_eventloop_lag_seconds": ("gauge", ()),
-    "nodejs_eventloop_lag_p99_seconds": ("gauge", ()),
-    "nodejs_gc_duration_seconds": ("histogram", ("kind",)),
-    "nodejs_version_info": ("gauge", ("version", "major", "minor", "patch")),
+ROUTER_RESOURCE_LABELS = ("service_name", "telemetry_sdk_language", "telemetry_sdk_name", "telemetry_sdk_version")
+ROUTER_SERIES_LABELS = ("otel_scope_name", "otel_scope_version", *ROUTER_RESOURCE_LABELS)
+ROUTER_HTTP_SERVER_LABELS = (
+    "http_request_method",
+    "http_response_status_code",
+    "http_route",
+    "network_protocol_name",
+    "network_protocol_version",
+    "url_scheme",
+    "error_type",
+    "graphql_operation_name",
+    "graphql_operation_type",
+    "graphql_response_status",
+    "supergraph_name",
+)
+ROUTER_HTTP_CLIENT_LABELS = (
+    "http_request_method",
+    "server_address",
+    "server_port",
+    "network_protocol_name",
+    "network_protocol_version",
+    "url_scheme",
+    "subgraph_name",
+    "http_response_status_code",
+    "error_type",
+    "graphql_response_status",
+)
+ROUTER_OVERHEAD_LABELS = (
+    "http_route",
+    "graphql_operation_name",
+    "graphql_operation_type",
+    "graphql_response_status",
+    "supergraph_name",
+)
+ROUTER_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "http_server_request_duration_seconds": ("histogram", (*ROUTER_HTTP_SERVER_LABELS, *ROUTER_SERIES_LABELS)),
+    "http_server_active_requests": (
+        "gauge",
+        ("http_request_method", "network_protocol_name", "url_scheme", *ROUTER_SERIES_LABELS),
+    ),
+    "hive_router_graphql_errors_total": ("counter", ("code", "supergraph_name", *ROUTER_SERIES_LABELS)),
+    "http_client_request_duration_seconds": ("histogram", (*ROUTER_HTTP_CLIENT_LABELS, *ROUTER_SERIES_LABELS)),
+    "hive_router_request_overhead_duration_seconds": ("histogram", (*ROUTER_OVERHEAD_LABELS, *ROUTER_SERIES_LABELS)),
+    "hive_router_request_external_wait_duration_seconds": (
+        "histogram",
+        (*ROUTER_OVERHEAD_LABELS, *ROUTER_SERIES_LABELS),
+    ),
+    "hive_router_plan_cache_requests_total": ("counter", ("result", *ROUTER_SERIES_LABELS)),
+    "hive_router_demand_control_cost_estimated": (
+        "histogram",
+        ("cost_result", "graphql_operation_name", *ROUTER_SERIES_LABELS),
+    ),
+    "target_info": ("gauge", ROUTER_RESOURCE_LABELS),
 }
+GATEWAY_METRICS = ROUTER_METRICS
 # Series Prometheus writes itself for each target.
 SCRAPE_METRICS: dict[str, tuple[str, tuple[str, ...]]] = {"up": ("gauge", ())}
 # The gateway's scrape job: vsm-gateway in prometheus.yml and prometheus-local.yml, <namespace>/vsm-gateway
@@ -225,23 +268,34 @@ LABEL_VALUES = {
     "topic": ("vsm.goals.events",),
     "partition": ("0", "1"),
     "generation": ("0", "1", "2"),
-    # the gateway's
-    "operationName": ("CommitteeDashboard", "Anonymous"),
-    "operationType": ("query", "mutation"),
-    "method": ("POST",),
-    "statusCode": ("200", "400", "500"),
-    "phase": ("parse", "validate", "execute"),
-    "path": ("goals",),
-    "subgraphName": SERVICES,
-    "kind": ("major", "minor", "incremental"),
-    "version": ("v22.12.0",),
-    "major": ("22",),
-    "minor": ("12",),
-    "patch": ("0",),
+    # the gateway's (Hive Router's): "code" and "result" as above
+    "http_request_method": ("POST",),
+    "http_response_status_code": ("200", "400", "500"),
+    "http_route": ("/graphql",),
+    "network_protocol_name": ("http",),
+    "network_protocol_version": ("1.1",),
+    "url_scheme": ("http",),
+    "error_type": ("400",),
+    "graphql_operation_name": ("CommitteeDashboard", "UNKNOWN"),
+    "graphql_operation_type": ("query", "mutation"),
+    "graphql_response_status": ("ok", "error"),
+    "supergraph_name": ("default",),
+    "server_address": ("goals",),
+    "server_port": ("4001",),
+    "subgraph_name": SERVICES,
+    "result": ("hit", "miss"),
+    "cost_result": ("COST_OK",),
+    "otel_scope_name": ("graphql-hive.router",),
+    "otel_scope_version": ("0.3.10",),
+    "service_name": ("vsm-gateway",),
+    "telemetry_sdk_language": ("rust",),
+    "telemetry_sdk_name": ("opentelemetry",),
+    "telemetry_sdk_version": ("0.32.1",),
 }
-# prometheus-client writes le="1.0", prom-client le="1".
+# prometheus-client writes le="1.0", the router (Rust's prometheus crate) le="1": its default seconds buckets.
 PYTHON_BUCKETS = ("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "+Inf")
-NODE_BUCKETS = ("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf")
+ROUTER_BUCKETS = ("0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1", "2.5", "5", "7.5", "10")
+ROUTER_BUCKETS += ("+Inf",)
 
 
 def synthetic_series(minutes: int = 70, *, services: bool = True, gateway: bool = True) -> list[dict[str, str]]:
@@ -288,7 +342,7 @@ def synthetic_series(minutes: int = 70, *, services: bool = True, gateway: bool 
     for number in (1, 2) if gateway else ():
         target = {"job": GATEWAY_JOB, "instance": f"10.0.1.{number}:4000", "namespace": "vsm"}
         target["pod"] = f"gateway-{number}"
-        add_target(target, GATEWAY_METRICS, number, NODE_BUCKETS)
+        add_target(target, GATEWAY_METRICS, number, ROUTER_BUCKETS)
     return series
 
 
@@ -375,10 +429,11 @@ def test_the_alerts_cover_what_operations_need() -> None:
     assert expressions["VsmOutboxNotPublishing"].endswith("(vsm_outbox_oldest_unpublished_age_seconds) > 60")
     assert 'outcome="error"' in expressions["VsmGraphqlErrorRatioHigh"]
     # the gateway: errors per request and server errors at the front door, its latency, its targets
-    assert "rate(graphql_envelop_error_result[5m])" in expressions["VsmGatewayErrorRatioHigh"]
-    assert "rate(graphql_yoga_http_duration_count[5m])" in expressions["VsmGatewayErrorRatioHigh"]
-    assert 'graphql_yoga_http_duration_count{statusCode=~"5.."}' in expressions["VsmGatewayServerErrors"]
-    slow = "histogram_quantile(0.95, sum by (namespace, le) (rate(graphql_yoga_http_duration_bucket[5m])))"
+    requests = "http_server_request_duration_seconds_count"
+    assert f'rate({requests}{{graphql_response_status="error"}}[5m])' in expressions["VsmGatewayErrorRatioHigh"]
+    assert f"rate({requests}[5m])) > 0.1" in expressions["VsmGatewayErrorRatioHigh"]
+    assert f'{requests}{{http_response_status_code=~"5.."}}' in expressions["VsmGatewayServerErrors"]
+    slow = "histogram_quantile(0.95, sum by (namespace, le) (rate(http_server_request_duration_seconds_bucket[5m])))"
     assert slow in expressions["VsmGatewaySlow"]
     assert expressions["VsmGatewaySlow"].endswith("> 1") and rules_by_name["VsmGatewaySlow"]["for"] == "10m"
     target_down = expressions["VsmGatewayTargetDown"]
@@ -417,11 +472,12 @@ def test_scrape_configs_pass_promtool_check(tools: install.Tools, config: str) -
                 "__meta_kubernetes_pod_container_port_name": "http",
             }, name
     else:
-        # make run: the gateway on its default port
-        port = re.search(r"env\('VSM_GATEWAY_PORT'\) \?\? '(\d+)'", GATEWAY_CONFIG.read_text(encoding="utf-8"))
-        assert port, "the gateway's default port is no longer where this test looks for it"
+        # make run: the router on its default port, which also serves its metrics (no exporter port of its own)
+        router = yaml.safe_load(ROUTER_CONFIG.read_text(encoding="utf-8"))
+        exporters = [e for e in router["telemetry"]["metrics"]["exporters"] if e["kind"] == "prometheus"]
+        assert exporters == [{"kind": "prometheus", "enabled": True, "path": "/metrics"}], "no port of its own"
         (static,) = jobs["vsm-gateway"]["static_configs"]
-        assert static["targets"] == [f"127.0.0.1:{port.group(1)}"]
+        assert static["targets"] == [f"127.0.0.1:{router['http']['port']['default']}"]
 
 
 def _gateway_job_patterns() -> set[str]:
@@ -535,34 +591,43 @@ def test_dashboard_shows_the_golden_signals_and_the_event_flow(dashboard: dict[s
 
 
 def test_dashboard_shows_the_gateway(dashboard: dict[str, Any]) -> None:
-    """The front door's golden signals, its calls to the subgraphs and its Node process, in the gateway's row."""
+    """The front door's golden signals, its calls to the subgraphs and the router's own saturation, in the
+    gateway's row; what Hive Router 0.3.10 does not export (process CPU and memory) is said, not queried."""
     ids = gateway_panel_ids(dashboard)
     assert len([p for p in dashboard["panels"] if is_gateway_row(p)]) == 1 and ids
     exprs = " ".join(" ".join(expr.split()) for _, expr in dashboard_exprs(dashboard, ids))
+    requests, calls = "http_server_request_duration_seconds", "http_client_request_duration_seconds"
     needed = {
-        "requests per second": "sum(rate(graphql_yoga_http_duration_count{",
-        "operations by name, top 10": "topk(10, sum by (operationType, operationName) (rate(graphql_envelop_request{",
-        "errors per request": "sum(rate(graphql_envelop_error_result{",
-        "errors by phase": "sum by (phase) (rate(graphql_envelop_error_result{",
-        "HTTP 4xx/5xx by status code": "sum by (statusCode) (rate(graphql_yoga_http_duration_count"
-        '{namespace=~"$namespace", statusCode=~"[45].."}',
-        "latency p50": "histogram_quantile(0.5, sum by (le) (rate(graphql_yoga_http_duration_bucket{",
-        "latency p95": "histogram_quantile(0.95, sum by (le) (rate(graphql_yoga_http_duration_bucket{",
-        "latency p99": "histogram_quantile(0.99, sum by (le) (rate(graphql_yoga_http_duration_bucket{",
-        "p95 by operation": "sum by (operationType, operationName, le) (rate(graphql_yoga_http_duration_bucket{",
-        "subgraph latency p95": "sum by (subgraphName, le) (rate(graphql_gateway_subgraph_execute_duration_bucket{",
-        "subgraph errors": "sum by (subgraphName) (rate(graphql_gateway_subgraph_execute_errors{",
-        "CPU": "rate(process_cpu_seconds_total[",
-        "memory": "process_resident_memory_bytes",
-        "heap": "nodejs_heap_size_used_bytes{",
-        "event-loop lag": "nodejs_eventloop_lag_p99_seconds{",
-        "GC": "rate(nodejs_gc_duration_seconds_sum{",
+        "requests per second": f"sum(rate({requests}_count{{",
+        "operations by name, top 10": "topk(10, sum by (graphql_operation_type, graphql_operation_name) "
+        f"(rate({requests}_count{{",
+        "share of requests with errors": f'sum(rate({requests}_count{{namespace=~"$namespace", '
+        'graphql_response_status="error"}',
+        "errors by code": "sum by (code) (rate(hive_router_graphql_errors_total{",
+        "HTTP 4xx/5xx by status code": f"sum by (http_response_status_code) (rate({requests}_count"
+        '{namespace=~"$namespace", http_response_status_code=~"[45].."}',
+        "latency p50": f"histogram_quantile(0.5, sum by (le) (rate({requests}_bucket{{",
+        "latency p95": f"histogram_quantile(0.95, sum by (le) (rate({requests}_bucket{{",
+        "latency p99": f"histogram_quantile(0.99, sum by (le) (rate({requests}_bucket{{",
+        "p95 by operation": f"sum by (graphql_operation_type, graphql_operation_name, le) (rate({requests}_bucket{{",
+        "subgraph latency p95": f"sum by (subgraph_name, le) (rate({calls}_bucket{{",
+        "subgraph calls": f"sum by (subgraph_name) (rate({calls}_count{{",
+        "subgraph errors": f'sum by (subgraph_name) (rate({calls}_count{{namespace=~"$namespace", '
+        'graphql_response_status="error"}',
+        "requests in flight": "http_server_active_requests{",
+        "own time": "rate(hive_router_request_overhead_duration_seconds_bucket{",
+        "waiting on subgraphs": "rate(hive_router_request_external_wait_duration_seconds_bucket{",
+        "plan cache": "hive_router_plan_cache_requests_total{",
+        "cost": "hive_router_demand_control_cost_estimated_bucket{",
     }
     missing = [what for what, fragment in needed.items() if fragment not in exprs]
     assert not missing, f"the gateway's row does not show: {missing}"
     for where, expr in dashboard_exprs(dashboard, ids):
         # the gateway's series have no `service`; each query follows the namespace variable
         assert "$service" not in expr and 'namespace=~"$namespace"' in expr, where
+        assert not metric_names(expr) & {"process_cpu_seconds_total", "process_resident_memory_bytes"}, where
+    assert "exports no process metrics" in dashboard["description"]
+    assert "container_memory_working_set_bytes" in dashboard["description"]
 
 
 def test_dashboard_queries_use_only_metrics_the_services_and_the_gateway_expose(dashboard: dict[str, Any]) -> None:
@@ -602,12 +667,14 @@ def test_dashboard_queries_are_promql_that_returns_data(
 @pytest.mark.parametrize(
     "expr",
     [
-        # what Python's parser calls the gateway's request counter; Prometheus stores graphql_envelop_request
-        'sum(rate(graphql_envelop_request_total{namespace=~"$namespace"}[$__rate_interval]))',
+        # the Node gateway's request counter, gone with it
+        'sum(rate(graphql_envelop_request{namespace=~"$namespace"}[$__rate_interval]))',
+        # the OpenTelemetry name without the unit suffix the router's exporter adds
         "histogram_quantile(0.95, sum by (le) "
-        '(rate(graphql_yoga_http_duration_seconds_bucket{namespace=~"$namespace"}[$__rate_interval])))',
-        # the subgraphs' label names on the gateway's series
-        'sum(rate(graphql_envelop_request{namespace=~"$namespace", operation_type="query"}[$__rate_interval]))',
+        '(rate(http_server_request_duration_bucket{namespace=~"$namespace"}[$__rate_interval])))',
+        # the subgraphs' label names on the router's series
+        'sum(rate(http_server_request_duration_seconds_count{namespace=~"$namespace", operation_type="query"}'
+        "[$__rate_interval]))",
     ],
 )
 def test_a_panel_with_a_wrong_metric_or_label_fails_the_checks(tools: install.Tools, expr: str, tmp_path: Path) -> None:
@@ -736,29 +803,54 @@ def exposition_families(text: str) -> dict[str, tuple[str, set[str], int]]:
     return families
 
 
-def test_the_exposition_reader_keeps_prom_clients_names() -> None:
+def test_the_exposition_reader_keeps_the_router_s_names() -> None:
+    """As Hive Router 0.3.10 writes them: counters keep their own names (no `_total` added), histograms' series
+    belong to their family."""
     text = (
-        "# HELP graphql_envelop_request Counts the amount of GraphQL requests executed through Envelop\n"
-        "# TYPE graphql_envelop_request counter\n"
-        'graphql_envelop_request{operationName="A",operationType="query"} 1\n\n'
-        "# TYPE graphql_yoga_http_duration histogram\n"
-        'graphql_yoga_http_duration_bucket{le="0.5",method="POST",statusCode="200"} 1\n'
-        'graphql_yoga_http_duration_sum{method="POST",statusCode="200"} 0.1\n'
-        "# TYPE graphql_gateway_subgraph_execute_errors counter\n"
-        "# TYPE process_cpu_seconds_total counter\n"
-        "process_cpu_seconds_total 0.25\n"
+        "# HELP hive_router_graphql_errors_total Total number of GraphQL errors in responses\n"
+        "# TYPE hive_router_graphql_errors_total counter\n"
+        'hive_router_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED",otel_scope_name="graphql-hive.router"} 1\n'
+        "# TYPE http_server_request_duration_seconds histogram\n"
+        'http_server_request_duration_seconds_bucket{graphql_operation_name="A",http_route="/graphql",le="0.5"} 1\n'
+        'http_server_request_duration_seconds_sum{graphql_operation_name="A",http_route="/graphql"} 0.1\n'
+        "# TYPE http_server_active_requests gauge\n"
+        "# TYPE target_info gauge\n"
+        'target_info{service_name="vsm-gateway"} 1\n'
     )
     assert exposition_families(text) == {
-        "graphql_envelop_request": ("counter", {"operationName", "operationType"}, 1),
-        "graphql_yoga_http_duration": ("histogram", {"method", "statusCode"}, 2),
-        "graphql_gateway_subgraph_execute_errors": ("counter", set(), 0),
-        "process_cpu_seconds_total": ("counter", set(), 1),
+        "hive_router_graphql_errors_total": ("counter", {"code", "otel_scope_name"}, 1),
+        "http_server_request_duration_seconds": ("histogram", {"graphql_operation_name", "http_route"}, 2),
+        "http_server_active_requests": ("gauge", set(), 0),
+        "target_info": ("gauge", {"service_name"}, 1),
     }
+
+
+def test_the_router_metrics_are_the_crate_s_instruments() -> None:
+    """ROUTER_METRICS, read from the crate's catalog (src/telemetry/metrics/catalog.rs), as the exporter names
+    them: the instrument's name with dots as underscores and its unit's suffix, its attributes likewise."""
+    catalog = {
+        "http.server.request.duration": ("s", ROUTER_HTTP_SERVER_LABELS),
+        "http.server.active_requests": ("{request}", ("http_request_method", "network_protocol_name", "url_scheme")),
+        "hive.router.graphql.errors_total": ("{error}", ("code", "supergraph_name")),
+        "http.client.request.duration": ("s", ROUTER_HTTP_CLIENT_LABELS),
+        "hive.router.request.overhead.duration": ("s", ROUTER_OVERHEAD_LABELS),
+        "hive.router.request.external_wait.duration": ("s", ROUTER_OVERHEAD_LABELS),
+        "hive.router.plan_cache.requests_total": ("", ("result",)),
+        "hive.router.demand_control.cost.estimated": ("{cost}", ("cost_result", "graphql_operation_name")),
+    }
+    suffixes = {"s": "_seconds", "By": "_bytes"}
+    names = set()
+    for instrument, (unit, labels) in catalog.items():
+        name = instrument.replace(".", "_") + suffixes.get(unit, "")
+        assert name in ROUTER_METRICS, instrument
+        assert set(ROUTER_METRICS[name][1]) == {*labels, *ROUTER_SERIES_LABELS}, instrument
+        names.add(name)
+    assert set(ROUTER_METRICS) == names | {"target_info"}
 
 
 @pytest.mark.e2e
 async def test_the_gateway_exposes_these_metrics(stack: Any) -> None:
-    """The names and labels the gateway's panels and alerts rely on, in a real scrape of the gateway after a
+    """The names and labels the gateway's panels and alerts rely on, in a real scrape of Hive Router after a
     named query and one refused in validation."""
     async with client(stack, "reader", timeout=30) as reader:
         ok = await gql(
@@ -775,13 +867,21 @@ async def test_the_gateway_exposes_these_metrics(stack: Any) -> None:
         assert exposed[name][0] == kind, f"{name} is a {exposed[name][0]}, not a {kind}"
         assert exposed[name][1] <= set(label_names), f"{name} has labels {exposed[name][1]}"
     for name in (
-        "graphql_envelop_request",
-        "graphql_envelop_error_result",
-        "graphql_yoga_http_duration",
-        "graphql_gateway_subgraph_execute_duration",
-        "nodejs_gc_duration_seconds",
-        "nodejs_eventloop_lag_p99_seconds",
+        "http_server_request_duration_seconds",
+        "hive_router_graphql_errors_total",
+        "http_client_request_duration_seconds",
+        "hive_router_request_overhead_duration_seconds",
+        "hive_router_plan_cache_requests_total",
+        "hive_router_demand_control_cost_estimated",
     ):
         assert exposed[name][2], f"{name} has no samples after a query"
+    # The series the panels select by: the probe by name, the refused one as an error with its code.
+    text = response.text
+    assert 'graphql_operation_name="DeployObservabilityProbe"' in text
+    assert re.search(r'hive_router_graphql_errors_total\{[^}]*code="GRAPHQL_VALIDATION_FAILED"', text), text[-3000:]
+    assert 'service_name="vsm-gateway"' in text and 'otel_scope_name="graphql-hive.router"' in text
+    assert 'subgraph_name="goals"' in text, "the probe's call to goals"
+    # Nothing of a process: Hive Router 0.3.10 has no such collector (the dashboard says so).
+    assert not {n for n in exposed if n.startswith(("process_", "nodejs_"))}
     clash = {label for _, labels, _ in exposed.values() for label in labels} & set(TARGET_LABELS)
     assert not clash, f"the gateway exposes labels Prometheus sets itself: {clash}"
