@@ -1,4 +1,5 @@
-"""One trace covers the gateway, goals, its SQL, the outbox relay, Kafka and the followup consumer."""
+"""One trace covers the front door (Hive Router), goals, its SQL, the outbox relay, Kafka and the followup
+consumer."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ def is_process(span: dict[str, Any]) -> bool:
 
 
 async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
-    trace_id = secrets.token_hex(16)
-    traceparent = f"00-{trace_id}-{secrets.token_hex(8)}-01"
+    trace_id, client_span_id = secrets.token_hex(16), secrets.token_hex(8)
+    traceparent = f"00-{trace_id}-{client_span_id}-01"
     async with client(stack, "planner", timeout=10) as planner:
         resp = await planner.post(
             stack.config.gateway_url,
@@ -43,19 +44,23 @@ async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
     def spans_of_trace() -> list[dict[str, Any]]:
         return [s for s in read_spans(stack.config.spans_path) if s["trace_id"] == trace_id]
 
-    def chain_up(spans: list[dict[str, Any]], start: dict[str, Any]) -> list[str]:
+    def ancestors(spans: list[dict[str, Any]], start: dict[str, Any]) -> list[dict[str, Any]]:
         by_id = {s["span_id"]: s for s in spans}
         node, chain = start, []
         while node["parent_span_id"] in by_id:
             node = by_id[node["parent_span_id"]]
-            chain.append(node["service"])
+            chain.append(node)
         return chain
+
+    def chain_up(spans: list[dict[str, Any]], start: dict[str, Any]) -> list[str]:
+        return [s["service"] for s in ancestors(spans, start)]
 
     async def complete() -> list[dict[str, Any]] | None:
         # Each process exports spans in its own batches: wait until the whole chain has arrived.
         spans = spans_of_trace()
         process = [s for s in spans if is_process(s)]
-        if process and "vsm-gateway" in chain_up(spans, process[0]):
+        # ... up to the router's root span, which ends (and is exported) last
+        if process and any(s["parent_span_id"] == client_span_id for s in ancestors(spans, process[0])):
             return spans
         return None
 
@@ -77,3 +82,12 @@ async def test_trace_crosses_the_kafka_hop(stack: Stack) -> None:
     # Walking up from the consumer reaches a gateway span: one trace, not two glued by id.
     chain = chain_up(spans, process)
     assert chain.index("vsm-goals") < chain.index("vsm-gateway"), chain
+    # Through the router's spans (its own names, not the conventions'): goals continues the router's call to
+    # it, and the walk ends at the router's http.server, which continues the client's traceparent.
+    above = ancestors(spans, process)
+    first_router = next(i for i, s in enumerate(above) if s["service"] == "vsm-gateway")
+    assert above[first_router]["name"] == "http.client"
+    assert above[first_router - 1]["service"] == "vsm-goals" and above[first_router - 1]["kind"] == "SERVER"
+    assert [s["name"] for s in above[first_router:]][:2] == ["http.client", "graphql.subgraph.operation"]
+    assert above[-1]["name"] == "http.server" and above[-1]["service"] == "vsm-gateway"
+    assert above[-1]["parent_span_id"] == client_span_id

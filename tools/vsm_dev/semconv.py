@@ -171,3 +171,109 @@ def installed_registry() -> Registry:
     if "http.request.method" not in registry.known or "http.method" not in registry.deprecated:
         raise RuntimeError("opentelemetry-semantic-conventions changed shape: the registry cannot be read")
     return registry
+
+
+# --------------------------------------------------------------------------------------- Hive Router
+# The front door, Hive Router 0.3.10, exports its own span names rather than the conventions'
+# ("{method} {route}" for HTTP spans, "{operation type} {name}" for GraphQL) and no configuration renames
+# them; two of its attributes in the graphql namespace are its own. Both are a known difference, written
+# down here exactly as the router exports them for an operation that succeeds (docs/design/hive-router.md,
+# "Running it", measured; the crate's src/telemetry/traces/spans/http_request.rs and graphql.rs), so that a
+# router upgrade that changes them fails the trace test instead of passing unnoticed. Every other attribute
+# of the router's spans is held to the conventions like the services' are.
+
+ROUTER_SCOPE = "graphql-hive.router"
+# Every span of the router carries these besides its own: `hive.kind` (its name) and tracing's `target`.
+ROUTER_COMMON_ATTRIBUTES = frozenset({"hive.kind", "target"})
+# The attributes in a convention's namespace that the conventions do not define.
+ROUTER_NON_CONVENTION_ATTRIBUTES = frozenset(
+    {
+        "graphql.document.hash",  # every GraphQL span: the hash of the client's (or subgraph's) document
+        "graphql.operation.id",  # graphql.operation, for a persisted document's id
+    }
+)
+_HTTP_REQUEST = frozenset(
+    {
+        "http.request.method",
+        "url.full",  # the server span's is the request's path and query, not a full URL
+        "url.path",
+        "url.scheme",
+        "server.address",
+        "server.port",
+        "network.protocol.version",
+        "http.request.body.size",
+        "http.response.status_code",
+        "http.response.body.size",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RouterSpan:
+    """One of the router's spans: its kind, its parent's name, and the attributes it carries."""
+
+    kind: str
+    # The router span it is a child of, where measured; None: not checked (http.server's parent is the
+    # client's span when it sent a traceparent, else none).
+    parent: str | None
+    attributes: frozenset[str]
+
+
+ROUTER_SPANS: dict[str, RouterSpan] = {
+    "http.server": RouterSpan(
+        "SERVER",
+        None,
+        _HTTP_REQUEST
+        | {
+            "http.route",
+            "client.address",
+            "client.port",
+            "network.peer.address",
+            "network.peer.port",
+            "user_agent.original",
+            "router.request_id",
+        },
+    ),
+    "graphql.operation": RouterSpan(
+        "SERVER",  # a second server span, inside http.server
+        "http.server",
+        frozenset(
+            {
+                "graphql.operation.name",
+                "graphql.operation.type",
+                "graphql.document.hash",
+                "hive.graphql.operation.hash",
+                "hive.supergraph.name",
+                "cost.estimated",
+                "cost.actual",
+                "cost.delta",
+                "cost.result",
+            }
+        ),
+    ),
+    "graphql.parse": RouterSpan(
+        "INTERNAL",
+        None,
+        frozenset({"cache.hit", "graphql.operation.name", "graphql.operation.type", "graphql.document.hash"}),
+    ),
+    "graphql.validate": RouterSpan("INTERNAL", None, frozenset({"cache.hit"})),
+    "graphql.variable_coercion": RouterSpan("INTERNAL", None, frozenset()),
+    "graphql.normalize": RouterSpan("INTERNAL", None, frozenset({"cache.hit"})),
+    "graphql.authorize": RouterSpan("INTERNAL", None, frozenset()),
+    "graphql.plan": RouterSpan("INTERNAL", None, frozenset({"cache.hit"})),
+    "graphql.execute": RouterSpan("INTERNAL", None, frozenset()),
+    "graphql.subgraph.operation": RouterSpan(
+        "CLIENT",
+        "graphql.execute",
+        frozenset(
+            {
+                "hive.graphql.subgraph.name",
+                # the client's name and the fetch's id (traffic_shaping.all.forward_operation_name)
+                "graphql.operation.name",
+                "graphql.operation.type",
+                "graphql.document.hash",
+            }
+        ),
+    ),
+    "http.client": RouterSpan("CLIENT", "graphql.subgraph.operation", _HTTP_REQUEST),
+}
