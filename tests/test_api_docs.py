@@ -15,13 +15,15 @@ query and variables, on a stack with the demo data of a fresh ``make run``: only
 stack's (and the curl commands get its address). A worked example must answer without errors and with
 data; the answer must have the documented shape: every documented key, with a value of the documented JSON
 type (``null`` documents anything), every documented list element matched by an element of the answer;
-``exact`` answers must be equal. ``expect=errors`` examples must fail with the documented codes, rules and
-fields. Nothing is substituted, so an example may send only ids that are the same on every installation:
-each id in its variables must be in the documented answer of an earlier example and, on the stack, in
-that example's real answer (the demo data's organisations and goals have fixed ids; periods, directive
-revisions and medarbetarmål do not, so examples name periods by label). README.md's curl command runs the
-same way. The operations are also checked, without a stack, against the committed supergraph and the access
-policy its @requiresScopes directives declare (each is allowed for its role, or documented as refused).
+``exact`` answers must be equal. ``expect=errors`` examples must fail with the documented codes, and the
+documented ``rule`` and ``field`` (a service's refusal) or ``affectedPath`` (the front door's). Nothing is
+substituted, so an example may send only ids that are the same on every installation: each id in its
+variables must be in the documented answer of an earlier example and, on the stack, in that example's real
+answer (the demo data's organisations and goals have fixed ids; periods, directive revisions and
+medarbetarmål do not, so examples name periods by label). README.md's curl command runs the same way. The
+operations are also checked, without a stack, against the committed supergraph and the access
+policy its @requiresScopes directives declare (each is allowed for its role, or documented as refused by
+the front door: Hive Router's UNAUTHORIZED_FIELD_OR_TYPE, one error per refused field by its response path).
 """
 
 from __future__ import annotations
@@ -207,7 +209,7 @@ def answer_problems(example: Example, status: int, body: Any) -> list[str]:
         if [g.get("code") for g in got] != [w.get("code") for w in want]:
             problems.append(f"error codes {[g.get('code') for g in got]}, documented {[w.get('code') for w in want]}")
         for g, w in zip(got, want, strict=False):
-            for key in ("rule", "field"):
+            for key in ("rule", "field", "affectedPath"):
                 if key in w and g.get(key) != w[key]:
                     problems.append(f"error {key} {g.get(key)!r}, documented {w[key]!r}")
         if "data" in example.response:
@@ -258,10 +260,48 @@ def _public_schema() -> graphql.GraphQLSchema:
     return graphql.build_schema(SUPERGRAPH.read_text())
 
 
-def refused_fields(schema: graphql.GraphQLSchema, document: graphql.DocumentNode, role: str) -> list[str]:
-    """The access policy (the supergraph's @requiresScopes) as the gateway applies it: the coordinates
-    ``role`` may not use, in document order."""
-    return list(authz.refused_fields(schema, document, frozenset({role})))
+# What Hive Router answers for a field @requiresScopes denies (reject mode: the whole operation, 403).
+POLICY_REFUSAL = "UNAUTHORIZED_FIELD_OR_TYPE"
+
+
+def refused_paths(schema: graphql.GraphQLSchema, document: graphql.DocumentNode, role: str) -> dict[str, str]:
+    """The access policy (the supergraph's @requiresScopes, vsm_common.authz's rules) as the front door
+    applies it: the response path of each field ``role`` may not use, in document order, as Hive Router's
+    ``affectedPath`` names it (response keys joined by dots, fragments left out, nothing below a refused
+    field), to the field's coordinate."""
+    rules, roles = authz.scope_rules(schema), frozenset({role})
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, graphql.FragmentDefinitionNode)}
+    refused: dict[str, str] = {}
+
+    def walk(selection_set: graphql.SelectionSetNode, parent: graphql.GraphQLObjectType, prefix: str) -> None:
+        for node in selection_set.selections:
+            if isinstance(node, graphql.FieldNode):
+                name = node.name.value
+                if name.startswith("__"):
+                    continue  # introspection: no rule
+                path = ".".join(filter(None, (prefix, node.alias.value if node.alias else name)))
+                result = graphql.get_named_type(parent.fields[name].type)
+                if not rules.may_use(roles, parent.name, name, result.name):
+                    refused.setdefault(path, f"{parent.name}.{name}")
+                elif node.selection_set and isinstance(result, graphql.GraphQLObjectType):
+                    walk(node.selection_set, result, path)
+            else:
+                if isinstance(node, graphql.FragmentSpreadNode):
+                    fragment = fragments[node.name.value]
+                    condition, selections = fragment.type_condition, fragment.selection_set
+                else:
+                    assert isinstance(node, graphql.InlineFragmentNode)
+                    condition, selections = node.type_condition, node.selection_set
+                target = schema.get_type(condition.name.value) if condition else parent
+                assert isinstance(target, graphql.GraphQLObjectType), "the API has no abstract types to spread on"
+                walk(selections, target, prefix)
+
+    for definition in document.definitions:
+        if isinstance(definition, graphql.OperationDefinitionNode):
+            root = schema.get_root_type(definition.operation)
+            assert isinstance(root, graphql.GraphQLObjectType)
+            walk(definition.selection_set, root, "")
+    return refused
 
 
 @pytest.mark.parametrize("name", EXPECTED)
@@ -272,10 +312,14 @@ def test_the_example_is_valid_for_the_committed_schema_and_its_role(name: str) -
     assert graphql.validate(schema, document) == [], name
     if example.role is None:
         return
-    refused = refused_fields(schema, document, example.role)
+    refused = refused_paths(schema, document, example.role)
     documented = example.response.get("errors", []) if example.expect_errors else []
-    forbidden = [e["extensions"]["field"] for e in documented if e["extensions"]["code"] == "FORBIDDEN"]
-    assert refused == forbidden, f"{name}: the policy refuses {refused} for {example.role}, documented {forbidden}"
+    forbidden = [e["extensions"]["affectedPath"] for e in documented if e["extensions"]["code"] == POLICY_REFUSAL]
+    assert list(refused) == forbidden, (
+        f"{name}: the policy refuses {list(refused)} for {example.role}, documented {forbidden}"
+    )
+    # The same fields as vsm_common.authz's walk finds, the one the subgraphs run, by coordinate.
+    assert set(refused.values()) == set(authz.refused_fields(schema, document, frozenset({example.role}))), name
 
 
 # ------------------------------------------------------------------ against the stack
