@@ -286,6 +286,7 @@ def refused_paths(schema: graphql.GraphQLSchema, document: graphql.DocumentNode,
                 elif node.selection_set and isinstance(result, graphql.GraphQLObjectType):
                     walk(node.selection_set, result, path)
             else:
+                condition: graphql.NamedTypeNode | None
                 if isinstance(node, graphql.FragmentSpreadNode):
                     fragment = fragments[node.name.value]
                     condition, selections = fragment.type_condition, fragment.selection_set
