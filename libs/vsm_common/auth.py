@@ -1,6 +1,6 @@
 """Who is calling: the subgraphs verify the bearer token the gateway forwards, again.
 
-The gateway verifies every token before it plans a query; a subgraph does not take its word
+The gateway verifies every token before it asks any subgraph; a subgraph does not take its word
 for it. The gateway secret proves a request came through the gateway, the token proves who
 asked: both are required on ``/graphql``, so a request that bypassed the gateway, or one the
 gateway forwarded without a valid token, is refused before GraphQL sees it.
@@ -9,10 +9,14 @@ Keys come from a JWKS file (``VSM_JWKS_PATH``, the development issuer's) or the 
 provider's JWKS endpoint (``VSM_JWKS_URL``); tokens must be RS256, from ``VSM_JWT_ISSUER`` for
 ``VSM_JWT_AUDIENCE``, with ``sub`` and ``exp``.
 
-The gateway (services/gateway/src/auth.ts) makes the same decision on every token: at most
-``VSM_JWT_MAX_TOKEN_BYTES`` long, ``exp``, ``nbf`` and ``iat`` numbers when present, neither ``nbf``
-nor ``iat`` later than now plus ``VSM_JWT_CLOCK_TOLERANCE_SECONDS``, ``exp`` not earlier than now
-minus it. A token one side accepts and the other refuses would fail half-way through a request.
+Here a token must also be at most ``VSM_JWT_MAX_TOKEN_BYTES`` long, have ``exp``, ``nbf`` and ``iat``
+numbers when present, neither ``nbf`` nor ``iat`` later than now plus ``VSM_JWT_CLOCK_TOLERANCE_SECONDS``,
+``exp`` not earlier than now minus it. The front door (Hive Router 0.3.10, the ``jwt`` section of
+services/gateway/router/router.<profile>.yaml) checks less and has no setting for more: signature,
+issuer, audience, and ``exp`` with a fixed 60 s leeway; no ``nbf``, ``iat``, ``sub`` or length (its
+32 KiB header limit is the only bound). A token it passes and a subgraph refuses is refused by every
+subgraph alike, so nothing of the operation runs, and the client gets the subgraph's 401 as
+UNAUTHENTICATED beside the router's SUBREQUEST_HTTP_ERROR (docs/api.md, "Errors").
 """
 
 from __future__ import annotations
@@ -224,8 +228,9 @@ class TokenVerifier:
 
 
 def check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
-    """What PyJWT leaves open and the gateway refuses: a time claim that is not a number (PyJWT takes
-    ``"exp": "1999999999"``), an ``iat`` rounded down into the tolerance. Expiry is PyJWT's."""
+    """What PyJWT leaves open: a time claim that is not a number (PyJWT takes ``"exp": "1999999999"``;
+    Hive Router refuses it too, its claims being integers), an ``iat`` rounded down into the tolerance
+    (the router checks no ``iat``). Expiry is PyJWT's."""
     for name in ("exp", "nbf", "iat"):
         value = claims.get(name)
         if value is not None and (

@@ -2,8 +2,9 @@
 
 The policy lives in the schema: federation ``@requiresScopes`` directives on types and fields, declared
 with the scope sets of :mod:`vsm_common.scopes` (roles are the scopes: a caller's scopes are its token's
-``vsm_roles``). The supergraph carries the same directives to the front door (the gateway's
-services/gateway/src/authz.ts, later Hive Router); each subgraph checks them again from its own schema
+``vsm_roles``). The supergraph carries the same directives to the front door, Hive Router, which refuses
+the whole operation (403 UNAUTHORIZED_FIELD_OR_TYPE with ``affectedPath``; ``authorization`` in
+services/gateway/router/router.<profile>.yaml); each subgraph checks them again from its own schema
 because a subgraph must not trust that the front door did. A field is usable when the rules of its
 parent type, of the field and of its result type are each met, a rule being an OR of AND-groups of
 scopes (Hive Router's check). The walk covers every field of the document, fragments, aliases and

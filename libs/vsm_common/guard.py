@@ -89,7 +89,9 @@ class RequestSizeMiddleware:
                 return
             read += len(message.get("body", b""))
             more = message.get("more_body", False)
-        # The gateway's answer to the same mistake (services/gateway/src/limits.ts).
+        # The shape the Node gateway gave the same mistake (REQUEST_TOO_LARGE with the limit). Hive Router
+        # refuses an oversized client body itself (413 PAYLOAD_TOO_LARGE_*), so whoever gets this is a
+        # caller past the router, or the router with a subgraph request over this limit.
         body = (
             b'{"errors":[{"message":"The request body is larger than %d bytes.",'
             b'"extensions":{"code":"REQUEST_TOO_LARGE","limit":{"max":%d}}}]}' % (self._max, self._max)

@@ -33,10 +33,13 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str | None = Field(default=None, alias="VSM_JWT_ISSUER")
     jwt_audience: str | None = Field(default=None, alias="VSM_JWT_AUDIENCE")
     jwt_clock_tolerance_seconds: int = Field(default=30, ge=0, alias="VSM_JWT_CLOCK_TOLERANCE_SECONDS")
-    # The gateway reads the same two variables, so both refuse the same tokens (services/gateway/src/auth.ts).
+    # Only the subgraphs read these two: Hive Router has a fixed 60 s leeway on exp and no nbf/iat or length
+    # check (its 32 KiB header limit answers 431 first). What it passes and they refuse reaches the client
+    # as the subgraph's 401 (vsm_common.auth, docs/api.md "Errors").
     jwt_max_token_bytes: int = Field(default=16_384, ge=1024, alias="VSM_JWT_MAX_TOKEN_BYTES")
-    # What one request may bring (vsm_common.guard): the gateway's body limit (16 MiB) plus room for
-    # the query plan's own document and _entities representations; headers as at the gateway.
+    # What one request may bring (vsm_common.guard): the router's body limit (16 MiB, max_request_body_size)
+    # plus room for the query plan's own document and _entities representations; headers well above the
+    # router's 32 KiB (max_request_header_size), so whatever it lets through fits.
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024, alias="VSM_MAX_REQUEST_BYTES")
     max_header_bytes: int = Field(default=256 * 1024, ge=16 * 1024, alias="VSM_MAX_HEADER_BYTES")
     topic_prefix: str = Field(default="vsm", alias="VSM_TOPIC_PREFIX")
