@@ -314,8 +314,9 @@ async def test_the_committed_api_schema_is_what_the_gateway_serves(stack: Stack)
         )
     served = graphql.build_client_schema(introspection)
     committed = graphql.build_schema(API_SCHEMA.read_text())
-    # The Node gateway's introspection also defines the supergraph's @requiresScopes and its scalar (never
-    # applied there: introspection shows no applied directives); they are the federation's, not the API's.
+    # The front door's introspection may also define the supergraph's @requiresScopes and its scalar (the
+    # Node gateway's did; never applied there: introspection shows no applied directives); they are the
+    # federation's, not the API's.
     served = graphql.GraphQLSchema(
         query=served.query_type,
         mutation=served.mutation_type,
