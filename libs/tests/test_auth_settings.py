@@ -35,7 +35,7 @@ def test_development_defaults_and_production_values() -> None:
         None,
         DEV_ISSUER,
         DEFAULT_AUDIENCE,
-        30,
+        60,  # Hive Router's fixed leeway on exp
     )
     prod = AuthSettings.from_settings(
         settings(

@@ -79,11 +79,11 @@ def test_time_claims() -> None:
 
 
 def test_the_settings_share_the_gateways_variables() -> None:
-    values = {"VSM_JWKS_PATH": "/k.json", "VSM_JWT_MAX_TOKEN_BYTES": "8192", "VSM_JWT_CLOCK_TOLERANCE_SECONDS": "60"}
+    values = {"VSM_JWKS_PATH": "/k.json", "VSM_JWT_MAX_TOKEN_BYTES": "8192", "VSM_JWT_CLOCK_TOLERANCE_SECONDS": "45"}
     auth = AuthSettings.from_settings(ServiceSettings.model_validate(values))
-    assert (auth.max_token_bytes, auth.leeway_seconds) == (8192, 60)
+    assert (auth.max_token_bytes, auth.leeway_seconds) == (8192, 45)
     defaults = ServiceSettings.model_validate({})
-    assert (defaults.jwt_max_token_bytes, defaults.jwt_clock_tolerance_seconds) == (16_384, 30)
+    assert (defaults.jwt_max_token_bytes, defaults.jwt_clock_tolerance_seconds) == (16_384, 60)
     assert (defaults.max_request_bytes, defaults.max_header_bytes) == (32 * 1024 * 1024, 256 * 1024)
 
 

@@ -32,10 +32,12 @@ class ServiceSettings(BaseSettings):
     jwks_url: str | None = Field(default=None, alias="VSM_JWKS_URL")
     jwt_issuer: str | None = Field(default=None, alias="VSM_JWT_ISSUER")
     jwt_audience: str | None = Field(default=None, alias="VSM_JWT_AUDIENCE")
-    jwt_clock_tolerance_seconds: int = Field(default=30, ge=0, alias="VSM_JWT_CLOCK_TOLERANCE_SECONDS")
     # Only the subgraphs read these two: Hive Router has a fixed 60 s leeway on exp and no nbf/iat or length
     # check (its 32 KiB header limit answers 431 first). What it passes and they refuse reaches the client
-    # as the subgraph's 401 (vsm_common.auth, docs/api.md "Errors").
+    # as the subgraph's 401 (vsm_common.auth, docs/api.md "Errors"). The tolerance is the router's 60 s
+    # (jsonwebtoken's default, which 0.3.10 has no setting for), so both decide alike on exp: with less, a
+    # token 31-60 s past exp would pass the router and then be refused by every subgraph.
+    jwt_clock_tolerance_seconds: int = Field(default=60, ge=0, alias="VSM_JWT_CLOCK_TOLERANCE_SECONDS")
     jwt_max_token_bytes: int = Field(default=16_384, ge=1024, alias="VSM_JWT_MAX_TOKEN_BYTES")
     # What one request may bring (vsm_common.guard): the router's body limit (16 MiB, max_request_body_size)
     # plus room for the query plan's own document and _entities representations; headers well above the
