@@ -8,9 +8,10 @@ directly with the gateway secret):
   ``string.forbidden_character`` (``date.range``), from the subgraph that owns it;
 - the cases of the issue: a 1 MB description, a 1 MB externalId, a 100 kB sourceSystem, a title of
   zero-width characters, validFrom 1800, 2300 and 9999-12-31; a refused operation writes nothing;
-- sizes: a 5 MB document is refused by the token limit (the router has no document-size limit of its
-  own; a body over 16 MiB is its 413, tests/test_router_front_door.py), a body over 32 MiB gets 413 at a
-  subgraph; the HR system's 10,000 rows still pass;
+- sizes: a 5 MB document is refused by the router's 4 MiB body limit (413) whatever its padding, since it
+  has no document-size limit of its own (tests/test_router_front_door.py); under 4 MiB, a document of
+  tokens is refused by the token limit and one padded with whitespace runs; a body over 32 MiB gets 413
+  at a subgraph; the HR system's 10,000 rows still pass;
 - tokens: issued a day in the future, 200 kB long, or with a time claim that is not a number: refused at
   the front door (the router's own 401-family answer, or the subgraph's 401 passed through) and with 401
   at every subgraph alike;
@@ -353,30 +354,42 @@ def test_at_the_limits_is_accepted(stack: Stack, http: httpx.Client) -> None:
 
 
 # ------------------------------------------------------------------ sizes
-def test_a_5_mb_document_is_refused_by_the_token_limit(stack: Stack, http: httpx.Client) -> None:
+def test_a_5_mb_document_is_refused_whatever_its_padding(stack: Stack, http: httpx.Client) -> None:
     # Hive Router 0.3.10 has no document-size limit (the Node gateway's 413 DOCUMENT_TOO_LARGE above 1 MiB):
-    # the token limit stops the parser, and the 16 MiB body limit bounds what is read at all.
-    document = "query { " + "vision { title } " * (5 * 1024 * 1024 // 17) + "}"
-    assert len(document) > 5_000_000
-    response = post(
-        http, stack.config.gateway_url, planner_token(stack), document, headers={"accept": GRAPHQL_RESPONSE}
-    )
+    # its 4 MiB body limit (max_request_body_size) refuses a 5 MB document before parsing it, tokens or
+    # whitespace alike; under that limit the token limit stops the parser.
+    limit = 4 << 20
+    token = planner_token(stack)
+    of_tokens = "query { " + "vision { title } " * (5 * 1024 * 1024 // 17) + "}"
+    of_whitespace = "query { vision { title } }" + " " * (5 * 1024 * 1024)
+    for document in (of_tokens, of_whitespace):
+        assert len(document) > 5_000_000
+        response = post(http, stack.config.gateway_url, token, document)
+        assert response.status_code == 413, response.text[:500]
+        errors = response.json()["errors"]
+        assert [e["extensions"]["code"] for e in errors] == ["PAYLOAD_TOO_LARGE_CONTENT_LENGTH"], errors
+        assert str(limit) in errors[0]["message"], errors
+    room = limit - 1024  # for the JSON around the document
+    tokens = "query { " + "vision { title } " * ((room - 10) // 17) + "}"
+    assert 4_000_000 < len(tokens) <= room
+    response = post(http, stack.config.gateway_url, token, tokens, headers={"accept": GRAPHQL_RESPONSE})
     assert response.status_code == 400, response.text[:500]
     body = response.json()
     assert "data" not in body, body
     assert [(e["extensions"]["code"], e["message"]) for e in body["errors"]] == [
         ("TOKEN_LIMIT_EXCEEDED", "Token limit exceeded.")
     ]
-    # Whitespace is no token: padding a small document to 5 MB only costs reading it (as any body).
-    padded = "query { vision { title } }" + " " * (5 * 1024 * 1024)
-    answer = post(http, stack.config.gateway_url, planner_token(stack), padded)
+    # Whitespace is no token: padding a small document to just under the body limit only costs reading it.
+    padded = "query { vision { title } }" + " " * (room - 26)
+    assert len(padded) == room
+    answer = post(http, stack.config.gateway_url, token, padded)
     assert answer.status_code == 200 and answer.json()["data"]["vision"]["title"], answer.text[:500]
 
 
 def test_the_hr_systems_ten_thousand_rows_still_fit(stack: Stack, http: httpx.Client) -> None:
     rows = [employee_goal(i, title=f"Jag utvecklar samtalen med vårdnadshavare, mål {i}") for i in range(10_000)]
     body = json.dumps({"query": UPSERT, "variables": {"s": "limits-test", "g": rows}}).encode()
-    assert len(body) > 2_000_000  # what an HR system sends: far under the 16 MiB
+    assert 2_000_000 < len(body) < 4 << 20  # what an HR system sends: under the router's 4 MiB body limit
     headers = {"authorization": f"Bearer {stack.token('hr-system')}", "content-type": "application/json"}
     response = http.post(stack.config.gateway_url, content=body, headers=headers)
     assert response.status_code == 200

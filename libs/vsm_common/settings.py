@@ -39,9 +39,9 @@ class ServiceSettings(BaseSettings):
     # token 31-60 s past exp would pass the router and then be refused by every subgraph.
     jwt_clock_tolerance_seconds: int = Field(default=60, ge=0, alias="VSM_JWT_CLOCK_TOLERANCE_SECONDS")
     jwt_max_token_bytes: int = Field(default=16_384, ge=1024, alias="VSM_JWT_MAX_TOKEN_BYTES")
-    # What one request may bring (vsm_common.guard): the router's body limit (16 MiB, max_request_body_size)
-    # plus room for the query plan's own document and _entities representations; headers well above the
-    # router's 32 KiB (max_request_header_size), so whatever it lets through fits.
+    # What one request may bring (vsm_common.guard): well above the router's body limit (4 MiB,
+    # max_request_body_size), since the query plan adds its own document and _entities representations;
+    # headers well above the router's 32 KiB (max_request_header_size), so whatever it lets through fits.
     max_request_bytes: int = Field(default=32 * 1024 * 1024, ge=1024, alias="VSM_MAX_REQUEST_BYTES")
     max_header_bytes: int = Field(default=256 * 1024, ge=16 * 1024, alias="VSM_MAX_HEADER_BYTES")
     topic_prefix: str = Field(default="vsm", alias="VSM_TOPIC_PREFIX")
