@@ -34,7 +34,11 @@ from .observe import Observer
 from .plan import GoalSpec, OrgSpec, Plan, assessment_for
 from .target import Target
 
-BATCH = 25  # mutations per request (aliases)
+# Mutations per request, one alias each: at most the router's alias limit (limits.max_aliases, 15 in
+# services/gateway/router/router.*.yaml, VSM_GATEWAY_MAX_ALIASES), which refuses a 16th alias with
+# MAX_ALIASES_EXCEEDED when the generator goes through the gateway (via="gateway"). 15 of the widest
+# mutation sent (assessGoal with four arguments) are about 650 tokens, well under its 1000.
+BATCH = 15
 CONCURRENCY = 4  # requests in flight
 ACTOR = "vsm-bench"  # the `sub` of the generator's planner and committee tokens
 

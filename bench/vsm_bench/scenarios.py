@@ -22,8 +22,11 @@ from .target import Target
 
 PY_SERVICES = ("goals", "planning", "followup")
 
-# The gateway's cost limit (VSM_GATEWAY_MAX_COST, 20,000) counts a list without `first` as 10 items:
-# 250 goals x (node, adopted, parents, plans, fulfilment, contributors) stays under it.
+# Far under the gateway's cost limit (VSM_GATEWAY_MAX_COST, 100,000): the router counts the page as its
+# `first` (@listSize) and every other list, and each _entities fetch, as 10, so this is about 3,481 (the
+# goals fetch 1 + 250 x (edge 1 + goal 1 + adopted 1 + parents 10) = 3251, planning's 10 x (goal 1 +
+# plans 10) = 110, follow-up's 10 x (goal 1 + fulfilment 1 + contributors 10) = 120), by the model that
+# estimates the committee dashboard at 4853 in tests/test_router_front_door.py.
 DASHBOARD_PAGE = 250
 
 DASHBOARD = """query Dashboard($org: ID!, $period: ID) {

@@ -78,10 +78,12 @@ async def _run_once(
 
 
 # How long an idle keep-alive connection stays open. A client that reuses a pooled connection at
-# the moment the server closes it gets a reset: a stress run lost a mutation that way (the
+# the moment the server closes it gets a reset: a stress run lost a mutation that way (the Node
 # gateway's ECONNRESET on createGoal, answered as an internal error), with uvicorn's 5 s beside
-# Node's 4 s pool timeout on a starved CPU. The server must outlast every client's pool (Node 4-5
-# s, proxies and load balancers 60 s), so clients always close first.
+# Node's 4 s pool timeout on a starved CPU. The server must outlast every client's pool, so clients
+# always close first: the front door (Hive Router 0.3.10) drops an idle subgraph connection after
+# 50 s (traffic_shaping pool_idle_timeout, its default, which the router files keep), proxies and
+# load balancers after about 60 s.
 KEEP_ALIVE_S = 75
 
 
