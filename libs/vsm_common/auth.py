@@ -77,7 +77,7 @@ class AuthSettings:
     jwks_url: str | None
     issuer: str
     audience: str
-    leeway_seconds: int = 30
+    leeway_seconds: int = 60  # the router's fixed leeway, so both decide alike
     max_token_bytes: int = 16_384
 
     @classmethod
