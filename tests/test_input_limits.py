@@ -281,7 +281,6 @@ def employee_goal(i: int, **changes: str) -> dict[str, str]:
         ({"title": "x" * 301}, "input.title", "string.max_length"),
         ({"title": "Rubrik\x00"}, "input.title", "string.forbidden_character"),
         ({"title": "Rubrik\nmed radbrytning"}, "input.title", "string.forbidden_character"),
-        ({"description": "a\ud800b"}, "input.description", "string.forbidden_character"),
         ({"validFrom": "1800-01-01"}, "input.validFrom", "date.range"),
         ({"validFrom": "2300-01-01"}, "input.validFrom", "date.range"),
         ({"validFrom": "9999-12-31"}, "input.validFrom", "date.range"),
@@ -297,6 +296,17 @@ def test_goal_input_of_the_issue_is_refused(
     assert (error["extensions"]["field"], error["extensions"]["rule"]) == (field, rule)
     assert error["extensions"]["service"] == "goals"
     assert "Internal" not in error["message"]
+
+
+def test_an_unpaired_surrogate_is_refused_by_the_front_door_as_malformed_json(stack: Stack, http: httpx.Client) -> None:
+    # Hive Router's JSON reader refuses \ud800 before any subgraph, so the subgraphs' own
+    # string.forbidden_character rule for it (libs/tests/test_input_rules.py) is not reached through it.
+    variables = {"i": {"level": "OVERARCHING", "title": "Övergripande", "description": "a\ud800b"}}
+    response = post(http, stack.config.gateway_url, planner_token(stack), CREATE_GOAL, variables)
+    assert response.status_code == 400, response.text[:500]
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["message"] == "Failed to parse GraphQL request payload"
 
 
 @pytest.mark.parametrize(
