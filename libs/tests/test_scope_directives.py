@@ -99,6 +99,20 @@ def test_the_walk_takes_each_rule_from_the_schema() -> None:
     assert list(refused_fields(schema, graphql.parse("{ cycles { id } }"), frozenset())) == ["Query.cycles"]
 
 
+def test_a_named_fragment_is_judged_where_it_is_spread_as_the_front_door_judges_it() -> None:
+    schema = planning_schema._schema
+    budget = frozenset({scopes.BUDGET_SYSTEM_ROLE})
+    spread = "query { directives { concreteGoals { ...G } } } fragment G on Goal { id plans { id } }"
+    assert list(refused_fields(schema, graphql.parse(spread), budget)) == ["Goal.plans"]
+    # Under a refused field the fragment is refused with it: one refusal, the field's.
+    assert list(refused_fields(schema, graphql.parse(spread), frozenset())) == ["Query.directives"]
+    # A fragment defined and never spread selects nothing.
+    unused = "query { directives { id } } fragment G on Goal { plans { id } }"
+    assert refused_fields(schema, graphql.parse(unused), budget) == {}
+    twice = "query { directives { concreteGoals { ...G children { ...G } } } } fragment G on Goal { plans { id } }"
+    assert list(refused_fields(schema, graphql.parse(twice), budget)) == ["Goal.plans"]
+
+
 def test_a_mutation_acts_for_every_organisation_unless_only_an_organisation_scoped_role_allows_it() -> None:
     planner = Principal("p", frozenset({"planner"}))
     committee = Principal("c", frozenset({"committee"}), organization="BUN")

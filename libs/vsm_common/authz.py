@@ -23,10 +23,13 @@ from graphql import (
     SKIP,
     DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLNamedType,
     GraphQLSchema,
+    OperationDefinitionNode,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
@@ -132,10 +135,23 @@ def scope_rules(schema: GraphQLSchema) -> ScopeRules:
 
 
 class _FieldAccessVisitor(Visitor):
-    def __init__(self, rules: ScopeRules, roles: frozenset[str], type_info: TypeInfo) -> None:
+    def __init__(
+        self,
+        rules: ScopeRules,
+        roles: frozenset[str],
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        refused: dict[str, FieldNode],
+    ) -> None:
         super().__init__()
-        self.rules, self.roles, self.type_info = rules, roles, type_info
-        self.refused: dict[str, FieldNode] = {}
+        self.rules, self.roles, self.schema, self.fragments, self.refused = rules, roles, schema, fragments, refused
+        self.type_info = TypeInfo(schema)
+        self.entered: set[str] = set()
+        self.root: OperationDefinitionNode | FragmentDefinitionNode | None = None
+
+    def walk(self, root: OperationDefinitionNode | FragmentDefinitionNode) -> None:
+        self.root = root
+        visit(root, TypeInfoVisitor(self.type_info, self))
 
     def enter_field(self, node: FieldNode, *_: object) -> VisitorAction:
         parent = self.type_info.get_parent_type()
@@ -148,13 +164,30 @@ class _FieldAccessVisitor(Visitor):
             return SKIP  # what lies below a refused field is refused with it; one error says so
         return None
 
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: object) -> VisitorAction:
+        # A fragment is judged where it is spread: under a refused field it is refused with that field,
+        # as the front door decides (it reports the refused field alone).
+        return None if node is self.root else SKIP
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: object) -> VisitorAction:
+        fragment = self.fragments.get(node.name.value)
+        if fragment is not None and node.name.value not in self.entered:
+            # A fragment's fields are judged by its type condition alone, so one walk of it is enough.
+            self.entered.add(node.name.value)
+            inner = _FieldAccessVisitor(self.rules, self.roles, self.schema, self.fragments, self.refused)
+            inner.entered = self.entered
+            inner.walk(fragment)
+        return None
+
 
 def refused_fields(schema: GraphQLSchema, document: DocumentNode, roles: frozenset[str]) -> dict[str, FieldNode]:
     """Every field coordinate of ``document`` the roles may not use (empty: allowed)."""
-    type_info = TypeInfo(schema)
-    visitor = _FieldAccessVisitor(scope_rules(schema), roles, type_info)
-    visit(document, TypeInfoVisitor(type_info, visitor))
-    return visitor.refused
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    refused: dict[str, FieldNode] = {}
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            _FieldAccessVisitor(scope_rules(schema), roles, schema, fragments, refused).walk(definition)
+    return refused
 
 
 def forbidden_errors(refused: dict[str, FieldNode], roles: frozenset[str]) -> list[GraphQLError]:
