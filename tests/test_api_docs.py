@@ -63,6 +63,7 @@ EXPECTED = [
     "namnd-lookup",
     "namnd-goals",
     "namnd-report",
+    "viewer",
 ]
 WORKED = EXPECTED[3:]  # the worked examples; the first three illustrate errors
 

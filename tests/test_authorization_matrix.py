@@ -154,7 +154,8 @@ def test_the_policy_says_what_the_issue_says() -> None:
         assert _readable_types(name) == everything, name  # read: all
     for name in ("planner", "committee", "reader", "ops"):
         assert _readable_types(name) == everything - personal, name  # read: public
-    assert _readable_fields("budget-system", "Query") == {"directives", "directive"}
+    # Who am I (Query.viewer) is every role's: it tells a caller only what its own token says.
+    assert _readable_fields("budget-system", "Query") == {"directives", "directive", "viewer"}
     assert not personal & _readable_types("budget-system")
     # budget-system: a directive with everything budget-related, KF's konkretiserade mål by their own
     # public fields (issue 13: id, title, level, validity, recipients), and no field of a goal that leads
@@ -233,6 +234,7 @@ async def test_each_mutation_is_allowed_exactly_for_the_roles_that_may_write_it(
 
 # ====================================================================== reads × role
 READS = {
+    "viewer": "{ viewer { subject roles organization { code } } }",
     "vision": "{ vision { id title } }",
     "goals": "{ goals(first: 2) { edges { node { id title fulfilment { status } } } } }",
     "directives": "{ directives { id taxRate budgetFrames { year amount organization { code } } } }",
@@ -251,7 +253,17 @@ READS = {
         "{ goals(first: 1) { edges { node { ... on Goal { employeeGoals { totalCount } } } } } }"
     ),
 }
-PUBLIC = {"vision", "goals", "directives", "directive goals", "recipient frames", "organizations", "plans", "periods"}
+EVERYONE = {"viewer"}
+PUBLIC = EVERYONE | {
+    "vision",
+    "goals",
+    "directives",
+    "directive goals",
+    "recipient frames",
+    "organizations",
+    "plans",
+    "periods",
+}
 PERSONAL = set(READS) - PUBLIC
 MAY_READ = {
     "planner": PUBLIC,
@@ -262,7 +274,7 @@ MAY_READ = {
     "manager": PUBLIC | PERSONAL,
     "hr-system": PUBLIC | PERSONAL,
     # Issue 13: the budget system reads a directive's konkretiserade mål and each recipient's frames.
-    "budget-system": {"directives", "directive goals", "recipient frames"},
+    "budget-system": EVERYONE | {"directives", "directive goals", "recipient frames"},
 }
 
 

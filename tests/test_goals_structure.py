@@ -266,3 +266,27 @@ async def test_a_drafts_links_change_without_a_decision(api: GoalsApi) -> None:
     assert [(x["parent"]["id"], x["effectiveFrom"], x["decision"]) for x in history["parentLinks"]] == [
         (other["id"], None, None)
     ]
+
+
+VIEWER = "{ viewer { subject roles organization { code name kind } } }"
+
+
+async def test_the_viewer_is_who_the_token_names(stack: Stack) -> None:
+    async with GoalsApi.as_role(stack, "committee", org="BUN") as committee:
+        assert (await committee.data(VIEWER))["viewer"] == {
+            "subject": "dev-committee",
+            "roles": ["committee"],
+            "organization": {"code": "BUN", "name": "Barn- och ungdomsnämnden", "kind": "COMMITTEE"},
+        }
+    async with GoalsApi.as_role(stack, "employee", sub=unique("emp")) as employee:
+        mine = (await employee.data(VIEWER))["viewer"]
+    assert mine["subject"].startswith("emp ") and mine["roles"] == ["employee"] and mine["organization"] is None
+    # The organisation is the one the row rules compare, by exact code: a code nobody has is no organisation.
+    async with GoalsApi.as_role(stack, "manager", org="NO-SUCH-UNIT") as stranger:
+        assert (await stranger.data(VIEWER))["viewer"]["organization"] is None
+    async with GoalsApi.as_role(stack, "budget-system") as machine:
+        assert (await machine.data(VIEWER))["viewer"] == {
+            "subject": "budget-system",
+            "roles": ["budget-system"],
+            "organization": None,
+        }

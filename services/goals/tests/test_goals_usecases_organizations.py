@@ -1,16 +1,18 @@
-"""Use case of organisations on the in-memory unit of work: registering one (registrera organisation)."""
+"""Use cases of organisations on the in-memory unit of work: registering one (registrera organisation), and
+who the caller is (inloggad användare)."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
-from goals_fakes import BUN, KF, municipality
+from goals_fakes import BUN, CENTRUM, KF, municipality
 
 from vsm_common import contracts
+from vsm_common.auth import Principal
 from vsm_common.errors import Conflict, NotFound
 from vsm_goals.domain.model import OrganizationKind
-from vsm_goals.service.organizations import register_organization
+from vsm_goals.service.organizations import Viewer, register_organization, viewer
 
 
 async def test_a_registered_organisation_is_stored_and_announced() -> None:
@@ -47,3 +49,22 @@ async def test_an_unknown_parent_is_refused() -> None:
 
     assert refused.value.rule == "organization.exists"
     assert not uow.published
+
+
+async def test_the_viewer_is_the_tokens_subject_roles_and_the_organisation_its_code_names() -> None:
+    uow = municipality()
+
+    committee = await viewer(uow, Principal("dev-committee", frozenset({"committee", "reader"}), "BUN"))
+    manager = await viewer(uow, Principal("chef-1", frozenset({"manager"}), "BUF-CENTRUM"))
+
+    assert committee == Viewer("dev-committee", ("committee", "reader"), BUN)
+    assert manager.organization == CENTRUM
+    assert not uow.published
+
+
+@pytest.mark.parametrize("code", [None, "", "NOPE", "bun"])
+async def test_a_viewer_whose_token_names_no_registered_organisation_has_none(code: str | None) -> None:
+    # "bun" is not BUN: the row rules compare the code exactly, so the viewer's organisation must too.
+    found = await viewer(municipality(), Principal("emp-7", frozenset({"employee"}), code))
+
+    assert found == Viewer("emp-7", ("employee",), None)

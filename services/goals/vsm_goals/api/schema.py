@@ -36,6 +36,7 @@ from .enums import GoalLevel, GoalState, OrganizationKind
 from .errors import FIELD_PATHS
 from .goals import GOAL_CONNECTION, CreateGoalInput, Goal, GoalConnection, GoalEdge, ReviseGoalInput
 from .organizations import Organization, OrganizationInput
+from .viewer import Viewer
 from .vision import Vision
 
 
@@ -60,6 +61,14 @@ OptEmployeeRef = Annotated[str | None, _arg("Only this employee (pseudonymous re
 
 @strawberry.type(description=descriptions.QUERY)
 class Query:
+    @strawberry.federation.field(
+        requires_scopes=scopes.ALL,
+        description="The caller (inloggad användare): the subject, roles and organisation of the verified access "
+        "token, so a client need not read the token itself.",
+    )
+    async def viewer(self, info: GInfo) -> Viewer:
+        return Viewer.from_domain(await organization_cases.viewer(info.context.uow(), info.context.principal))
+
     @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="The vision in force (visionen).")
     async def vision(self, info: GInfo) -> Vision | None:
         async with info.context.runtime.pool.acquire() as conn:

@@ -1,10 +1,13 @@
-"""Use cases of organisations (organisationer): registering KF, KS, a nämnd, bolag, förvaltning or enhet."""
+"""Use cases of organisations (organisationer): registering KF, KS, a nämnd, bolag, förvaltning or enhet, and
+who the caller is (inloggad användare) with the organisation its token speaks for."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from vsm_common import contracts
+from vsm_common.auth import Principal
 from vsm_common.errors import Conflict, NotFound
 
 from ..domain import rules
@@ -33,3 +36,23 @@ async def register_organization(
             raise Conflict(f"an organisation with code {code} exists", key="code", rule="organization.code_unique")
         await uow.emit(contracts.goals.ORGANIZATION_REGISTERED, str(org.id), events.organization_registered(org))
     return org
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The caller (inloggad användare): the token's subject and roles, and the organisation its ``vsm_org`` names."""
+
+    subject: str
+    roles: tuple[str, ...]
+    organization: Organization | None
+
+
+async def viewer(uow: GoalsUnitOfWork, principal: Principal) -> Viewer:
+    """Who the verified caller is. The organisation is looked up by the exact code the row rules compare
+    (``vsm_common.access.RowScope``), so it is the one the services treat as the caller's own; a code no
+    organisation has, or none, is no organisation (null), not an error: the token is valid all the same."""
+    organization = None
+    if principal.organization:
+        async with uow:
+            organization = await uow.organizations.by_code(principal.organization)
+    return Viewer(principal.subject, tuple(sorted(principal.roles)), organization)
