@@ -6,14 +6,16 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 KAFKA_LIBS := .cache/kafka-libs
 GATEWAY := services/gateway
+WEB := services/web
 
 export PYTHONPATH := $(CURDIR)/libs:$(CURDIR)/tools:$(CURDIR)/services/goals:$(CURDIR)/services/planning:$(CURDIR)/services/followup
 
-.PHONY: setup run test lint typecheck unit supergraph clean-data help token stress-test
+.PHONY: setup run test lint typecheck unit supergraph clean-data help token stress-test web
 
 help:
 	@echo "make run    - start the whole stack with demo data (Hive Router on http://127.0.0.1:4000/graphql)"
 	@echo "make test   - lint, type-check and run every test (starts and stops its own stack)"
+	@echo "make web    - build the web app (services/web/dist), which make run serves on http://127.0.0.1:4080/"
 	@echo "make stress-test [RUNS=20] [LANES=1] - every test, RUNS times, with both cores kept busy by CPU hogs"
 	@echo "make bench [SIZE=halmstad|goteborg] - generate a municipality and print the benchmark figures"
 	@echo "make -s token ROLE=<role> [SUB=<id>] [ORG=<code>] [TTL=<seconds>] - print a development JWT"
@@ -38,8 +40,27 @@ $(KAFKA_LIBS)/.resolved: deploy/kafka/pom.xml
 	    -DoutputDirectory=$(CURDIR)/$(KAFKA_LIBS)
 	@touch $@
 
-# The front door is Hive Router, built first (once per version: see "Hive Router" below).
-run: setup router
+# ---------------------------------------------------------------- the web app (issue 16)
+# services/web: its packages by `npm ci` (as the gateway's), then the build (codegen from the committed API
+# schema, tsc, vite) whenever a source, the schema or the lock is newer than dist/index.html.
+$(WEB)/node_modules/.installed: $(WEB)/package-lock.json
+	@echo "==> Web app packages: npm ci"
+	cd $(WEB) && npm ci --no-audit --no-fund
+	@touch $@
+
+WEB_SOURCES := $(shell find $(WEB)/src -type f -not -path '$(WEB)/src/gql/*' 2>/dev/null) \
+	$(wildcard $(WEB)/index.html $(WEB)/codegen.ts $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/public/*)
+
+$(WEB)/dist/index.html: $(WEB)/node_modules/.installed $(WEB)/package-lock.json $(GATEWAY)/schema.graphql $(WEB_SOURCES)
+	@echo "==> Web app: codegen, type check and build into $(WEB)/dist"
+	cd $(WEB) && npm run build
+	@touch $@
+
+web: $(WEB)/dist/index.html
+
+# The front door is Hive Router, built first (once per version: see "Hive Router" below); the web app
+# is served beside it.
+run: setup router web
 	$(PYTHON) -m vsm_dev.run
 
 lint: $(VENV)/.installed
@@ -50,8 +71,9 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(PYTHON) -m mypy libs tools/vsm_dev tools/deploy_check services/goals/vsm_goals services/planning/vsm_planning services/followup/vsm_followup bench/vsm_bench
 
-# The router first: the test session's stack and tests/test_router_front_door.py start it.
-test: setup deploy-tools router lint typecheck
+# The router first: the test session's stack and tests/test_router_front_door.py start it. The browser
+# tests (tests/web) need the built web app and Chromium.
+test: setup deploy-tools router chromium web lint typecheck
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # The whole suite RUNS times (default 20) with one CPU hog per core beside it; prints how many runs
@@ -64,7 +86,8 @@ STRESS_ARGS ?=
 stress-test: setup router deploy-tools lint typecheck
 	$(PYTHON) -m vsm_dev.stress --runs $(RUNS) --lanes $(LANES) -- $(STRESS_ARGS)
 
-unit: $(VENV)/.installed
+# tests/web/test_unit.py runs the web app's vitest, so unit needs its packages.
+unit: $(VENV)/.installed $(WEB)/node_modules/.installed
 	$(PYTHON) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
 
 # The committed supergraph, composed from each subgraph's SDL of the current code with the subgraph URLs of
@@ -143,3 +166,18 @@ $(HIVE_ROUTER):
 	@echo "==> Hive Router $(HIVE_ROUTER_VERSION): cargo +$(HIVE_ROUTER_TOOLCHAIN) install into $(ROUTER_CACHE) (the first time about 12 minutes on 2 cores)"
 	CARGO_TARGET_DIR=$(ROUTER_CACHE)/target cargo +$(HIVE_ROUTER_TOOLCHAIN) install hive-router \
 	    --version $(HIVE_ROUTER_VERSION) --locked --features graphiql --root $(ROUTER_CACHE)/$(HIVE_ROUTER_VERSION)
+
+# ---------------------------------------------------------------- Chromium for the browser tests (issue 16)
+# Debian's Chromium, which Playwright drives over CDP (never `npx playwright install`): skipped when
+# $VSM_CHROMIUM (default /usr/bin/chromium) is executable. Root (as CI runs) needs no sudo; anyone else
+# needs a sudo that asks no password.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+
+.PHONY: chromium
+
+chromium:
+	@if [ -x "$${VSM_CHROMIUM:-/usr/bin/chromium}" ]; then :; else \
+	    echo "==> Chromium for the browser tests: apt-get install chromium fonts-liberation"; \
+	    $(SUDO) apt-get update && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation; \
+	fi

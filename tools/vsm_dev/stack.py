@@ -39,6 +39,7 @@ PYTHONPATH = os.pathsep.join(
     str(ROOT / p) for p in ("libs", "tools", "services/goals", "services/planning", "services/followup")
 )
 GATEWAY_DIR = ROOT / "services" / "gateway"
+WEB_DIST = ROOT / "services" / "web" / "dist"  # `make web` builds it
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class StackConfig:
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
     otlp_port: int = 4318
+    web_port: int = 4080  # the web app (vsm_dev.web)
     database_url: str | None = None  # an existing server instead of the embedded one
     kafka_bootstrap: str | None = None  # an existing cluster instead of the local broker
     otlp_endpoint: str | None = None  # an existing collector instead of the local span file
@@ -87,6 +89,7 @@ class StackConfig:
             kafka_port=port("VSM_KAFKA_PORT", base.kafka_port),
             kafka_controller_port=port("VSM_KAFKA_CONTROLLER_PORT", base.kafka_controller_port),
             otlp_port=port("VSM_OTLP_PORT", base.otlp_port),
+            web_port=port("VSM_WEB_PORT", base.web_port),
             database_url=env.get("DATABASE_URL") or None,
             kafka_bootstrap=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
@@ -103,12 +106,17 @@ class StackConfig:
             "kafka_port": free_port(),
             "kafka_controller_port": free_port(),
             "otlp_port": free_port(),
+            "web_port": free_port(),
         }
         return cls(data_dir=data_dir, **{**ports, **overrides})
 
     @property
     def gateway_url(self) -> str:
         return f"http://{self.host}:{self.gateway_port}/graphql"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
 
     def service_url(self, name: str) -> str:
         return f"http://{self.host}:{self.service_ports[name]}"
@@ -359,6 +367,44 @@ class Stack:
         # tests (bench/vsm_bench/target.py, resources.py, tests/test_bench_smoke.py) name it so.
         self.processes["gateway"] = ServiceProcess("gateway", router.popen, router.log_path)
 
+    # ------------------------------------------------------------ web app
+    def start_web(self, dist: Path = WEB_DIST) -> None:
+        """The web app's server (:mod:`vsm_dev.web`): ``dist`` and a /graphql pipe to this stack's front door.
+
+        Development tokens for its sign-in come from this stack's issuer (the same data folder), so the
+        front door trusts them; under VSM_JWKS_URL there is no issuer and the server mints none.
+        """
+        log_path = self.config.data_dir / "logs" / "web.log"
+        # Not service_env: the web server gets neither the database nor the gateway's secret.
+        env = dict(os.environ)
+        env.update(
+            {
+                "PYTHONPATH": PYTHONPATH,
+                "PYTHONUNBUFFERED": "1",
+                "VSM_HOST": self.config.host,
+                "VSM_PROFILE": self.config.profile,
+                "VSM_WEB_PORT": str(self.config.web_port),
+                "VSM_WEB_API_URL": self.config.gateway_url,
+                "VSM_WEB_DIST": str(dist),
+                "VSM_DATA_DIR": str(self.config.data_dir),
+            }
+        )
+        fd = open_log(log_path)
+        try:
+            popen = subprocess.Popen(
+                [sys.executable, "-m", "vsm_dev.web"],
+                env=env,
+                stdout=fd,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=ROOT,
+            )
+        finally:
+            os.close(fd)
+        self.processes["web"] = ServiceProcess("web", popen, log_path)
+        self._wait_http("web", f"{self.config.web_url}/health", popen, log_path)
+
     # ------------------------------------------------------------ all of it
     def start(self, seed: bool = True) -> None:
         self.start_infra()
@@ -373,9 +419,12 @@ class Stack:
             self.progress("loading demo data (idempotent)")
             for svc in SERVICES:
                 self.run_command(svc, "seed")
+        if (WEB_DIST / "index.html").exists():
+            self.progress(f"starting the web app on {self.config.web_url}/")
+            self.start_web()
 
     def stop(self) -> None:
-        for name in ["gateway", *reversed(SERVICES)]:
+        for name in ["web", "gateway", *reversed(SERVICES)]:
             try:
                 self.stop_service(name)
             except Exception:
@@ -397,7 +446,9 @@ class Stack:
         gateway_metrics = metrics_url(cfg.profile, cfg.host, cfg.gateway_port)
         # Only what the router's file really serves (none without a Prometheus exporter there).
         metrics_rows = [("gateway metrics", f"{gateway_metrics}  (Prometheus)")] if gateway_metrics else []
+        web_rows = [("web app", f"{cfg.web_url}/")] if "web" in self.processes else []
         rows = [
+            *web_rows,
             (
                 "gateway (Hive Router: GraphQL" + (", IDE" if cfg.profile == "development" else "") + ")",
                 cfg.gateway_url,
