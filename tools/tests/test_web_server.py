@@ -312,3 +312,24 @@ def test_no_dev_tokens_under_an_external_identity_provider(dist: Path, tmp_path:
         assert c.get("/config.json").json()["auth"]["mode"] == "oidc"
     assert r.status_code == 404
     assert not (tmp_path / "identity").exists()  # no key pair made that a front door could be pointed at
+
+
+# ------------------------------------------------------------------ the process the stack starts
+def test_stack_starts_the_web_server_with_its_own_issuer(tmp_path: Path, dist: Path) -> None:
+    from vsm_dev.stack import Stack, StackConfig
+
+    stack = Stack(StackConfig.on_free_ports(tmp_path / "data"), progress=lambda _: None)
+    try:
+        stack.start_web(dist=dist)
+        [row] = [line.split() for line in stack.summary().splitlines() if line.split()[:2] == ["web", "app"]]
+        assert row == ["web", "app", f"{stack.config.web_url}/"]
+        base = stack.config.web_url
+        assert httpx.get(f"{base}/verksamhetsplan/BUN").text == INDEX
+        r = httpx.post(f"{base}/dev-issuer/token", json={"role": "manager", "org": "BUF-CENTRUM"})
+        assert r.status_code == 200
+        # Signed with the key pair of the stack's data folder: the one whose jwks.json its front door reads.
+        claims = DevIssuer.load_or_create(tmp_path / "data").verify(r.json()["access_token"])
+        assert claims["vsm_org"] == "BUF-CENTRUM"
+    finally:
+        stack.stop()
+    assert "web" not in stack.processes
