@@ -1,0 +1,87 @@
+"""The årshjul (V2, design docs/design/web-app.md sections 6.2 and 10) in a real browser.
+
+What the spec shows as overdue is a cycle of a long-gone budget year of its own (every phase fell due years
+ago) with a nämnd of its own, a draft planeringsdirektiv and an uppdrag due in that year; the demo's 2027
+cycle and its mandate period are only read. The expected phases and dates are the API's answer, not copies.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.support import client
+from tests.test_planning_support import CYCLE_FIELDS, Api, fresh_past_year, projected
+from vsm_dev.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+ADD_ASSIGNMENT = """mutation($d: ID!, $i: AssignmentInput!) {
+    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn state } } }"""
+DEMO = f"""{{ annual: cycles(kind: ANNUAL) {{ {CYCLE_FIELDS} }}
+    mandate: cycles(kind: MANDATE_PERIOD) {{ {CYCLE_FIELDS} }} }}"""
+
+
+def _phases(cycle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"kind": p["kind"], "state": p["state"], "opensOn": p["opensOn"], "dueOn": p["dueOn"], "overdue": p["overdue"]}
+        for p in cycle["phases"]
+    ]
+
+
+async def _past_cycle(api: Api) -> dict[str, Any]:
+    """A past budget year's cycle in its DIRECTIVE phase (overdue) with a draft directive and an uppdrag."""
+    tag = uuid.uuid4().hex[:6].upper()
+    year = fresh_past_year()
+    kf = await api.org("KF")
+    namnd = await api.register_org(f"AH{tag}", f"Årshjulsnämnden {tag}", "COMMITTEE", kf)
+    await projected(api.stack, [kf, namnd])
+    cycle = await api.open_cycle("ANNUAL", year)
+    cycle = await api.advance(cycle["id"])
+    assert cycle["currentPhase"] == {"kind": "DIRECTIVE", "state": "OPEN", "overdue": True}, cycle["currentPhase"]
+    directive = await api.create_directive(cycle["id"], "PLANNING_DIRECTIVE", f"Direktiv {year} {tag}", [namnd])
+    assignment_title = f"Utred årshjulet {tag}"
+    added = await api.data(
+        ADD_ASSIGNMENT,
+        d=directive["id"],
+        i={"title": assignment_title, "recipientIds": [namnd], "dueOn": f"{year}-03-31"},
+    )
+    [assignment] = added["addAssignment"]["assignments"]
+    assert (assignment["dueOn"], assignment["state"]) == (f"{year}-03-31", "NOT_STARTED")
+    return {
+        "year": year,
+        "title": cycle["title"],
+        "currentPhase": cycle["currentPhase"]["kind"],
+        "phases": _phases(cycle),
+        "directiveTitle": directive["title"],
+        "assignment": {"title": assignment_title, "dueOn": assignment["dueOn"], "recipient": f"AH{tag}"},
+    }
+
+
+async def _demo(api: Api) -> dict[str, Any]:
+    """The demo's budget year 2027 and the mandate period holding it, as the API answers them."""
+    data = await api.data(DEMO)
+    [annual] = [c for c in data["annual"] if c["startYear"] == 2027]
+    [mandate] = [m for m in data["mandate"] if m["startYear"] <= 2027 <= m["endYear"]]
+    assert mandate["title"] == "Mandatperiod 2027–2030", mandate["title"]
+    return {
+        "year": 2027,
+        "title": annual["title"],
+        "currentPhase": annual["currentPhase"]["kind"] if annual["currentPhase"] else None,
+        "phases": _phases(annual),
+        "mandate": {"title": mandate["title"], "phases": _phases(mandate)},
+        "taxRate": "20,38",
+    }
+
+
+async def test_the_year_wheel_shows_phases_due_and_overdue(
+    stack: Stack, run_spec: Callable[[str, dict[str, Any]], None]
+) -> None:
+    async with client(stack, "planner") as http:
+        api = Api(http, stack)
+        past = await _past_cycle(api)
+        demo = await _demo(api)
+    run_spec("year-wheel", {"past": past, "demo": demo})
