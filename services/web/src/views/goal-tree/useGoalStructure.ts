@@ -1,0 +1,72 @@
+import { useCallback, useEffect, useState } from 'react';
+import { type CombinedError, type OperationResult, useClient } from 'urql';
+import type { GoalLevel, GoalState, GoalTreeLevelQuery } from '../../gql/graphql';
+import { goalTreeLevelQuery } from './operations';
+import { LEVELS, type TreeGoal } from './tree';
+
+export interface GoalLevels {
+  goals: TreeGoal[] | null;
+  error: CombinedError | null;
+  fetching: boolean;
+  retry: () => void;
+}
+
+class LevelError extends Error {
+  constructor(readonly combined: CombinedError) {
+    super(combined.message);
+  }
+}
+
+/**
+ * Every goal of the structure on a date (null: today), all four levels in parallel, each paged to its end.
+ * Today means the adopted goals as the API sees today; a date means the goals in force then, whatever
+ * their state now (design section 6.1).
+ */
+export function useGoalStructure(asOf: string | null): GoalLevels {
+  const client = useClient();
+  const [attempt, setAttempt] = useState(0);
+  const [state, setState] = useState<Omit<GoalLevels, 'retry'>>({ goals: null, error: null, fetching: true });
+
+  useEffect(() => {
+    let cancelled = false;
+    setState((s) => ({ ...s, error: null, fetching: true }));
+
+    const goalState: GoalState | null = asOf === null ? 'ADOPTED' : null;
+    const readLevel = async (level: GoalLevel): Promise<TreeGoal[]> => {
+      const goals: TreeGoal[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const result: OperationResult<GoalTreeLevelQuery> = await client
+          .query(
+            goalTreeLevelQuery,
+            { level, asOf, state: goalState, after },
+            { requestPolicy: 'network-only' },
+          )
+          .toPromise();
+        if (result.error) throw new LevelError(result.error);
+        const page: GoalTreeLevelQuery['goals'] | undefined = result.data?.goals;
+        if (!page) return goals;
+        for (const edge of page.edges) goals.push(edge.node);
+        if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return goals;
+        after = page.pageInfo.endCursor;
+      }
+    };
+
+    Promise.all(LEVELS.map(readLevel)).then(
+      (levels) => {
+        if (!cancelled) setState({ goals: levels.flat(), error: null, fetching: false });
+      },
+      (err: unknown) => {
+        if (cancelled) return;
+        if (err instanceof LevelError) setState({ goals: null, error: err.combined, fetching: false });
+        else throw err;
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, asOf, attempt]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, retry };
+}
