@@ -34,7 +34,8 @@ OPERATIONS = [
     "{ directives { id taxRate budgetFrames { year amount organization { code } } } }",
     "{ directives { recipients { code budgetFrames(year: 2027) { year amount directive { id } } } } }",
     "{ directives { concreteGoals { id title level state description validFrom validTo organizations { code } } } }",
-    "{ directives { concreteGoals { adopted { date body { code } } } assignments { id recipients { code } } } }",
+    "{ directives { concreteGoals { adopted { date body { code } } retired { date } } "
+    "assignments { id overdue recipients { code } } } }",
     "{ directives { concreteGoals { id employeeGoals { totalCount } } } }",
     "{ directives { concreteGoals { ... on Goal { mine: employeeGoals { edges { node { employeeRef } } } } } } }",
     "query { directives { concreteGoals { ...G } } } fragment G on Goal { parents { id } fulfilment { status } }",

@@ -171,7 +171,7 @@ def test_the_policy_says_what_the_issue_says() -> None:
         if not satisfies(frozenset({"budget-system"}), RULES.fields.get(f"Organization.{f}"))
     }
     goal_fields = _readable_fields("budget-system", "Goal")
-    assert {"id", "title", "level", "validFrom", "validTo", "organizations"} <= goal_fields
+    assert {"id", "title", "level", "validFrom", "validTo", "adopted", "retired", "organizations"} <= goal_fields
     assert not goal_fields & {"employeeGoals", "parents", "children", "fulfilment", "assessments", "plans"}
 
 
@@ -237,8 +237,13 @@ READS = {
     "viewer": "{ viewer { subject roles organization { code } } }",
     "vision": "{ vision { id title } }",
     "goals": "{ goals(first: 2) { edges { node { id title fulfilment { status } } } } }",
-    "directives": "{ directives { id taxRate budgetFrames { year amount organization { code } } } }",
-    "directive goals": "{ directives { concreteGoals { id title level validFrom validTo organizations { code } } } }",
+    "directives": (
+        "{ directives { id taxRate budgetFrames { year amount organization { code } } assignments { dueOn overdue } } }"
+    ),
+    "directive goals": (
+        "{ directives { concreteGoals { id title level validFrom validTo adopted { date } retired { date } "
+        "organizations { code } } } }"
+    ),
     "recipient frames": "{ directives { recipients { code budgetFrames(year: 2027) { year amount } } } }",
     "organizations": "{ organizations { code } }",
     "plans": "{ operationalPlans { id } }",

@@ -268,6 +268,39 @@ async def test_a_drafts_links_change_without_a_decision(api: GoalsApi) -> None:
     ]
 
 
+async def test_a_retired_goal_gives_its_avvecklingsbeslut_from_the_day_it_was_decided(api: GoalsApi) -> None:
+    kf = await api.org_id("KF")
+    top = await api.create(level="OVERARCHING", title=unique("Avvecklas"))
+    await api.adopt(top["id"], kf, "2020-03-01", "§ 12")
+    decision = {"bodyId": kf, "date": "2025-06-01", "paragraph": "§ 64", "diaryNumber": "KS 2025/00118"}
+    retired = (
+        await api.data(
+            "mutation($id: ID!, $d: DecisionInput!) { retireGoal(id: $id, decision: $d) { state retired { date } } }",
+            id=top["id"],
+            d=decision,
+        )
+    )["retireGoal"]
+    assert retired == {"state": "RETIRED", "retired": {"date": "2025-06-01"}}
+
+    read = """query($id: ID!, $d: Date) { goal(id: $id, asOf: $d) {
+                state adopted { date paragraph } retired { date paragraph diaryNumber body { code } } } }"""
+    avveckling = {"date": "2025-06-01", "paragraph": "§ 64", "diaryNumber": "KS 2025/00118", "body": {"code": "KF"}}
+    assert (await api.data(read, id=top["id"], d=None))["goal"] == {
+        "state": "RETIRED",
+        "adopted": {"date": "2020-03-01", "paragraph": "§ 12"},
+        "retired": avveckling,
+    }
+    before = (await api.data(read, id=top["id"], d="2025-05-31"))["goal"]
+    assert before["state"] == "ADOPTED" and before["retired"] is None
+    assert (await api.data(read, id=top["id"], d="2025-06-01"))["goal"]["retired"] == avveckling
+    listed = await api.data(
+        "query($d: Date) { goals(asOf: $d, level: OVERARCHING, first: 1000) "
+        "{ edges { node { id retired { date } } } } }",
+        d="2024-01-01",
+    )
+    assert {"id": top["id"], "retired": None} in [e["node"] for e in listed["goals"]["edges"]]
+
+
 VIEWER = "{ viewer { subject roles organization { code name kind } } }"
 
 

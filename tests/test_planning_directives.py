@@ -197,6 +197,33 @@ async def test_assignments_go_to_one_or_more_recipients(api: Api) -> None:
     assert err["extensions"]["rule"] == "assignment.not_in_force"
 
 
+async def test_an_assignment_is_overdue_when_its_due_date_has_passed_and_it_is_not_done(api: Api) -> None:
+    s = await Scenario(api).setup()
+    d = await s.adopted_directive()
+    add = """mutation($d: ID!, $i: AssignmentInput!) {
+        addAssignment(directiveId: $d, input: $i) { id assignments { id title overdue } } }"""
+    # Due dates far from any today the test may run on: long past, far ahead, none.
+    for title, due in (("Sent", "2020-01-15"), ("I tid", f"{s.year}-06-30"), ("Utan datum", None)):
+        d = (await api.data(add, d=d["id"], i={"title": title, "recipientIds": [s.n1], "dueOn": due}))["addAssignment"]
+    assert {a["title"]: a["overdue"] for a in d["assignments"]} == {"Sent": True, "I tid": False, "Utan datum": False}
+    await api.adopt(d["id"], decision(s.kf, f"{s.year - 1}-09-01", "§ 120"))
+    late = next(a["id"] for a in d["assignments"] if a["title"] == "Sent")
+    state = "mutation($a: ID!, $s: AssignmentState!) { setAssignmentState(id: $a, state: $s) { state overdue } }"
+    assert (await api.data(state, a=late, s="IN_PROGRESS"))["setAssignmentState"] == {
+        "state": "IN_PROGRESS",
+        "overdue": True,
+    }
+    assert (await api.data(state, a=late, s="DONE"))["setAssignmentState"] == {"state": "DONE", "overdue": False}
+    read = "query($id: ID!) { directive(id: $id) { assignments { title state overdue } } }"
+    assert {
+        a["title"]: (a["state"], a["overdue"]) for a in (await api.data(read, id=d["id"]))["directive"]["assignments"]
+    } == {
+        "Sent": ("DONE", False),
+        "I tid": ("NOT_STARTED", False),
+        "Utan datum": ("NOT_STARTED", False),
+    }
+
+
 async def test_adoption_needs_complete_frames_and_a_council_decision(api: Api) -> None:
     s = await in_directive_phase(api)
     d = await api.create_directive(s.cycle["id"], "PLANNING_DIRECTIVE", "Direktiv", [s.n1, s.n2])

@@ -182,6 +182,7 @@ async def test_retire_goal_ends_an_adopted_goal() -> None:
     retired = await cases.retire_goal(uow, top.id, KF_2026)
 
     assert retired.state is GoalState.RETIRED
+    assert retired.retired == KF_2026  # what retireGoal answers as Goal.retired
     assert uow.goals.rows[top.id].retired == KF_2026
     [event] = uow.published
     assert event.type == G.GOAL_RETIRED.name and event.data["retiredOn"] == "2026-03-12"

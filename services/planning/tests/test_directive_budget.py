@@ -11,8 +11,11 @@ import pytest
 from planning_fixtures import BUF, BUN, HEM, KF, KS, SN, directive, goal
 
 from vsm_common.errors import Conflict, DomainError, NotFound
+from vsm_planning.api.directives import Assignment as AssignmentType
 from vsm_planning.domain import cycles, directives, values
 from vsm_planning.domain.model import (
+    Assignment,
+    AssignmentState,
     BudgetFrame,
     Decision,
     DirectiveContent,
@@ -228,3 +231,16 @@ def test_only_the_assignments_of_an_adopted_directive_progress() -> None:
     with pytest.raises(Conflict) as info:
         directives.check_assignment_directive(directive())
     assert info.value.rule == "assignment.not_in_force"
+
+
+def test_an_assignment_is_overdue_when_not_done_after_its_due_date() -> None:
+    # The rule of Phase.overdue (försenat): the due day itself is still on time.
+    a = Assignment(uuid.uuid4(), "Utred lokaler", None, (BUN.id,), date(2027, 6, 30), AssignmentState.IN_PROGRESS)
+    assert not a.overdue(date(2027, 6, 30))
+    assert a.overdue(date(2027, 7, 1))
+    assert replace(a, state=AssignmentState.NOT_STARTED).overdue(date(2027, 7, 1))
+    assert not replace(a, state=AssignmentState.DONE).overdue(date(2028, 1, 1))
+    assert not replace(a, due_on=None).overdue(date(2030, 1, 1))
+    # The API answers by the day it is given (the municipality's, vsm_common.clock), not its own.
+    assert AssignmentType.from_domain(a, date(2027, 7, 1)).overdue
+    assert not AssignmentType.from_domain(a, date(2027, 6, 30)).overdue

@@ -86,6 +86,10 @@ class Goal:
     valid_from: date | None = strawberry.field(description="First day the goal applies (giltig från).")
     valid_to: date | None = strawberry.field(description="Last day the goal applies (giltig till).")
     adopted: Decision | None = strawberry.field(description="The decision that adopted the goal (antagandebeslut).")
+    retired: Decision | None = strawberry.field(
+        description="The decision that retired the goal (avvecklingsbeslut); null while it is in force, and with "
+        "asOf before the decision's date."
+    )
     review_due: date | None = strawberry.federation.field(
         requires_scopes=scopes.PUBLIC,
         description="When the goal is due for review (översyn): övergripande mål every 4th year, "
@@ -106,6 +110,7 @@ class Goal:
             valid_from=g.valid_from,
             valid_to=g.valid_to,
             adopted=Decision.from_domain(g.adopted) if g.adopted else None,
+            retired=Decision.from_domain(g.retired) if g.retired else None,
             review_due=g.review_due,
             as_of=as_of,
         )

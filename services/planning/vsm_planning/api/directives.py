@@ -9,7 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from vsm_common import scopes
+from vsm_common import clock, scopes
 from vsm_common.graphql import parse_id
 
 from ..domain import model
@@ -57,16 +57,20 @@ class Assignment:
     description: str | None = strawberry.field(description="Description (beskrivning).")
     due_on: date | None = strawberry.field(description="When it is due (ska redovisas senast).")
     state: AssignmentState = strawberry.field(description="ej påbörjat, pågår or genomfört.")
+    overdue: bool = strawberry.field(
+        description="Not done (genomfört) although its due date has passed (försenat), by the municipality's calendar."
+    )
     recipient_ids: strawberry.Private[tuple[uuid.UUID, ...]]
 
     @classmethod
-    def from_domain(cls, a: model.Assignment) -> Assignment:
+    def from_domain(cls, a: model.Assignment, today: date) -> Assignment:
         return cls(
             id=_id(a.id),
             title=a.title,
             description=a.description,
             due_on=a.due_on,
             state=a.state,
+            overdue=a.overdue(today),
             recipient_ids=a.recipient_ids,
         )
 
@@ -146,7 +150,8 @@ class Directive:
     @strawberry.field(description="Särskilda uppdrag to one or more recipients.")
     async def assignments(self, info: PInfo) -> list[Assignment]:
         found = await info.context.loaders.assignments.load(uuid.UUID(self.id))
-        return [Assignment.from_domain(a) for a in found]
+        today = clock.today()
+        return [Assignment.from_domain(a, today) for a in found]
 
     @strawberry.field(description="The revision this one replaces (ersätter), if any.")
     async def supersedes(self, info: PInfo) -> Directive | None:

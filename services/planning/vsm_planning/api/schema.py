@@ -8,7 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from vsm_common import descriptions, scopes
+from vsm_common import clock, descriptions, scopes
 from vsm_common.authz import acting_scope
 from vsm_common.execution import FastLeafExecutor
 from vsm_common.federation import Schema as BatchedEntitiesSchema
@@ -296,7 +296,7 @@ class Mutation:
         self, info: PInfo, id: AssignmentId, state: Annotated[AssignmentState, arg("Its new state.")]
     ) -> Assignment:
         a = await directive_cases.set_assignment_state(info.context.uow(), parse_id(id, "id"), state)
-        return Assignment.from_domain(a)
+        return Assignment.from_domain(a, clock.today())
 
     @strawberry.federation.mutation(
         requires_scopes=scopes.PLANNER,

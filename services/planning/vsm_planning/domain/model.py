@@ -243,6 +243,10 @@ class Assignment:
     due_on: date | None
     state: AssignmentState = AssignmentState.NOT_STARTED
 
+    def overdue(self, today: date) -> bool:
+        """Not done although its due date has passed (försenat): the rule of :meth:`Phase.overdue`."""
+        return self.state is not AssignmentState.DONE and self.due_on is not None and self.due_on < today
+
 
 @dataclass(frozen=True, slots=True)
 class Directive:
