@@ -86,6 +86,7 @@ export const DirectiveDetailDocument = graphql(`
         description
         dueOn
         state
+        overdue
         recipients {
           code
           name

@@ -5,7 +5,7 @@ import type { CycleKind, WheelCyclesQuery, YearWheelCycleFragment, YearWheelQuer
 export type CycleSummary = WheelCyclesQuery['cycles'][number];
 export type PhaseRow = YearWheelCycleFragment['phases'][number];
 export type DirectiveRow = NonNullable<YearWheelQuery['annual']>['directives'][number];
-export type AssignmentRow = DirectiveRow['assignments'][number] & { overdue?: boolean | null };
+export type AssignmentRow = DirectiveRow['assignments'][number];
 
 export interface ChosenCycles {
   annual: CycleSummary | undefined;

@@ -60,6 +60,7 @@ export const YearWheelDocument = graphql(`
           title
           dueOn
           state
+          overdue
           recipients {
             code
             name
