@@ -26,7 +26,7 @@ DEMO = """{ directives(budgetYear: 2027, state: ADOPTED) { id kind title revisio
     concreteGoals { title } assignments { title dueOn recipients { code } }
     supersedes { id revision } } }"""
 ADD_ASSIGNMENT = """mutation($d: ID!, $i: AssignmentInput!) {
-    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn } } }"""
+    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn overdue } } }"""
 
 
 def _directive(d: dict[str, Any]) -> dict[str, Any]:
@@ -73,9 +73,10 @@ async def _draft(api: Api) -> dict[str, Any]:
     await api.advance(cycle["id"])  # to DIRECTIVE, where directives are drafted
     directive = await api.create_directive(cycle["id"], "PLANNING_DIRECTIVE", f"Utkast till direktiv {tag}", [namnd])
     title = f"Försenat uppdrag {tag}"
-    await api.data(
+    added = await api.data(
         ADD_ASSIGNMENT, d=directive["id"], i={"title": title, "recipientIds": [namnd], "dueOn": f"{year}-02-28"}
     )
+    assert [a["overdue"] for a in added["addAssignment"]["assignments"]] == [True]  # what the spec expects shown
     return {"year": year, "id": directive["id"], "title": directive["title"], "assignment": title}
 
 

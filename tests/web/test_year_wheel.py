@@ -20,7 +20,7 @@ from vsm_dev.stack import Stack
 pytestmark = pytest.mark.e2e
 
 ADD_ASSIGNMENT = """mutation($d: ID!, $i: AssignmentInput!) {
-    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn state } } }"""
+    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn state overdue } } }"""
 DEMO = f"""{{ annual: cycles(kind: ANNUAL) {{ {CYCLE_FIELDS} }}
     mandate: cycles(kind: MANDATE_PERIOD) {{ {CYCLE_FIELDS} }} }}"""
 
@@ -50,7 +50,7 @@ async def _past_cycle(api: Api) -> dict[str, Any]:
         i={"title": assignment_title, "recipientIds": [namnd], "dueOn": f"{year}-03-31"},
     )
     [assignment] = added["addAssignment"]["assignments"]
-    assert (assignment["dueOn"], assignment["state"]) == (f"{year}-03-31", "NOT_STARTED")
+    assert (assignment["dueOn"], assignment["state"], assignment["overdue"]) == (f"{year}-03-31", "NOT_STARTED", True)
     return {
         "year": year,
         "title": cycle["title"],

@@ -11,8 +11,8 @@ import { formatDecimal, formatSek } from '../../lib/decimal';
 import type { DirectiveDetailQuery, DirectiveListQuery } from '../../gql/graphql';
 import { useViewer } from '../../auth/useViewer';
 import { abilitiesFor } from '../../auth/abilities';
-import { ViewProblems } from '../../api/notices';
-import { usePageTitle } from '../year-wheel/support';
+import { ViewProblems } from '../../api/forms';
+import { PageHeading } from '../../layout/PageHeading';
 import { frameMatrix } from './frames';
 import { DirectiveDetailDocument, DirectiveListDocument, DirectiveYearsDocument } from './operations';
 import styles from './directive.module.css';
@@ -44,16 +44,13 @@ function DirectiveList() {
   // Drafts are the planning office's work in progress; others see what KF adopted (the API decides reads).
   const planner = abilitiesFor(viewer).isPlanner;
   const heading = year === null ? t.listTitle : `${t.listTitle} ${year}`;
-  usePageTitle(heading);
   const directives = list.data?.directives ?? [];
   const adopted = directives.filter((d) => d.state === 'ADOPTED');
   const drafts = planner ? directives.filter((d) => d.state === 'DRAFT') : [];
   const choices = (years.data?.cycles ?? []).map((c) => c.startYear).sort((a, b) => b - a);
   return (
     <div className={styles.view}>
-      <h1 tabIndex={-1} data-view-heading>
-        {heading}
-      </h1>
+      <PageHeading>{heading}</PageHeading>
       <p className={styles.muted}>{t.listIntro}</p>
       {choices.length > 0 && (
         <YearPicker years={choices} current={year} onPick={(y) => setParams({ budgetar: String(y) })} />
@@ -127,15 +124,12 @@ function DirectiveDetail() {
   const { id = '' } = useParams();
   const [result, refetch] = useQuery({ query: DirectiveDetailDocument, variables: { id }, requestPolicy: 'cache-and-network' });
   const directive = result.data?.directive;
-  usePageTitle(directive ? directive.title : t.listTitle);
   return (
     <div className={styles.view}>
       {directive ? (
         <DirectiveBody directive={directive} />
       ) : (
-        <h1 tabIndex={-1} data-view-heading>
-          {t.listTitle}
-        </h1>
+        <PageHeading>{t.listTitle}</PageHeading>
       )}
       <ViewProblems error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
       {result.fetching && !result.data && <p role="status">{t.loading}</p>}
@@ -152,9 +146,9 @@ function DirectiveBody({ directive }: { directive: Directive }) {
       <p>
         <Link to={`/direktiv?budgetar=${d.budgetYear}`}>{t.back}</Link>
       </p>
-      <h1 tabIndex={-1} data-view-heading lang="sv">
-        {d.title}
-      </h1>
+      <PageHeading title={d.title}>
+        <span lang="sv">{d.title}</span>
+      </PageHeading>
       <dl className={styles.facts}>
         <dt>{t.kind}</dt>
         <dd>{t.kinds[d.kind]}</dd>

@@ -8,8 +8,8 @@ import { sv, en } from '../../i18n/year-wheel';
 import { useLang, useTexts } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { formatDecimal } from '../../lib/decimal';
-import { ViewProblems } from '../../api/notices';
-import { usePageTitle } from './support';
+import { ViewProblems } from '../../api/forms';
+import { PageHeading } from '../../layout/PageHeading';
 import { Wheel } from './Wheel';
 import { TodoSection } from './Todo';
 import { PhaseStatus } from './PhaseStatus';
@@ -31,7 +31,7 @@ export default function YearWheelView() {
   const chosen = cyclesResult.data ? chooseCycles(cyclesResult.data, asked) : undefined;
   const annual = chosen?.annual;
   const mandate = chosen?.mandate;
-  usePageTitle(annual ? `${t.title} ${annual.startYear}` : t.title);
+  const heading = annual ? `${t.title} ${annual.startYear}` : t.title;
 
   const [wheel, refetchWheel] = useQuery({
     query: YearWheelDocument,
@@ -55,9 +55,7 @@ export default function YearWheelView() {
   const mandateCycle: YearWheelCycleFragment | null | undefined = mandateResult.data?.mandate;
   return (
     <div className={styles.view}>
-      <h1 tabIndex={-1} data-view-heading>
-        {annual ? `${t.title} ${annual.startYear}` : t.title}
-      </h1>
+      <PageHeading>{heading}</PageHeading>
       <p className={styles.intro}>{t.intro}</p>
       {chosen && chosen.annualYears.length > 0 && (
         <YearPicker
