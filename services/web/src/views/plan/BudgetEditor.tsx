@@ -79,6 +79,8 @@ export function BudgetEditor({ planId, years, lines, frames, balance, texts, yea
   const [other, setOther] = useState<Problem[]>([]);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
+  // Focus follows a problem so a keyboard or screen reader user lands on it.
+  const [focusRequest, setFocusRequest] = useState(0);
   const summaryRef = useRef<HTMLDivElement>(null);
   const refusalRef = useRef<HTMLDivElement>(null);
   const formProblemsRef = useRef<HTMLDivElement>(null);
@@ -193,8 +195,6 @@ export function BudgetEditor({ planId, years, lines, frames, balance, texts, yea
     onSubmitted();
   }
 
-  // Focus follows the problem so a keyboard or screen reader user lands on it.
-  const [focusRequest, setFocusRequest] = useState(0);
   useEffect(() => {
     if (!focusRequest) return;
     (summaryRef.current ?? refusalRef.current ?? formProblemsRef.current)?.focus();
