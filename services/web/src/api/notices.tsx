@@ -64,6 +64,8 @@ export function Problems({
   const forbidden = problems.filter((problem) => problem.kind === 'forbidden');
   const rest = problems.filter((problem) => problem.kind !== 'forbidden' && problem.kind !== 'unauthenticated');
   const retryable = rest.some((problem) => problem.kind === 'unavailable' || problem.kind === 'network');
+  // An ended sign-in is the client's to handle (back to /logga-in), not a message here.
+  if (forbidden.length === 0 && rest.length === 0) return null;
   return (
     <div className={styles.problems} role="alert">
       {forbidden.length > 0 ? <ForbiddenNotice problems={forbidden} /> : null}
