@@ -112,6 +112,9 @@ export const goalDetailQuery = graphql(`
       adopted {
         ...GoalTreeDecision
       }
+      retired {
+        ...GoalTreeDecision
+      }
       revisions {
         number
         title
