@@ -28,19 +28,22 @@ RETIRED = {"date": "2025-06-01", "paragraph": "§ 102", "diaryNumber": "KS 2025/
 
 
 async def _ids_in_force(api: GoalsApi, as_of: str | None) -> list[str]:
-    """The goals the view must show: on a date those in force then, today the adopted ones."""
+    """The goals the view must show: those in force on the date (adopted by then, not yet retired), or today.
+
+    On a date the API answers each goal's state as of that day, a goal retired by then as RETIRED, so
+    "in force" is ADOPTED on the date as it is today."""
     ids: list[str] = []
     for level in LEVELS:
         after: str | None = None
         while True:
             page = (
                 await api.data(
-                    """query($l: GoalLevel!, $d: Date, $s: GoalState, $a: String) {
+                    """query($l: GoalLevel!, $d: Date, $s: GoalState!, $a: String) {
                          goals(level: $l, asOf: $d, state: $s, first: 1000, after: $a) {
                            pageInfo { hasNextPage endCursor } edges { node { id } } } }""",
                     l=level,
                     d=as_of,
-                    s=None if as_of else "ADOPTED",
+                    s="ADOPTED",
                     a=after,
                 )
             )["goals"]

@@ -68,11 +68,13 @@ export function GoalDetail({ id, asOf, t, formatDate, focusOnLoad }: Props): Rea
   return (
     <section className={styles.detail} aria-labelledby="mal-detalj-rubrik" data-testid="mal-detalj">
       <p className={styles.level}>{t.levels[history.level]}</p>
-      <h2 id="mal-detalj-rubrik" tabIndex={-1} lang="sv">
+      <h2 id="mal-detalj-rubrik" ref={heading} tabIndex={-1} lang="sv">
         {title}
       </h2>
       {error && <ViewProblems error={error} onRetry={() => reexecute({ requestPolicy: 'network-only' })} />}
-      {asOf !== null && goal === null && <p className={styles.notice}>{t.notInForce(formatDate(asOf))}</p>}
+      {asOf !== null && (goal === null || goal === undefined || goal.state !== 'ADOPTED') && (
+        <p className={styles.notice}>{t.notInForce(formatDate(asOf))}</p>
+      )}
       <dl className={styles.facts}>
         <dt>{t.state}</dt>
         <dd>{t.states[goal?.state ?? history.state]}</dd>

@@ -18,9 +18,8 @@ class LevelError extends Error {
 }
 
 /**
- * Every goal of the structure on a date (null: today), all four levels in parallel, each paged to its end.
- * Today means the adopted goals as the API sees today; a date means the goals in force then, whatever
- * their state now (design section 6.1).
+ * Every goal in force on a date (null: today, as the API's calendar has it), all four levels in parallel,
+ * each paged to its end (design section 6.1).
  */
 export function useGoalStructure(asOf: string | null): GoalLevels {
   const client = useClient();
@@ -31,7 +30,9 @@ export function useGoalStructure(asOf: string | null): GoalLevels {
     let cancelled = false;
     setState((s) => ({ ...s, error: null, fetching: true }));
 
-    const goalState: GoalState | null = asOf === null ? 'ADOPTED' : null;
+    // ADOPTED on a date too: with asOf the API answers the state as of that day, and lists a goal retired
+    // by then as RETIRED rather than leaving it out, so "in force then" is asOf + ADOPTED.
+    const goalState: GoalState = 'ADOPTED';
     const readLevel = async (level: GoalLevel): Promise<TreeGoal[]> => {
       const goals: TreeGoal[] = [];
       let after: string | null = null;
