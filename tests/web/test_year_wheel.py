@@ -72,7 +72,11 @@ async def _demo(api: Api) -> dict[str, Any]:
         "title": annual["title"],
         "currentPhase": annual["currentPhase"]["kind"] if annual["currentPhase"] else None,
         "phases": _phases(annual),
-        "mandate": {"title": mandate["title"], "phases": _phases(mandate)},
+        "mandate": {
+            "title": mandate["title"],
+            "currentPhase": mandate["currentPhase"]["kind"] if mandate["currentPhase"] else None,
+            "phases": _phases(mandate),
+        },
         "taxRate": "20,38",
     }
 

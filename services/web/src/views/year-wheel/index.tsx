@@ -153,13 +153,15 @@ function CycleTable({
   const kind = cycle.kind === 'ANNUAL' ? 'arshjul-budgetar' : 'arshjul-mandatperiod';
   return (
     <section aria-labelledby={headingId} className={styles.cycle} data-testid={kind}>
-      <h2 id={headingId}>
-        {heading}: {cycle.title}
+      <h2 id={headingId} lang="sv">
+        {cycle.title}
       </h2>
       {children}
       <div className={styles.scroll} role="region" aria-labelledby={headingId} tabIndex={0}>
         <table>
-          <caption>{cycle.title}</caption>
+          <caption>
+            {heading}, <span lang="sv">{cycle.title}</span>
+          </caption>
           <thead>
             <tr>
               <th scope="col">{t.phase}</th>
