@@ -165,8 +165,8 @@ export function BudgetEditor({ planId, years, lines, frames, balance, texts, yea
     setFocusRequest((n) => n + 1);
   }
 
-  async function onSave(event: FormEvent) {
-    event.preventDefault();
+  async function onSave(event?: FormEvent) {
+    event?.preventDefault();
     if (busy) return;
     clearMessages();
     setBusy('save');
@@ -296,7 +296,6 @@ export function BudgetEditor({ planId, years, lines, frames, balance, texts, yea
                 <td>
                   <button
                     type="button"
-                    className={styles.secondary}
                     onClick={() => {
                       setRows((rs) => {
                         const left = rs.filter((r) => r.key !== row.key);
@@ -385,13 +384,14 @@ export function BudgetEditor({ planId, years, lines, frames, balance, texts, yea
       )}
       <FormProblems ref={formProblemsRef} problems={[...formErrors, ...other]} texts={texts} />
       <div className={styles.actions}>
-        <button type="button" className={styles.secondary} onClick={() => setRows((rs) => [...rs, newRow()])}>
+        <button type="button" onClick={() => setRows((rs) => [...rs, newRow()])}>
           {texts.addRow}
         </button>
-        <button type="submit" className={styles.secondary} aria-busy={busy === 'save' || undefined}>
+        <button type="button" onClick={() => void onSave()} aria-busy={busy === 'save' || undefined}>
           {busy === 'save' ? texts.saving : texts.save}
         </button>
-        <button type="button" className={styles.primary} onClick={onSubmit} aria-busy={busy === 'submit' || undefined}>
+        {/* The global primary style (base.css), whose hover keeps white text on a dark blue. */}
+        <button type="button" className="primary" onClick={() => void onSubmit()} aria-busy={busy === 'submit' || undefined}>
           {busy === 'submit' ? texts.submitting : texts.submit}
         </button>
       </div>

@@ -250,7 +250,7 @@ function Chooser({ texts, code, year, years, organizations }: ChooserProps) {
           ))}
         </select>
       </div>
-      <button type="submit" className={styles.secondary}>
+      <button type="submit">
         {texts.show}
       </button>
     </form>
