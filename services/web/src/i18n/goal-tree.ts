@@ -84,9 +84,8 @@ export const sv = {
   noDecisions: 'Målet har inga beslut än (utkast).',
   date: 'Datum',
   decided: 'Beslutet gällde',
-  body: 'Beslutande organ',
-  paragraph: 'Paragraf',
-  diaryNumber: 'Diarienummer',
+  decisionBy: 'Organ, paragraf och diarienummer',
+  diaryNumberOf: (dnr: string) => `dnr ${dnr}`,
   decidedLater: 'beslutad senare',
   effects: {
     adopted: 'Antagande',
@@ -181,9 +180,8 @@ export const en: GoalTreeTexts = {
   noDecisions: 'The goal has no decisions yet (draft).',
   date: 'Date',
   decided: 'What it decided',
-  body: 'Decided by',
-  paragraph: 'Paragraph',
-  diaryNumber: 'Diary number',
+  decisionBy: 'Body, paragraph and diary number',
+  diaryNumberOf: (dnr: string) => `reg. no. ${dnr}`,
   decidedLater: 'decided later',
   effects: {
     adopted: 'Adoption',

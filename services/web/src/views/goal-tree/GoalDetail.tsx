@@ -145,9 +145,7 @@ export function GoalDetail({ id, asOf, t, formatDate, focusOnLoad }: Props): Rea
               <tr>
                 <th scope="col">{t.date}</th>
                 <th scope="col">{t.decided}</th>
-                <th scope="col">{t.body}</th>
-                <th scope="col">{t.paragraph}</th>
-                <th scope="col">{t.diaryNumber}</th>
+                <th scope="col">{t.decisionBy}</th>
               </tr>
             </thead>
             <tbody>
@@ -158,9 +156,11 @@ export function GoalDetail({ id, asOf, t, formatDate, focusOnLoad }: Props): Rea
                     {later(row.decision.date)}
                   </th>
                   <td>{row.effects.map(effect).join('; ')}</td>
-                  <td>{row.decision.body.name}</td>
-                  <td>{row.decision.paragraph ?? t.none}</td>
-                  <td>{row.decision.diaryNumber ?? t.none}</td>
+                  <td>
+                    {[row.decision.body.name, row.decision.paragraph, row.decision.diaryNumber && t.diaryNumberOf(row.decision.diaryNumber)]
+                      .filter(Boolean)
+                      .join(', ')}
+                  </td>
                 </tr>
               ))}
             </tbody>
