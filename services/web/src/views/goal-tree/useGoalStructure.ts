@@ -24,7 +24,14 @@ class LevelError extends Error {
 export function useGoalStructure(asOf: string | null): GoalLevels {
   const client = useClient();
   const [attempt, setAttempt] = useState(0);
-  const [state, setState] = useState<Omit<GoalLevels, 'retry'>>({ goals: null, error: null, fetching: true });
+  // The date the goals were read for, so a render between a new date and its effect never passes the
+  // previous date's goals off as the new date's.
+  const [state, setState] = useState<Omit<GoalLevels, 'retry'> & { asOf: string | null | undefined }>({
+    goals: null,
+    error: null,
+    fetching: true,
+    asOf: undefined,
+  });
 
   useEffect(() => {
     let cancelled = false;
@@ -55,11 +62,11 @@ export function useGoalStructure(asOf: string | null): GoalLevels {
 
     Promise.all(LEVELS.map(readLevel)).then(
       (levels) => {
-        if (!cancelled) setState({ goals: levels.flat(), error: null, fetching: false });
+        if (!cancelled) setState({ goals: levels.flat(), error: null, fetching: false, asOf });
       },
       (err: unknown) => {
         if (cancelled) return;
-        if (err instanceof LevelError) setState({ goals: null, error: err.combined, fetching: false });
+        if (err instanceof LevelError) setState({ goals: null, error: err.combined, fetching: false, asOf });
         else throw err;
       },
     );
@@ -69,5 +76,6 @@ export function useGoalStructure(asOf: string | null): GoalLevels {
   }, [client, asOf, attempt]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, retry };
+  if (state.asOf !== asOf) return { goals: null, error: null, fetching: true, retry };
+  return { goals: state.goals, error: state.error, fetching: state.fetching, retry };
 }
