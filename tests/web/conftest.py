@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,19 +26,52 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "services" / "web"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+ASSET = re.compile(r"assets/([\w.-]+\.(?:js|css|svg|png|woff2?))")
 SPEC_TIMEOUT_S = 300
 OUTPUT_LINES = 80
 
 
+def _complete(dist: Path) -> bool:
+    """Whether a copy of dist/ is one whole build: index.html and every asset any of its files names."""
+    index = dist / "index.html"
+    if not index.is_file():
+        return False
+    named: set[str] = set()
+    for path in dist.rglob("*"):
+        if path.suffix in (".html", ".js", ".css"):
+            named.update(ASSET.findall(path.read_text(errors="replace")))
+    return all((dist / "assets" / name).is_file() for name in named)
+
+
+def _snapshot(source: Path, target: Path, timeout: float = 120) -> None:
+    """Copy the build, again while someone is rebuilding it (vite empties dist/ first)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            shutil.copytree(source, target)
+        except (FileNotFoundError, shutil.Error):
+            pass
+        if _complete(target):
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"the web app is not built ({source}): run `make web` (make test does)")
+        time.sleep(2)
+
+
 @pytest.fixture(scope="session")
 def web_app(stack: Stack) -> str:
-    """The URL of the web app served on the session's stack (no trailing slash)."""
+    """The URL of the web app served on the session's stack (no trailing slash).
+
+    It serves a copy of ``dist/`` taken now, so a rebuild during the session (``make web``, a developer's
+    ``npm run build``) cannot pull files from under the browser tests.
+    """
     from vsm_dev.stack import WEB_DIST
 
-    if not (WEB_DIST / "index.html").exists():
-        pytest.fail(f"the web app is not built ({WEB_DIST}): run `make web` (make test does)")
-    if "web" not in stack.processes:  # the stack starts it itself when dist/ was there before it
-        stack.start_web()
+    snapshot = stack.config.data_dir / "web-dist"
+    _snapshot(WEB_DIST, snapshot)
+    stack.stop_service("web")  # the stack starts one on the live dist/ when it finds a build
+    stack.start_web(dist=snapshot)
     return stack.config.web_url
 
 
@@ -68,6 +103,10 @@ def run_spec(web_app: str) -> Callable[[str, dict[str, Any]], None]:
             "test",
             "--config",
             "e2e/playwright.config.ts",
+            # Traces and failure context of this spec alone: Playwright empties its output folder at the
+            # start, so specs run side by side (two developers, two lanes) must not share one.
+            "--output",
+            f"test-results/{name}",
             f"e2e/{name}.spec.ts",
         ]
         try:
