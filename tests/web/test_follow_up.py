@@ -44,9 +44,13 @@ async def _demo(stack: Stack) -> dict[str, Any]:
         k1 = (await _data(reader, stack, FULFILMENT, id=str(demo_id("goal", "K1")), label=label))["goal"]
         k2 = (await _data(reader, stack, FULFILMENT, id=str(demo_id("goal", "K2")), label=label))["goal"]
         v3 = (await _data(reader, stack, FULFILMENT, id=str(demo_id("goal", "V3")), label=label))["goal"]
+        listed = await _data(reader, stack, "query($y: Int) { periods(year: $y) { label closed } }", y=year)
     assert k1["fulfilment"]["basis"] == "ROLLED_UP", k1
     assert v3["fulfilment"]["status"] == "NOT_ACHIEVED", v3
     assert k2["fulfilment"]["rolledUpStatus"] == "NOT_ACHIEVED", k2
+    periods = listed["periods"]
+    closed = {p["label"]: p["closed"] for p in periods}
+    assert closed[f"T1 {year}"] and not closed[label], periods
 
     def row(goal: dict[str, Any]) -> dict[str, Any]:
         f = goal["fulfilment"]
@@ -60,7 +64,12 @@ async def _demo(stack: Stack) -> dict[str, Any]:
             "contributors": [{"title": c["goal"]["title"], "status": c["status"]} for c in f["contributors"]],
         }
 
-    return {"period": label, "bun": {"code": "BUN", "k1": row(k1)}, "sn": {"code": "SN", "k2": row(k2), "v3": row(v3)}}
+    return {
+        "period": label,
+        "closedPeriod": f"T1 {year}",
+        "bun": {"code": "BUN", "k1": row(k1)},
+        "sn": {"code": "SN", "k2": row(k2), "v3": row(v3)},
+    }
 
 
 async def _own(stack: Stack) -> dict[str, Any]:

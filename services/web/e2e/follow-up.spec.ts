@@ -17,7 +17,7 @@ interface Row {
   contributors: { title: string; status: Status }[];
 }
 interface Data {
-  demo: { period: string; bun: { code: string; k1: Row }; sn: { code: string; k2: Row; v3: Row } };
+  demo: { period: string; closedPeriod: string; bun: { code: string; k1: Row }; sn: { code: string; k2: Row; v3: Row } };
   own: {
     code: string;
     name: string;
@@ -88,9 +88,10 @@ test('a reader sees BUN’s traffic lights for the delår and why the konkretise
   await expectFitsTablet(page);
 
   const why = k1.getByRole('button', { name: 'Varför?' });
+  await expect(why).toHaveAttribute('aria-expanded', 'false');
   await why.focus();
   await page.keyboard.press('Enter');
-  await expect(k1.getByRole('button', { name: 'Dölj förklaringen' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(why).toHaveAttribute('aria-expanded', 'true');
   await expect(k1.getByText(bun.k1.explanation, { exact: true })).toBeVisible();
   const contributors = k1.getByRole('list').filter({ has: page.getByRole('button', { name: /^Visa varför/ }) });
   await expect(contributors.getByRole('listitem')).toHaveCount(bun.k1.contributors.length);
@@ -126,12 +127,36 @@ test('why SN’s goals are red: the assessment’s explanation and the roll-up a
   // Drilling into the red contributor shows its own explanation, one level per request.
   const red = k2.getByRole('listitem').filter({ hasText: sn.v3.title });
   await expect(light(red, 'NOT_ACHIEVED')).toBeVisible();
-  await red.getByRole('button', { name: /^Visa varför/ }).click();
+  const drill = red.getByRole('button', { name: /^Visa varför/ });
+  await drill.click();
+  await expect(drill).toHaveAttribute('aria-expanded', 'true');
   await expect(red.getByText(sn.v3.explanation, { exact: true })).toBeVisible();
   await checkState(page);
   await k2.scrollIntoViewIfNeeded();
   await shoot(page, 'uppfoljning-varfor');
   await expectFitsTablet(page);
+});
+
+test('a nämnd gets its own controls in an open period only, chosen with the period picker', async ({ page }) => {
+  const { period, closedPeriod, bun } = data.demo;
+  await signInAs(page, 'committee', { org: bun.code });
+  await page.goto(followUp(bun.code, period));
+  const k1 = goalCard(page, bun.k1.title);
+  await expect(k1.getByRole('button', { name: 'Bedöm' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Ny åtgärd' })).toBeVisible();
+  await expect(page.getByText('Du kan läsa uppföljningen.', { exact: false })).toHaveCount(0);
+  await checkState(page);
+
+  // Nothing is written here: BUN's demo data is asserted elsewhere.
+  await page.getByLabel('Period', { exact: true }).selectOption(closedPeriod);
+  await page.getByRole('button', { name: 'Visa', exact: true }).press('Enter');
+  await expect(page).toHaveURL(new RegExp(`period=${encodeURIComponent(closedPeriod).replace(/%20/g, '(%20|\\+)')}$`));
+  await expect(page.getByText(`${closedPeriod}:`, { exact: false })).toContainText('Perioden är stängd');
+  await expect(page.getByRole('article').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Bedöm' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Ny åtgärd' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Ändra status' })).toHaveCount(0);
+  await checkState(page);
 });
 
 test('the nämnd assesses its verksamhetsmål red, with the API’s refusal at Analys, and the roll-up follows', async ({
@@ -253,4 +278,14 @@ test('the printable report prints without the app around it and offers the API�
   await expect(page.getByRole('table', { name: `Målen och deras måluppfyllelse, ${data.demo.period}` })).toBeVisible();
   await checkState(page);
   await shoot(page, 'rapport');
+
+  // The report prints in the language chosen, the API's own texts as written.
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Follow-up report: Barn- och ungdomsnämnden' })).toBeVisible();
+  const english = page.getByRole('table', { name: `The goals and their fulfilment, ${data.demo.period}` });
+  const englishK1 = english.getByRole('row').filter({ has: page.getByRole('rowheader').filter({ hasText: data.demo.bun.k1.title }) });
+  await expect(englishK1).toContainText('Rolled up');
+  await expect(englishK1.locator(`[lang="sv"]`).filter({ hasText: data.demo.bun.k1.title })).toBeVisible();
+  await checkState(page);
 });

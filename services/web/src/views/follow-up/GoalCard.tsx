@@ -87,7 +87,7 @@ export function GoalCard({
         </dl>
         <div className={styles.buttons}>
           <button type="button" aria-expanded={why} aria-controls={why ? whyId : undefined} onClick={() => setWhy(!why)}>
-            {why ? texts.hideWhy : texts.why}
+            {texts.why}
           </button>
           {canAssess ? (
             <button

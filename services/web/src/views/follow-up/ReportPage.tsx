@@ -104,7 +104,7 @@ export function ReportPage() {
                     <th scope="col">{texts.colGoal}</th>
                     <th scope="col">{texts.colStatus}</th>
                     <th scope="col">{texts.colIndicators}</th>
-                    <th scope="col">{texts.analysis}</th>
+                    <th scope="col">{texts.colAnalysis}</th>
                   </tr>
                 </thead>
                 <tbody>

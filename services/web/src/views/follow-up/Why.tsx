@@ -97,7 +97,7 @@ function Contributor({
         <span lang="sv">{title}</span> <span className={styles.meta}>({level})</span>
       </span>
       <button type="button" aria-expanded={open} aria-controls={open ? panelId : undefined} onClick={() => setOpen(!open)}>
-        {open ? texts.hideWhy : texts.drill}
+        {texts.drill}
         <span className="visually-hidden"> – {title}</span>
       </button>
       {open ? (
