@@ -155,6 +155,16 @@ test("a reader sees BUN's adopted 2027 plan and cannot change it", async ({ page
   await expect(page.getByRole('button', { name: 'Spara', exact: true })).toHaveCount(0);
   await expectAccessible(page);
   await expectNoRawJson(page);
+  // The screenshot starts at the plan's state, so the internbudget with its balance is in the picture.
+  await page.locator('section[aria-labelledby="plan-state-heading"]').evaluate((el) => el.scrollIntoView());
   await shoot(page, 'verksamhetsplan');
   await expectFitsTablet(page);
+
+  // The view's texts in English, the API's data as written.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Operational plan ${demo.year} – ${demo.name}`);
+  await expect(page.getByTestId('plan-state')).toHaveText('Adopted');
+  await expect(difference(page, demo.year)).toHaveText('Balanced');
+  await expect(page.getByText('You can read the plan but not change it.')).toBeVisible();
+  await expectAccessible(page);
 });

@@ -77,98 +77,101 @@ export default function PlanView() {
       {organization && !plan && year !== null && <p>{t.noPlan(organization.name, year)}</p>}
       {plan && (
         <>
-          <section aria-labelledby="plan-state-heading">
-            <h2 id="plan-state-heading" className={styles.visuallyHidden}>
-              {t.state}
-            </h2>
-            <dl className={styles.facts}>
-              <dt>{t.state}</dt>
-              <dd>
-                <span className={styles.badge} data-testid="plan-state">
-                  {t.states[plan.state]}
-                </span>
-              </dd>
-              {plan.returnReason && (
-                <>
-                  <dt>{t.returnReason}</dt>
-                  <dd lang="sv">{plan.returnReason}</dd>
-                </>
-              )}
-              {plan.adopted && (
-                <>
-                  <dt>{t.adopted}</dt>
-                  <dd data-testid="plan-adopted">
-                    {t.decision(
-                      formatDate(plan.adopted.date),
-                      plan.adopted.paragraph ?? null,
-                      plan.adopted.diaryNumber ?? null,
-                      plan.adopted.body.name,
-                    )}
-                  </dd>
-                </>
-              )}
-              <dt>{t.cycle}</dt>
-              <dd>{plan.cycle.title}</dd>
-              <dt>{t.currentPhase}</dt>
-              <dd>
-                {plan.cycle.currentPhase
-                  ? [
-                      t.phases[plan.cycle.currentPhase.kind],
-                      plan.cycle.currentPhase.dueOn ? t.dueOn(formatDate(plan.cycle.currentPhase.dueOn)) : null,
-                    ]
-                      .filter(Boolean)
-                      .join(', ')
-                  : t.noPhase}
-              </dd>
-            </dl>
-          </section>
-          <section aria-labelledby="plan-goals-heading">
-            <h2 id="plan-goals-heading">{t.goals}</h2>
-            {plan.goals.length === 0 ? (
-              <p>{t.noGoals}</p>
-            ) : (
-              <ul className={styles.goals} data-testid="plan-goals">
-                {plan.goals.map((g) => (
-                  <li key={g.id}>
-                    <span lang="sv">{g.title}</span>
-                    {g.parents.length > 0 && (
-                      <div className={styles.muted}>
-                        {t.serves}:{' '}
-                        {g.parents.map((p, i) => (
-                          <span key={p.id} lang="sv">
-                            {i > 0 && '; '}
-                            {p.title}
-                          </span>
-                        ))}
-                      </div>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            )}
-            {plan.goalEstablishment && (
-              <div>
-                <p>{t.establishment[plan.goalEstablishment.state]}</p>
-                {plan.goalEstablishment.refusals.length > 0 && (
-                  <ul>
-                    {plan.goalEstablishment.refusals.map((r) => (
-                      <li key={r.goalId}>
-                        {plan.goals.find((g) => g.id === r.goalId)?.title ?? r.goalId}:{' '}
-                        <span lang="en">{r.message}</span>
-                      </li>
-                    ))}
-                  </ul>
+          <div className={styles.overview}>
+            <section aria-labelledby="plan-state-heading">
+              <h2 id="plan-state-heading" className={styles.visuallyHidden}>
+                {t.state}
+              </h2>
+              <dl className={styles.facts}>
+                <dt>{t.state}</dt>
+                <dd>
+                  <span className={styles.badge} data-testid="plan-state">
+                    {t.states[plan.state]}
+                  </span>
+                </dd>
+                {plan.returnReason && (
+                  <>
+                    <dt>{t.returnReason}</dt>
+                    <dd lang="sv">{plan.returnReason}</dd>
+                  </>
                 )}
-              </div>
-            )}
-          </section>
+                {plan.adopted && (
+                  <>
+                    <dt>{t.adopted}</dt>
+                    <dd data-testid="plan-adopted">
+                      {t.decision(
+                        formatDate(plan.adopted.date),
+                        plan.adopted.paragraph ?? null,
+                        plan.adopted.diaryNumber ?? null,
+                        plan.adopted.body.name,
+                      )}
+                    </dd>
+                  </>
+                )}
+                {plan.frames[0] && (
+                  <>
+                    <dt>{t.framesFrom}</dt>
+                    <dd>{t.directiveRevision(plan.frames[0].directive.title, plan.frames[0].directive.revision)}</dd>
+                  </>
+                )}
+                <dt>{t.cycle}</dt>
+                <dd>{plan.cycle.title}</dd>
+                <dt>{t.currentPhase}</dt>
+                <dd>
+                  {plan.cycle.currentPhase
+                    ? [
+                        t.phases[plan.cycle.currentPhase.kind],
+                        plan.cycle.currentPhase.dueOn ? t.dueOn(formatDate(plan.cycle.currentPhase.dueOn)) : null,
+                      ]
+                        .filter(Boolean)
+                        .join(', ')
+                    : t.noPhase}
+                </dd>
+              </dl>
+            </section>
+            <section aria-labelledby="plan-goals-heading">
+              <h2 id="plan-goals-heading">{t.goals}</h2>
+              {plan.goals.length === 0 ? (
+                <p>{t.noGoals}</p>
+              ) : (
+                <ul className={styles.goals} data-testid="plan-goals">
+                  {plan.goals.map((g) => (
+                    <li key={g.id}>
+                      <span lang="sv">{g.title}</span>
+                      {g.parents.length > 0 && (
+                        <div className={styles.muted}>
+                          {t.serves}:{' '}
+                          {g.parents.map((p, i) => (
+                            <span key={p.id} lang="sv">
+                              {i > 0 && '; '}
+                              {p.title}
+                            </span>
+                          ))}
+                        </div>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {plan.goalEstablishment && (
+                <div>
+                  <p>{t.establishment[plan.goalEstablishment.state]}</p>
+                  {plan.goalEstablishment.refusals.length > 0 && (
+                    <ul>
+                      {plan.goalEstablishment.refusals.map((r) => (
+                        <li key={r.goalId}>
+                          {plan.goals.find((g) => g.id === r.goalId)?.title ?? r.goalId}:{' '}
+                          <span lang="en">{r.message}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </div>
+              )}
+            </section>
+          </div>
           <section aria-labelledby="plan-budget-heading">
             <h2 id="plan-budget-heading">{t.budget}</h2>
-            {plan.frames[0] && (
-              <p className={styles.muted}>
-                {t.frameFrom(plan.frames[0].directive.title, plan.frames[0].directive.revision)}
-              </p>
-            )}
             {plan.frames.length === 0 && <p>{t.noFrames}</p>}
             {mayEdit && EDITABLE.has(plan.state) ? (
               <BudgetEditor
