@@ -132,7 +132,7 @@ test('the 2027 ägardirektiv to HEM and HFAB, without skattesats', async ({ page
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Direktiv 2027');
 });
 
-test('the planning office sees its draft, with its overdue uppdrag; an unknown directive is said so', async ({
+test('the planning office sees its draft, with its overdue uppdrag; an unknown or malformed id is said so', async ({
   page,
 }) => {
   const draft = data.draft;
@@ -152,5 +152,12 @@ test('the planning office sees its draft, with its overdue uppdrag; an unknown d
 
   await page.goto(`/direktiv/${data.unknownId}`);
   await expect(page.getByText('Direktivet finns inte.')).toBeVisible();
+  await checkState(page);
+
+  // Not an id at all: the API's refusal in words, its own message after it, no JSON.
+  await page.goto('/direktiv/inte-ett-id');
+  const refusal = page.getByRole('alert');
+  await expect(refusal).toContainText('Adressen pekar inte ut något direktiv.');
+  await expect(refusal).toContainText('Svar från vsm: id is not a valid id');
   await checkState(page);
 });

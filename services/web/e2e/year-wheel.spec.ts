@@ -123,6 +123,12 @@ test('a past budget year: its current phase and its uppdrag are overdue, phases 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`budgetar=${data.demo.year}`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Årshjulet ${data.demo.year}`);
+
+  // A budget year without a cycle says so, with the years there are to choose from.
+  await page.goto('/arshjul?budgetar=1999');
+  await expect(page.getByText('Det finns ingen planeringscykel för budgetåret.')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Budgetår' })).toBeVisible();
+  await checkState(page);
 });
 
 test('the demo budget year 2027 within the mandate period 2027–2030', async ({ page }) => {

@@ -84,6 +84,10 @@ export const sv = {
   refusal: (goal: string, rule: string) => `${goal} (${rule})`,
   apiSays: 'Svar från vsm:',
   none: '–',
+  // Sentences for the API's rules this view can meet; the API's own message follows each.
+  rules: {
+    'id.format': 'Adressen pekar inte ut något direktiv.',
+  } as Record<string, string>,
   kinds,
   states,
   goalStates,
@@ -141,6 +145,9 @@ export const en: DirectiveTexts = {
   refusal: (goal: string, rule: string) => `${goal} (${rule})`,
   apiSays: 'Answer from vsm:',
   none: '–',
+  rules: {
+    'id.format': 'The address does not point to a directive.',
+  },
   kinds: { PLANNING_DIRECTIVE: 'Planning directive', OWNER_DIRECTIVE: 'Owner directive' },
   states: { DRAFT: 'Draft', ADOPTED: 'Adopted', SUPERSEDED: 'Superseded' },
   goalStates: { DRAFT: 'Draft', ADOPTED: 'Adopted', RETIRED: 'Retired' },

@@ -131,7 +131,11 @@ function DirectiveDetail() {
       ) : (
         <PageHeading>{t.listTitle}</PageHeading>
       )}
-      <ViewProblems error={result.error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
+      <ViewProblems
+        error={result.error}
+        rules={t.rules}
+        onRetry={() => refetch({ requestPolicy: 'network-only' })}
+      />
       {result.fetching && !result.data && <p role="status">{t.loading}</p>}
       {result.data && !directive && <p>{t.notFound}</p>}
     </div>
