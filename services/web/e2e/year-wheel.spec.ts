@@ -157,4 +157,14 @@ test('the demo budget year 2027 within the mandate period 2027–2030', async ({
   await expect(plans.getByRole('row', { name: /\(TFN\)/ })).toContainText('Ingen plan');
   await checkState(page);
   await shoot(page, 'arshjul');
+
+  // In English the app's words change; the API's titles stay Swedish and are marked so (WCAG 3.1.2).
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`The annual cycle ${demo.year}`);
+  await expect(annual.locator(`tr[data-phase="${demo.phases[0]!.kind}"] th`)).not.toContainText(
+    PHASES[demo.phases[0]!.kind]!,
+  );
+  await expect(page.getByTestId('skattesats')).toHaveText(`Tax rate: SEK ${demo.taxRate.replace(',', '.')} per SEK 100`);
+  await expect(mandate.getByRole('heading', { level: 2 })).toHaveAttribute('lang', 'sv');
+  await expectAccessible(page);
 });
