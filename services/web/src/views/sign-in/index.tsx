@@ -10,12 +10,8 @@ import { en, sv } from '../../i18n/sign-in';
 import { PageHeading } from '../../layout/PageHeading';
 import { useConfig } from '../../lib/config';
 import { DevChooser } from './DevChooser';
+import { safeReturnPath } from './returnPath';
 import styles from './sign-in.module.css';
-
-/** Where to go after signing in: `?tillbaka=` when it is a path of this app, else the role's home. */
-export function safeReturnPath(value: string | null): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}
 
 export default function SignIn() {
   const { pathname } = useLocation();
