@@ -1,6 +1,6 @@
 // Direktiv (/direktiv?budgetar=2027 and /direktiv/:id, design 6.3): the budget year's planeringsdirektiv
 // and ägardirektiv, and one revision in full: KF's decision, skattesats, frames, konkretiserade mål, uppdrag.
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Link, Route, Routes, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 
@@ -13,6 +13,7 @@ import { useViewer } from '../../auth/useViewer';
 import { abilitiesFor } from '../../auth/abilities';
 import { ViewProblems } from '../../api/forms';
 import { PageHeading } from '../../layout/PageHeading';
+import { YearPicker } from '../year-wheel/YearPicker';
 import { frameMatrix } from './frames';
 import { DirectiveDetailDocument, DirectiveListDocument, DirectiveYearsDocument } from './operations';
 import styles from './directive.module.css';
@@ -53,7 +54,14 @@ function DirectiveList() {
       <PageHeading>{heading}</PageHeading>
       <p className={styles.muted}>{t.listIntro}</p>
       {choices.length > 0 && (
-        <YearPicker years={choices} current={year} onPick={(y) => setParams({ budgetar: String(y) })} />
+        <YearPicker
+          years={choices}
+          current={year}
+          label={t.budgetYear}
+          submit={t.show}
+          className={styles.picker}
+          onPick={(y) => setParams({ budgetar: String(y) })}
+        />
       )}
       <ViewProblems
         error={years.error ?? list.error}
@@ -91,29 +99,6 @@ function DirectiveLinks({ heading, items, testId }: { heading: string; items: Li
         ))}
       </ul>
     </section>
-  );
-}
-
-function YearPicker({ years, current, onPick }: { years: number[]; current: number | null; onPick: (y: number) => void }) {
-  const t = useTexts({ sv, en });
-  const id = useId();
-  const [picked, setPicked] = useState(current === null ? '' : String(current));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (picked) onPick(Number(picked));
-  };
-  return (
-    <form className={styles.picker} onSubmit={submit}>
-      <label htmlFor={id}>{t.budgetYear}</label>
-      <select id={id} value={picked} onChange={(e) => setPicked(e.target.value)}>
-        {years.map((y) => (
-          <option key={y} value={y}>
-            {y}
-          </option>
-        ))}
-      </select>
-      <button type="submit">{t.show}</button>
-    </form>
   );
 }
 

@@ -1,6 +1,6 @@
 // Årshjulet (/arshjul?budgetar=2027, design 6.2): a budget year's annual cycle and the mandate period
 // holding it, phase by phase, then what is to be done and what is overdue.
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 
@@ -13,11 +13,8 @@ import { PageHeading } from '../../layout/PageHeading';
 import { Wheel } from './Wheel';
 import { TodoSection } from './Todo';
 import { PhaseStatus } from './PhaseStatus';
-import {
-  chooseCycles,
-  parseBudgetYear,
-  reviewBefore,
-} from './cycles';
+import { YearPicker } from './YearPicker';
+import { chooseCycles, parseBudgetYear, reviewBefore } from './cycles';
 import { WheelCyclesDocument, YearWheelDocument, YearWheelMandateDocument } from './operations';
 import type { YearWheelCycleFragment } from '../../gql/graphql';
 import styles from './year-wheel.module.css';
@@ -61,6 +58,9 @@ export default function YearWheelView() {
         <YearPicker
           years={chosen.annualYears}
           current={annual?.startYear ?? null}
+          label={t.budgetYear}
+          submit={t.show}
+          className={styles.picker}
           onPick={(year) => setParams({ budgetar: String(year) })}
         />
       )}
@@ -104,38 +104,6 @@ export default function YearWheelView() {
         </>
       )}
     </div>
-  );
-}
-
-function YearPicker({
-  years,
-  current,
-  onPick,
-}: {
-  years: number[];
-  current: number | null;
-  onPick: (year: number) => void;
-}) {
-  const t = useTexts({ sv, en });
-  const id = useId();
-  const [picked, setPicked] = useState<string>(current === null ? '' : String(current));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (picked) onPick(Number(picked));
-  };
-  // A form with its own button, so choosing in the list changes nothing until asked (WCAG 3.2.2).
-  return (
-    <form className={styles.picker} onSubmit={submit}>
-      <label htmlFor={id}>{t.budgetYear}</label>
-      <select id={id} value={picked} onChange={(e) => setPicked(e.target.value)}>
-        {years.map((y) => (
-          <option key={y} value={y}>
-            {y}
-          </option>
-        ))}
-      </select>
-      <button type="submit">{t.show}</button>
-    </form>
   );
 }
 
