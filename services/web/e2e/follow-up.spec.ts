@@ -108,8 +108,17 @@ test('why SN’s goals are red: the assessment’s explanation and the roll-up a
 }) => {
   const { period, sn } = data.demo;
   await signInAs(page, 'reader');
-  await page.goto(followUp(sn.code, period));
-  await expect(page.getByRole('heading', { level: 1, name: /^Uppföljning: Socialnämnden/ })).toBeVisible();
+  // From the list of nämnder and bolag, then the period by keyboard.
+  await page.goto('/uppfoljning');
+  await expect(page.getByRole('heading', { level: 1, name: 'Uppföljning' })).toBeVisible();
+  await checkState(page);
+  await page.getByRole('region', { name: 'Nämnder' }).getByRole('link', { name: 'Socialnämnden', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/uppfoljning/${sn.code}$`));
+  await expect(page.getByRole('heading', { level: 1, name: 'Uppföljning: Socialnämnden' })).toBeFocused();
+  await page.getByLabel('Period', { exact: true }).selectOption(period);
+  await page.getByRole('button', { name: 'Visa', exact: true }).press('Enter');
+  await expect(page).toHaveURL(/\?period=/);
+  await expect(page.getByText(`${period}:`, { exact: false })).toBeVisible();
 
   const v3 = goalCard(page, sn.v3.title);
   await expect(headLight(v3, 'NOT_ACHIEVED')).toBeVisible();

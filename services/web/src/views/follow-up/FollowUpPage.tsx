@@ -1,7 +1,8 @@
 import { useCallback, useId } from 'react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
-import { ViewProblems } from '../../api/forms';
+import { Problems, ViewProblems } from '../../api/forms';
+import { toProblems } from '../../api/problems';
 import { abilitiesFor } from '../../auth/abilities';
 import { useViewer } from '../../auth/useViewer';
 import { useTexts } from '../../i18n';
@@ -56,6 +57,8 @@ export function FollowUpPage() {
       {result.error && !report ? (
         <ViewProblems error={result.error} rules={texts.rules} onRetry={reload} />
       ) : null}
+      {/* A partial answer: what did come is shown, and what did not is said above it. */}
+      {result.error && report ? <Problems problems={toProblems(result.error)} rules={texts.rules} onRetry={reload} /> : null}
       {result.data && org === null ? <p role="alert">{texts.notFound(code)}</p> : null}
       {period && !result.data && result.fetching ? <p role="status">{texts.loading}</p> : null}
       {org && report ? (

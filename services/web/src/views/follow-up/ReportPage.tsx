@@ -84,6 +84,7 @@ export function ReportPage() {
       {result.error && !report ? (
         <ViewProblems error={result.error} rules={texts.rules} onRetry={() => reexecute({ requestPolicy: 'network-only' })} />
       ) : null}
+      {result.error && report ? <Problems problems={toProblems(result.error)} rules={texts.rules} /> : null}
       {result.data && org === null ? <p role="alert">{texts.notFound(code)}</p> : null}
       {period && !result.data && result.fetching ? <p role="status">{texts.loading}</p> : null}
       {org && report ? (
