@@ -141,7 +141,8 @@ test('why SN’s goals are red: the assessment’s explanation and the roll-up a
   await expect(drill).toHaveAttribute('aria-expanded', 'true');
   await expect(red.getByText(sn.v3.explanation, { exact: true })).toBeVisible();
   await checkState(page);
-  await k2.scrollIntoViewIfNeeded();
+  // The picture starts at K2's title, so the light and its explanation are seen together.
+  await k2.evaluate((card) => card.scrollIntoView({ block: 'start' }));
   await shoot(page, 'uppfoljning-varfor');
   await expectFitsTablet(page);
 });
