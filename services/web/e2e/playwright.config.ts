@@ -30,6 +30,8 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // Chromium formats <input type="date"> by its own UI language, not by the context's locale.
+        '--lang=sv-SE',
       ],
     },
   },
