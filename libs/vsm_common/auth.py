@@ -225,7 +225,7 @@ class TokenVerifier:
         issuer, audience or ``exp``: the router's answer, 403 MISSING_JWT or INVALID_JWT_HEADER, stays).
 
         The router's checks are taken as this verifier's: RS256 under a key of the JWKS, ``iss``, ``aud``
-        and ``exp`` with the router's fixed leeway.
+        and ``exp`` with the router's fixed leeway, and the types of its claims (:func:`router_refuses`).
         """
         try:
             router_checks: Options = {
@@ -237,6 +237,8 @@ class TokenVerifier:
             }
             claims = self._decode(token, router_checks, leeway=ROUTER_LEEWAY_SECONDS)
         except Unauthenticated:
+            return None
+        if router_refuses(claims):
             return None
         if len(token) > self._settings.max_token_bytes:
             return f"token too long ({len(token)} bytes, over {self._settings.max_token_bytes})"
@@ -268,6 +270,17 @@ class TokenVerifier:
         except jwt.PyJWTError as err:
             raise Unauthenticated(str(err)) from None
         return claims
+
+
+def router_refuses(claims: Mapping[str, Any]) -> bool:
+    """Whether Hive Router 0.3.10 refuses verified claims by their types (403 MISSING_JWT): its ``JwtClaims``
+    (src/jwt/context.rs) reads ``exp``, ``nbf`` and ``iat`` as u64 and ``sub`` and ``jti`` as strings, a
+    null being an absent claim."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**64):
+            return True
+    return any(claims.get(name) is not None and not isinstance(claims[name], str) for name in ("sub", "jti"))
 
 
 def _is_number(value: Any) -> bool:
