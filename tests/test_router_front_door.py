@@ -714,7 +714,7 @@ def test_a_body_over_4_mib_is_refused_with_413_before_any_subgraph(
     assert proxy.count == before
 
 
-def test_an_oversized_token_is_a_clear_431_not_a_dropped_connection(
+def test_an_oversized_token_is_a_clear_401_or_431_not_a_dropped_connection(
     router: RouterProcess, proxy: SubgraphProxy, stack: Stack
 ) -> None:
     assert stack.issuer is not None
@@ -723,15 +723,26 @@ def test_an_oversized_token_is_a_clear_431_not_a_dropped_connection(
     token = stack.issuer.sign(claims)
     assert len(token) > 200_000
     before = proxy.count
-    # The gateway answers 401 UNAUTHENTICATED (its token-size check); the router has none, and the header
-    # block limit (32 KiB) answers first: 431 with an empty body for 200 kB, ...
+    # The router reads at most 64 KiB of headers (src/lib.rs: max(max_request_header_size, 64 KiB)): 431 with
+    # an empty body for a 200 kB token, ...
     huge = post(router.url, "{ vision { title } }", token)
     assert huge.status_code == 431, huge.text
-    # ... and 431 REQUEST_HEADER_FIELDS_TOO_LARGE with a JSON body for a token just over the limit.
+    # ... below that, a token over the services' 16 KiB is the coprocessor's 401 UNAUTHENTICATED (as the Node
+    # gateway's token-size check), which runs before the pipeline's header-block check (32 KiB) ...
     claims["pad"] = "x" * 30_000
     over = post(router.url, "{ vision { title } }", stack.issuer.sign(claims))
-    assert over.status_code == 431, over.text
-    assert codes(over.json()) == ["REQUEST_HEADER_FIELDS_TOO_LARGE"], over.text
+    assert over.status_code == 401, over.text
+    assert codes(over.json()) == ["UNAUTHENTICATED"], over.text
+    assert over.json()["errors"][0]["message"].startswith("token too long"), over.text
+    # ... and other headers over 32 KiB are 431 REQUEST_HEADER_FIELDS_TOO_LARGE with a JSON body.
+    padded = httpx.post(
+        router.url,
+        json={"query": "{ vision { title } }"},
+        headers={"authorization": f"Bearer {stack.token('planner')}", "x-padding": "x" * 40_000},
+        timeout=30,
+    )
+    assert padded.status_code == 431, padded.text
+    assert codes(padded.json()) == ["REQUEST_HEADER_FIELDS_TOO_LARGE"], padded.text
     assert proxy.count == before
 
 
