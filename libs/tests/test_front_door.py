@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,19 @@ def verifier(key: rsa.RSAPrivateKey, tmp_path: Path) -> TokenVerifier:
     return TokenVerifier(AuthSettings(str(path), None, ISSUER, AUDIENCE, max_token_bytes=4096))
 
 
+@dataclass(frozen=True)
+class FromNow:
+    """A time claim relative to the moment the token is signed, so a case means the same however long the
+    suite has run before it (a time fixed at import drifts into the leeway)."""
+
+    seconds: float
+    as_text: bool = False
+
+    def at(self, now: int) -> float | str:
+        value = now + self.seconds
+        return str(value) if self.as_text else value
+
+
 def token(key: rsa.RSAPrivateKey, signer: rsa.RSAPrivateKey | None = None, **changes: Any) -> str:
     """A good token with ``changes`` (DROP leaves a claim out)."""
     now = int(time.time())
@@ -47,7 +61,7 @@ def token(key: rsa.RSAPrivateKey, signer: rsa.RSAPrivateKey | None = None, **cha
         "jti": "j",
         "vsm_roles": ["planner"],
     }
-    claims.update(changes)
+    claims.update({k: v.at(now) if isinstance(v, FromNow) else v for k, v in changes.items()})
     present = {k: v for k, v in claims.items() if v is not DROP}
     return jwt.encode(present, signer or key, algorithm="RS256", headers={"kid": KID})
 
@@ -57,12 +71,11 @@ def call(token: str | None, **payload: Any) -> dict[str, Any]:
     return {"version": 1, "stage": "router.request", "id": "1", "headers": headers, **payload}
 
 
-NOW = int(time.time())
 # What the router's `jwt` passes and a subgraph refuses, and the reason the client is told.
 REFUSED: dict[str, tuple[dict[str, Any], str]] = {
-    "nbf in an hour": ({"nbf": NOW + 3600}, "token not yet valid (nbf)"),
-    "nbf past the leeway": ({"nbf": NOW + 90}, "token not yet valid (nbf)"),
-    "iat in an hour": ({"iat": NOW + 3600}, "token issued in the future (iat)"),
+    "nbf in an hour": ({"nbf": FromNow(3600)}, "token not yet valid (nbf)"),
+    "nbf past the leeway": ({"nbf": FromNow(90)}, "token not yet valid (nbf)"),
+    "iat in an hour": ({"iat": FromNow(3600)}, "token issued in the future (iat)"),
     "nbf null": ({"nbf": None}, "token's nbf is not a number"),
     "iat null": ({"iat": None}, "token's iat is not a number"),
     "no sub": ({"sub": DROP}, "token has no sub"),
@@ -97,7 +110,7 @@ def test_what_the_router_cannot_judge_is_refused_with_the_reason(
     "changes",
     [
         {},
-        {"nbf": NOW + 30, "iat": NOW + 30},  # within the 60 s leeway, as the subgraphs
+        {"nbf": FromNow(30), "iat": FromNow(30)},  # within the 60 s leeway, as the subgraphs
         {"vsm_roles": [], "vsm_org": None},
         {"nbf": DROP, "iat": DROP, "jti": DROP},
     ],
@@ -113,12 +126,12 @@ def test_a_good_token_goes_on(key: rsa.RSAPrivateKey, verifier: TokenVerifier, c
     [
         {"iss": "https://other.example/"},
         {"aud": "another-api"},
-        {"exp": NOW - 3600},
+        {"exp": FromNow(-3600)},
         {"exp": DROP},
         # Claims of a type its JwtClaims cannot read (u64 times, string sub and jti): 403 MISSING_JWT.
-        {"nbf": str(NOW + 3600)},
-        {"iat": NOW + 0.5},
-        {"exp": str(NOW + 600)},
+        {"nbf": FromNow(3600, as_text=True)},
+        {"iat": FromNow(0.5)},
+        {"exp": FromNow(600, as_text=True)},
         {"sub": 7},
         {"jti": 7, "sub": "s"},
     ],
@@ -128,7 +141,7 @@ def test_what_the_router_refuses_itself_is_left_to_it(
 ) -> None:
     """A bad issuer, audience, expiry or claim type (here with a future nbf or no sub too) keeps the router's 403;
     a subgraph refuses such a token too."""
-    bad = token(key, **{"nbf": NOW + 3600, "sub": DROP, **changes})
+    bad = token(key, **{"nbf": FromNow(3600), "sub": DROP, **changes})
     assert answer(call(bad), verifier) == CONTINUE
     with pytest.raises(Unauthenticated):
         verifier.verify(bad)
@@ -136,7 +149,7 @@ def test_what_the_router_refuses_itself_is_left_to_it(
 
 def test_a_bad_signature_is_left_to_the_router(key: rsa.RSAPrivateKey, verifier: TokenVerifier) -> None:
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    assert answer(call(token(key, other, nbf=NOW + 3600)), verifier) == CONTINUE
+    assert answer(call(token(key, other, nbf=FromNow(3600))), verifier) == CONTINUE
     assert answer(call("not-a-jwt"), verifier) == CONTINUE
     assert answer(call(None), verifier) == CONTINUE
 
@@ -168,7 +181,7 @@ def test_the_route_answers_the_router_and_counts(key: rsa.RSAPrivateKey, verifie
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://goals") as http:
             return [
-                await http.post(TOKEN_CHECK_PATH, json=call(token(key, nbf=NOW + 3600))),
+                await http.post(TOKEN_CHECK_PATH, json=call(token(key, nbf=FromNow(3600)))),
                 await http.post(TOKEN_CHECK_PATH, json=call(token(key))),
                 await http.post(TOKEN_CHECK_PATH, content=b"{"),
                 await http.post(TOKEN_CHECK_PATH, json={"version": 2}),
