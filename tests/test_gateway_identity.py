@@ -186,6 +186,8 @@ def bad_token(case: str, issuer: DevIssuer) -> str | None:
         return issuer.sign({**claims, "iat": now - 7200, "nbf": now - 7200, "exp": now - 3600})
     if case == "not yet valid":
         return issuer.sign({**claims, "nbf": now + 3600})
+    if case == "issued in the future":
+        return issuer.sign({**claims, "iat": now + 3600})
     if case == "wrong issuer":
         return issuer.sign({**claims, "iss": "https://login.example.org/"})
     if case == "wrong audience":
@@ -225,6 +227,7 @@ JWT_NEGATIVES = [
     "missing",
     "expired",
     "not yet valid",
+    "issued in the future",
     "wrong issuer",
     "wrong audience",
     "alg none",
@@ -245,7 +248,8 @@ JWT_NEGATIVES = [
 @pytest.mark.parametrize("case", JWT_NEGATIVES)
 def test_every_subgraph_verifies_the_token_again(stack: Stack, issuer: DevIssuer, case: str) -> None:
     """A request that reaches a subgraph with the gateway secret but a bad token is refused there too
-    (the router lets some through: `nbf`, `sub`; tests/test_router_front_door.py shows what the client gets)."""
+    (the router's `jwt` lets some through, `nbf`, `iat`, `sub`, which its coprocessor refuses instead;
+    tests/test_router_front_door.py shows what the client gets)."""
     token = bad_token(case, issuer)
     for svc in SERVICES:
         headers = {"x-vsm-gateway-secret": stack.gateway_secret}

@@ -13,7 +13,7 @@ directly with the gateway secret):
   tokens is refused by the token limit and one padded with whitespace runs; a body over 32 MiB gets 413
   at a subgraph; the HR system's 10,000 rows still pass;
 - tokens: issued a day in the future, 200 kB long, or with a time claim that is not a number: refused at
-  the front door (the router's own 401-family answer, or the subgraph's 401 passed through) and with 401
+  the front door (the router's own 401-family answer, or its coprocessor's 401 UNAUTHENTICATED) and with 401
   at every subgraph alike;
 - ``_entities`` with a missing or unknown ``__typename``: ``BAD_USER_INPUT`` naming ``representations``,
   and no traceback in the subgraph's log.
@@ -424,16 +424,16 @@ def test_a_subgraph_refuses_a_body_over_its_limit_with_413(stack: Stack, http: h
 
 
 # ------------------------------------------------------------------ tokens
-# What the client gets when the router lets a token through that the subgraph then refuses: the subgraph's
-# 401 error (with the router's `service`) beside the router's note of the subgraph's HTTP status, no data.
-PASSED_ON_REFUSAL = (200, ["SUBREQUEST_HTTP_ERROR", "UNAUTHENTICATED"])
+# What the client gets for a token the router's `jwt` passes and the subgraphs refuse: its coprocessor's 401
+# (vsm_common.front_door), before any subgraph is asked.
+REFUSED_BY_THE_COPROCESSOR = (401, ["UNAUTHENTICATED"])
 
 
 def front_door_answer(stack: Stack, http: httpx.Client, token: str) -> tuple[int, list[str]]:
     """The front door's status and error codes for ``{ vision { title } }`` with ``token``.
 
-    Refused by the router itself, no subgraph was asked (``data`` is absent); refused by the subgraph
-    behind it, ``vision`` is null and the subgraph's 401 is named."""
+    Refused by the router itself or its coprocessor, no subgraph was asked (``data`` is absent); refused by
+    the subgraph behind it, ``vision`` is null and the subgraph's 401 is named."""
     response = post(http, stack.config.gateway_url, token, "{ vision { title } }")
     if response.status_code == 431:
         return 431, []  # the header block is over 32 KiB: answered before any JSON is written
@@ -447,6 +447,8 @@ def front_door_answer(stack: Stack, http: httpx.Client, token: str) -> tuple[int
         assert by_code["SUBREQUEST_HTTP_ERROR"]["extensions"]["http"] == {"status": 401}, body
     elif response.status_code != 200:
         assert "data" not in body, body
+    if response.status_code == 401 and codes == ["UNAUTHENTICATED"]:
+        assert body["errors"][0]["message"] == "token issued in the future (iat)", body
     return response.status_code, codes
 
 
@@ -466,10 +468,9 @@ def subgraph_answers(stack: Stack, http: httpx.Client, token: str) -> dict[str, 
 def test_tokens_are_refused_at_the_front_door_and_in_every_subgraph(stack: Stack, http: httpx.Client) -> None:
     now = int(time.time())
     refused = {
-        # Hive Router checks no `iat` (nor `nbf`): the token reaches goals, which refuses it (401), and the
-        # client is told so: the same decision, taken behind the router.
-        "issued a day from now": (planner_token(stack, iat=now + 86_400), PASSED_ON_REFUSAL),
-        "issued five minutes from now": (planner_token(stack, iat=now + 300), PASSED_ON_REFUSAL),
+        # Hive Router's `jwt` checks no `iat` (nor `nbf`): its coprocessor asks goals and refuses the token.
+        "issued a day from now": (planner_token(stack, iat=now + 86_400), REFUSED_BY_THE_COPROCESSOR),
+        "issued five minutes from now": (planner_token(stack, iat=now + 300), REFUSED_BY_THE_COPROCESSOR),
         # No token-length check in the router: the 32 KiB header block limit answers first.
         "200 kB long": (planner_token(stack, pad="x" * 150_000), (431, [])),
         # A time claim that is no number does not decode (the router's claims are u64): every key fails.

@@ -9,10 +9,10 @@ persisted-only, and limits set through the environment.
 
 Where the router answers otherwise than the Node gateway did, the assertions say so: no token is 401
 JWT_LOOKUP_FAILED (was 401 UNAUTHENTICATED), a token that fails verification is 403 MISSING_JWT or
-INVALID_JWT_HEADER with the reason in the message, and a token the router does not check (``nbf``,
-``sub``) reaches the subgraph, whose 401 the client gets as UNAUTHENTICATED beside SUBREQUEST_HTTP_ERROR; a
-field the caller's roles may not read is 403 UNAUTHORIZED_FIELD_OR_TYPE with ``affectedPath`` (was
-FORBIDDEN with rule and field).
+INVALID_JWT_HEADER with the reason in the message; a token the router's ``jwt`` does not judge (``nbf``,
+``iat``, ``sub``) is 401 UNAUTHENTICATED naming the reason, as before, from the router's coprocessor (goals'
+/gateway/token-check, vsm_common.front_door), which no other request calls; a field the caller's roles may
+not read is 403 UNAUTHORIZED_FIELD_OR_TYPE with ``affectedPath`` (was FORBIDDEN with rule and field).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support import eventually
 from tests.test_gateway_identity import (
@@ -140,7 +141,14 @@ def production_router(
     stack: Stack, jwks: JwksServer, proxied_supergraph: Path, workdir: Path
 ) -> Iterator[RouterProcess]:
     """The production profile: keys from a JWKS URL, the issuer named, no introspection, no IDE."""
-    production = Stack(StackConfig(data_dir=stack.config.data_dir, host=stack.config.host, profile="production"))
+    production = Stack(
+        StackConfig(
+            data_dir=stack.config.data_dir,
+            host=stack.config.host,
+            service_ports=stack.config.service_ports,  # the token check is goals' (VSM_GATEWAY_TOKEN_CHECK_URL)
+            profile="production",
+        )
+    )
     production.gateway_secret = stack.gateway_secret
     process = RouterProcess(
         production,
@@ -194,13 +202,14 @@ def test_every_role_authenticates(stack: Stack, role: str) -> None:
 
 # The router's answer to each token of tests/test_gateway_identity.py's JWT_NEGATIVES (src/jwt of the crate:
 # a failure under a key found by kid or alg is AllProvidersFailedToDecode, 403 MISSING_JWT; a header that
-# does not parse, `alg: none` among them, 403 INVALID_JWT_HEADER). PASSED_ON: the router checks no `nbf`
-# and no `sub`, so goals gets the token and refuses it (401), and the client is told so.
-PASSED_ON = (200, ["SUBREQUEST_HTTP_ERROR", "UNAUTHENTICATED"])
+# does not parse, `alg: none` among them, 403 INVALID_JWT_HEADER). The router's `jwt` checks no `nbf`, `iat`
+# or `sub`: its coprocessor refuses those (401 UNAUTHENTICATED, REFUSED_FOR says why), no subgraph asked.
+REFUSED_BY_THE_COPROCESSOR = (401, ["UNAUTHENTICATED"])
 JWT_ANSWERS: dict[str, tuple[int, list[str]]] = {
     "missing": (401, ["JWT_LOOKUP_FAILED"]),
     "expired": (403, ["MISSING_JWT"]),
-    "not yet valid": PASSED_ON,
+    "not yet valid": REFUSED_BY_THE_COPROCESSOR,
+    "issued in the future": REFUSED_BY_THE_COPROCESSOR,
     "wrong issuer": (403, ["MISSING_JWT"]),
     "wrong audience": (403, ["MISSING_JWT"]),
     "alg none": (403, ["INVALID_JWT_HEADER"]),
@@ -212,8 +221,13 @@ JWT_ANSWERS: dict[str, tuple[int, list[str]]] = {
     "HS256 keyed with our public key": (403, ["MISSING_JWT"]),
     "RS512 instead of RS256": (403, ["MISSING_JWT"]),
     "no exp": (403, ["MISSING_JWT"]),
-    "no sub": PASSED_ON,
+    "no sub": REFUSED_BY_THE_COPROCESSOR,
     "not a JWT": (403, ["INVALID_JWT_HEADER"]),
+}
+REFUSED_FOR = {
+    "not yet valid": "token not yet valid (nbf)",
+    "issued in the future": "token issued in the future (iat)",
+    "no sub": "token has no sub",
 }
 
 
@@ -229,15 +243,43 @@ def test_jwt_negatives_are_refused_with_a_clear_error(
     body = resp.json()
     assert (resp.status_code, sorted(codes(body))) == JWT_ANSWERS[case], resp.text
     assert all(error["message"] for error in body["errors"]), body  # the router names the reason
-    if JWT_ANSWERS[case] == PASSED_ON:
-        # Refused by goals, the one subgraph asked: its error, then the router's note of goals' HTTP 401.
-        assert (body.get("data") or {}).get("vision") is None, body
-        [http_error] = [e for e in body["errors"] if e["extensions"]["code"] == "SUBREQUEST_HTTP_ERROR"]
-        assert http_error["extensions"]["http"] == {"status": 401}, body
-        assert [name for name, _ in proxy.since(before)] == ["goals"]
-    else:
-        assert "data" not in body, body
-        assert proxy.count == before, "a subgraph was called for an unauthenticated request"
+    if case in REFUSED_FOR:
+        assert [e["message"] for e in body["errors"]] == [REFUSED_FOR[case]], body
+        assert resp.headers["www-authenticate"].startswith("Bearer"), resp.headers
+    assert "data" not in body, body
+    assert proxy.count == before, "a subgraph was called for an unauthenticated request"
+
+
+def token_checks(stack: Stack) -> dict[str, float]:
+    """goals' count of the router's token checks (vsm_gateway_token_checks_total), by answer."""
+    text = httpx.get(f"{stack.config.service_url('goals')}/metrics", timeout=30).text
+    counts = {"refused": 0.0, "passed": 0.0}
+    for family in text_string_to_metric_families(text):
+        if family.name == "vsm_gateway_token_checks":
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    counts[sample.labels["answer"]] = sample.value
+    return counts
+
+
+@pytest.mark.parametrize("router_name", ["router", "production_router"], ids=["jwks-file", "jwks-url"])
+def test_only_a_token_jwt_cannot_judge_calls_the_coprocessor(
+    request: pytest.FixtureRequest, stack: Stack, router_name: str
+) -> None:
+    """The coprocessor's condition keeps every other request from calling it: good tokens, no token, tokens
+    the router refuses itself. Counted where it answers (goals' metrics), not guessed from the answers."""
+    assert stack.issuer is not None
+    front_door: RouterProcess = request.getfixturevalue(router_name)
+    before = token_checks(stack)
+    good = post(front_door.url, VISION, stack.token("reader"))
+    assert good.status_code == 200 and good.json()["data"]["vision"], good.text
+    for case in ("missing", "expired", "tampered payload", "not a JWT"):
+        post(front_door.url, VISION, bad_token(case, stack.issuer))
+    assert token_checks(stack) == before, "a request whose token jwt judges called the coprocessor"
+    for case in REFUSED_FOR:
+        post(front_door.url, VISION, bad_token(case, stack.issuer))
+    after = token_checks(stack)
+    assert (after["refused"] - before["refused"], after["passed"] - before["passed"]) == (len(REFUSED_FOR), 0)
 
 
 def test_other_authorization_schemes_are_refused(router: RouterProcess, proxy: SubgraphProxy, stack: Stack) -> None:
@@ -453,7 +495,14 @@ def test_the_production_profile_starts_and_stops_on_sigterm(
     assert stack.issuer is not None
     jwks = JwksServer(stack.issuer.jwks())
     jwks.start()
-    production = Stack(StackConfig(data_dir=stack.config.data_dir, host=stack.config.host, profile="production"))
+    production = Stack(
+        StackConfig(
+            data_dir=stack.config.data_dir,
+            host=stack.config.host,
+            service_ports=stack.config.service_ports,  # the token check is goals' (VSM_GATEWAY_TOKEN_CHECK_URL)
+            profile="production",
+        )
+    )
     production.gateway_secret = stack.gateway_secret
     process = RouterProcess(
         production,
@@ -665,7 +714,7 @@ def test_a_body_over_4_mib_is_refused_with_413_before_any_subgraph(
     assert proxy.count == before
 
 
-def test_an_oversized_token_is_a_clear_431_not_a_dropped_connection(
+def test_an_oversized_token_is_a_clear_401_or_431_not_a_dropped_connection(
     router: RouterProcess, proxy: SubgraphProxy, stack: Stack
 ) -> None:
     assert stack.issuer is not None
@@ -674,15 +723,26 @@ def test_an_oversized_token_is_a_clear_431_not_a_dropped_connection(
     token = stack.issuer.sign(claims)
     assert len(token) > 200_000
     before = proxy.count
-    # The gateway answers 401 UNAUTHENTICATED (its token-size check); the router has none, and the header
-    # block limit (32 KiB) answers first: 431 with an empty body for 200 kB, ...
+    # The router reads at most 64 KiB of headers (src/lib.rs: max(max_request_header_size, 64 KiB)): 431 with
+    # an empty body for a 200 kB token, ...
     huge = post(router.url, "{ vision { title } }", token)
     assert huge.status_code == 431, huge.text
-    # ... and 431 REQUEST_HEADER_FIELDS_TOO_LARGE with a JSON body for a token just over the limit.
+    # ... below that, a token over the services' 16 KiB is the coprocessor's 401 UNAUTHENTICATED (as the Node
+    # gateway's token-size check), which runs before the pipeline's header-block check (32 KiB) ...
     claims["pad"] = "x" * 30_000
     over = post(router.url, "{ vision { title } }", stack.issuer.sign(claims))
-    assert over.status_code == 431, over.text
-    assert codes(over.json()) == ["REQUEST_HEADER_FIELDS_TOO_LARGE"], over.text
+    assert over.status_code == 401, over.text
+    assert codes(over.json()) == ["UNAUTHENTICATED"], over.text
+    assert over.json()["errors"][0]["message"].startswith("token too long"), over.text
+    # ... and other headers over 32 KiB are 431 REQUEST_HEADER_FIELDS_TOO_LARGE with a JSON body.
+    padded = httpx.post(
+        router.url,
+        json={"query": "{ vision { title } }"},
+        headers={"authorization": f"Bearer {stack.token('planner')}", "x-padding": "x" * 40_000},
+        timeout=30,
+    )
+    assert padded.status_code == 431, padded.text
+    assert codes(padded.json()) == ["REQUEST_HEADER_FIELDS_TOO_LARGE"], padded.text
     assert proxy.count == before
 
 

@@ -118,8 +118,11 @@ COPY --from=supergraph /supergraph/supergraph.graphql /app/supergraph/supergraph
 # the trace endpoint (VSM_GATEWAY_SECRET, VSM_JWKS_URL, VSM_JWT_ISSUER, VSM_JWT_AUDIENCE,
 # OTEL_EXPORTER_OTLP_ENDPOINT) come from the deployment. Never set HOST, PORT, LOG_LEVEL or another of the
 # router's own override variables (src/config/env_overrides.rs of the crate): they win over the file.
+# VSM_GATEWAY_TOKEN_CHECK_URL: the router's coprocessor, goals' POST /gateway/token-check (the goals Service of
+# compose and Kubernetes, as GOALS_URL above), which refuses the tokens the router's `jwt` cannot judge.
 ENV ROUTER_CONFIG_FILE_PATH=/app/router/router.production.yaml \
     VSM_SUPERGRAPH_PATH=/app/supergraph/supergraph.graphql \
+    VSM_GATEWAY_TOKEN_CHECK_URL=http://goals:4001/gateway/token-check \
     VSM_GATEWAY_HOST=0.0.0.0 \
     VSM_GATEWAY_PORT=4000 \
     VSM_PROFILE=production

@@ -13,6 +13,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from .auth import AuthConfigError, AuthSettings, BearerAuthMiddleware, TokenVerifier
 from .definition import ServiceDefinition
+from .front_door import token_check_router
 from .guard import GatewaySecretMiddleware, RequestSizeMiddleware
 from .health import health_router
 from .runtime import Runtime
@@ -61,6 +62,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     app = FastAPI(title=f"vsm {definition.name}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
     app.include_router(health_router(runtime))
+    # The router's coprocessor (issue 12): outside /graphql, so neither the secret nor a token is asked.
+    app.include_router(token_check_router(verifier, runtime.metrics.count_token_check))
     app.include_router(
         GraphQLRouter(
             definition.schema,

@@ -11,12 +11,13 @@ provider's JWKS endpoint (``VSM_JWKS_URL``); tokens must be RS256, from ``VSM_JW
 
 Here a token must also be at most ``VSM_JWT_MAX_TOKEN_BYTES`` long, have ``exp``, ``nbf`` and ``iat``
 numbers when present, neither ``nbf`` nor ``iat`` later than now plus ``VSM_JWT_CLOCK_TOLERANCE_SECONDS``,
-``exp`` not earlier than now minus it. The front door (Hive Router 0.3.10, the ``jwt`` section of
-services/gateway/router/router.<profile>.yaml) checks less and has no setting for more: signature,
-issuer, audience, and ``exp`` with a fixed 60 s leeway; no ``nbf``, ``iat``, ``sub`` or length (its
-32 KiB header limit is the only bound). A token it passes and a subgraph refuses is refused by every
-subgraph alike, so nothing of the operation runs, and the client gets the subgraph's 401 as
-UNAUTHENTICATED beside the router's SUBREQUEST_HTTP_ERROR (docs/api.md, "Errors").
+``exp`` not earlier than now minus it, a ``sub`` that is a non-blank string, and ``vsm_roles`` a list of
+strings. The front door (Hive Router 0.3.10, the ``jwt`` section of services/gateway/router/router.<profile>.yaml)
+checks less and has no setting for more: signature, issuer, audience, and ``exp`` with a fixed 60 s leeway;
+no ``nbf``, ``iat``, ``sub`` or length (its 32 KiB header limit is the only bound). For those its
+``coprocessor`` asks a subgraph (:mod:`vsm_common.front_door`, ``TokenVerifier.refusal_beyond_the_router``)
+when the token's unverified payload shows such a problem, and answers 401 UNAUTHENTICATED itself, before any
+subgraph is asked for data (issue 12). The subgraphs still refuse such a token on their own.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import jwt
+from jwt.types import Options
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .guard import send_json
@@ -45,6 +47,9 @@ DEV_ISSUER = "http://127.0.0.1:4000/dev-issuer"  # tools/vsm_dev/identity.py
 DEFAULT_AUDIENCE = "vsm"
 ALGORITHMS = ["RS256"]
 STATE_KEY = "vsm_principal"
+# Hive Router 0.3.10's fixed leeway on `exp` (jsonwebtoken's Validation default), and the services' default
+# VSM_JWT_CLOCK_TOLERANCE_SECONDS, so both decide alike; the router's coprocessor condition uses it for nbf/iat.
+ROUTER_LEEWAY_SECONDS = 60
 
 
 class Unauthenticated(Exception):
@@ -77,7 +82,7 @@ class AuthSettings:
     jwks_url: str | None
     issuer: str
     audience: str
-    leeway_seconds: int = 60  # the router's fixed leeway, so both decide alike
+    leeway_seconds: int = ROUTER_LEEWAY_SECONDS
     max_token_bytes: int = 16_384
 
     @classmethod
@@ -203,6 +208,52 @@ class TokenVerifier:
             return hit
         if len(token) > self._settings.max_token_bytes:
             raise Unauthenticated(f"token of {len(token)} bytes, over {self._settings.max_token_bytes}")
+        claims = self._decode(token, {"require": ["exp", "sub", "iss", "aud"]})
+        problem = claim_problem(claims, time.time(), self._settings.leeway_seconds)
+        if problem is not None:
+            raise Unauthenticated(problem)
+        principal = _principal(claims)
+        with self._lock:
+            self._cache[token] = (float(claims["exp"]) + self._settings.leeway_seconds, principal)
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return principal
+
+    def refusal_beyond_the_router(self, token: str) -> str | None:
+        """Why a subgraph refuses a token that Hive Router's own ``jwt`` checks pass, in words for the
+        client; None when the token is good, or when the router refuses it by itself (a bad signature,
+        issuer, audience or ``exp``: the router's answer, 403 MISSING_JWT or INVALID_JWT_HEADER, stays).
+
+        The router's checks are taken as this verifier's: RS256 under a key of the JWKS, ``iss``, ``aud``
+        and ``exp`` with the router's fixed leeway, and the types of its claims (:func:`router_refuses`).
+        """
+        try:
+            router_checks: Options = {
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_sub": False,
+                "verify_jti": False,
+                "require": ["exp", "iss", "aud"],
+            }
+            claims = self._decode(token, router_checks, leeway=ROUTER_LEEWAY_SECONDS)
+        except Unauthenticated:
+            return None
+        if router_refuses(claims):
+            return None
+        if len(token) > self._settings.max_token_bytes:
+            return f"token too long ({len(token)} bytes, over {self._settings.max_token_bytes})"
+        problem = claim_problem(claims, time.time(), self._settings.leeway_seconds)
+        if problem is not None:
+            return problem
+        try:
+            self.verify(token)  # whatever else a subgraph refuses: the same path as /graphql's
+        except Unauthenticated as err:
+            return f"token refused: {err}"
+        return None
+
+    def _decode(self, token: str, options: Options, leeway: float | None = None) -> dict[str, Any]:
+        """The verified claims: RS256 under a key of the JWKS, the issuer and the audience; ``options``
+        are PyJWT's (what else it checks and requires), ``leeway`` its tolerance (default: the settings')."""
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in ALGORITHMS:
@@ -213,34 +264,74 @@ class TokenVerifier:
                 algorithms=ALGORITHMS,
                 issuer=self._settings.issuer,
                 audience=self._settings.audience,
-                leeway=self._settings.leeway_seconds,
-                options={"require": ["exp", "sub", "iss", "aud"]},
+                leeway=self._settings.leeway_seconds if leeway is None else leeway,
+                options=options,
             )
         except jwt.PyJWTError as err:
             raise Unauthenticated(str(err)) from None
-        check_times(claims, time.time(), self._settings.leeway_seconds)
-        principal = _principal(claims)
-        with self._lock:
-            self._cache[token] = (float(claims["exp"]) + self._settings.leeway_seconds, principal)
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return principal
+        return claims
+
+
+def router_refuses(claims: Mapping[str, Any]) -> bool:
+    """Whether Hive Router 0.3.10 refuses verified claims by their types (403 MISSING_JWT): its ``JwtClaims``
+    (src/jwt/context.rs) reads ``exp``, ``nbf`` and ``iat`` as u64 and ``sub`` and ``jti`` as strings, a
+    null being an absent claim."""
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**64):
+            return True
+    return any(claims.get(name) is not None and not isinstance(claims[name], str) for name in ("sub", "jti"))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def time_problem(claims: Mapping[str, Any], now: float, leeway: float) -> str | None:
+    """A time claim that is not a number (PyJWT takes ``"exp": "1999999999"``; Hive Router refuses it too,
+    its claims being integers), or an ``nbf`` or ``iat`` later than now plus the leeway (the router checks
+    neither; PyJWT rounds them down into the tolerance). Expiry is PyJWT's and the router's."""
+    for name in ("exp", "nbf", "iat"):
+        if name in claims and not _is_number(claims[name]):
+            return f"token's {name} is not a number"
+    if "nbf" in claims and claims["nbf"] > now + leeway:
+        return "token not yet valid (nbf)"
+    if "iat" in claims and claims["iat"] > now + leeway:
+        return "token issued in the future (iat)"
+    return None
+
+
+def claim_problem(claims: Mapping[str, Any], now: float, leeway: float) -> str | None:
+    """What is wrong with the claims of a token whose signature, issuer, audience and ``exp`` verified,
+    in words for the client, or None: the checks Hive Router 0.3.10 does not make. The router's
+    coprocessor condition (``coprocessor`` in router.<profile>.yaml) looks for the same on the
+    unverified payload; keep the two alike (tools/tests/test_router_config.py)."""
+    problem = time_problem(claims, now, leeway)
+    if problem is not None:
+        return problem
+    sub = claims.get("sub")
+    if sub is None:
+        return "token has no sub"
+    if not isinstance(sub, str):
+        return "token's sub is not a string"
+    if not sub.strip():
+        return "token's sub is empty"
+    if "jti" in claims and not isinstance(claims["jti"], str):
+        return "token's jti is not a string"
+    roles = claims.get("vsm_roles", [])
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        return "token's vsm_roles is not a list of strings"
+    org = claims.get("vsm_org")
+    if org is not None and not isinstance(org, str):
+        return "token's vsm_org is not a string"
+    return None
 
 
 def check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
-    """What PyJWT leaves open: a time claim that is not a number (PyJWT takes ``"exp": "1999999999"``;
-    Hive Router refuses it too, its claims being integers), an ``iat`` rounded down into the tolerance
-    (the router checks no ``iat``). Expiry is PyJWT's."""
-    for name in ("exp", "nbf", "iat"):
-        value = claims.get(name)
-        if value is not None and (
-            not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value)
-        ):
-            raise Unauthenticated(f"{name} is not a number")
-    for name in ("nbf", "iat"):
-        value = claims.get(name)
-        if value is not None and float(value) > now + leeway:
-            raise Unauthenticated(f"{name} is in the future (more than {leeway:g} s ahead)")
+    """What PyJWT leaves open of the time claims (:func:`time_problem`), as :class:`Unauthenticated`."""
+    problem = time_problem(claims, now, leeway)
+    if problem is not None:
+        raise Unauthenticated(problem)
 
 
 def _principal(claims: Mapping[str, Any]) -> Principal:

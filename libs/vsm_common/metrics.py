@@ -196,6 +196,13 @@ class ServiceMetrics:
             ["service", "group", "topic"],
             registry=self.registry,
         )
+        self.token_checks = Counter(
+            "vsm_gateway_token_checks_total",
+            "Tokens the router asked this service about (its coprocessor, only for a token whose payload shows"
+            " what the router cannot check: nbf, iat, sub, ...), by answer: refused or passed.",
+            ["service", "answer"],
+            registry=self.registry,
+        )
         self.registry.register(_PoolCollector(self.service, runtime.pool_if_open))
         self._operations: set[str] = set()
 
@@ -223,6 +230,10 @@ class ServiceMetrics:
         self.duration.labels(self.service, operation, operation_type).observe(seconds)
         for code, count in collections.Counter(codes).items():
             self.errors.labels(self.service, operation, code).inc(count)
+
+    def count_token_check(self, answer: str) -> None:
+        """One answer of the front door's token check (vsm_common.front_door): ``refused`` or ``passed``."""
+        self.token_checks.labels(self.service, answer).inc()
 
     # ---------------------------------------------------------------- consumers
     def dead_letter_counter(self, group: str, topics: Iterable[str]) -> Callable[[str], None]:

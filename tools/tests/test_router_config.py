@@ -292,3 +292,34 @@ def test_persisted_only_is_a_copy_of_the_profile_that_requires_an_id(stack: Stac
         router.router_env(stack, port=4100, base={"VSM_JWKS_PATH": "/k.json", "VSM_PERSISTED_ONLY": "true"})
     with pytest.raises(StartupError, match="VSM_PERSISTED_ONLY"):
         router.router_env(stack, port=4100, base={**base, "VSM_PERSISTED_ONLY": "yes"})
+
+
+@pytest.mark.parametrize("profile", router.PROFILES)
+def test_the_coprocessor_is_called_only_for_tokens_jwt_cannot_judge(profile: str) -> None:
+    """The coprocessor (issue 12): one stage, router.request, behind a condition, sent only the headers; the
+    condition looks for what vsm_common.auth.claim_problem refuses, with the same leeway and length."""
+    from vsm_common.auth import ROUTER_LEEWAY_SECONDS, AuthSettings
+    from vsm_common.front_door import TOKEN_CHECK_PATH
+    from vsm_common.settings import ServiceSettings
+
+    coprocessor = load(profile)["coprocessor"]
+    assert coprocessor["url"] == {"from_env": "VSM_GATEWAY_TOKEN_CHECK_URL"}  # required: no default
+    assert coprocessor["protocol"] == "http1"
+    assert list(coprocessor["stages"]) == ["router"] and list(coprocessor["stages"]["router"]) == ["request"]
+    stage = coprocessor["stages"]["router"]["request"]
+    assert stage["include"] == {"headers": True}  # no body: the router need not read it first
+    condition = stage["condition"]["expression"]
+    assert AuthSettings.leeway_seconds == ROUTER_LEEWAY_SECONDS == ServiceSettings().jwt_clock_tolerance_seconds
+    assert f"to_unix_timestamp(now()) + {ROUTER_LEEWAY_SECONDS}\n" in condition
+    assert f"length(token) > {ServiceSettings().jwt_max_token_bytes})" in condition
+    for claim in ("nbf", "iat", "sub", "jti", "vsm_roles", "vsm_org"):
+        assert f"claims.{claim}" in condition, claim
+    assert 'starts_with(auth, "Bearer")' in condition  # the router's own lookup: prefix "Bearer"
+    # No aborting call (`f!(...)`): a runtime error in the condition answers the client 500.
+    assert not re.search(r"\w!\(", condition)
+    assert TOKEN_CHECK_PATH == "/gateway/token-check"
+
+
+def test_the_router_asks_the_stack_s_goals_service_about_tokens(stack: Stack) -> None:
+    env = router.router_env(stack, port=4100, base={"VSM_JWKS_PATH": "/k.json", "VSM_GATEWAY_TOKEN_CHECK_URL": "x"})
+    assert env["VSM_GATEWAY_TOKEN_CHECK_URL"] == f"{stack.config.service_url('goals')}/gateway/token-check"

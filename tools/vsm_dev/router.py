@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml  # type: ignore[import-untyped]
 
+from vsm_common.front_door import TOKEN_CHECK_PATH
+
 from .procutil import StartupError, log_tail, open_log, stop_process
 
 if TYPE_CHECKING:
@@ -135,7 +137,7 @@ def router_env(
     base: Mapping[str, str] = os.environ,
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The router's environment for ``stack``: its subgraphs' secret, keys, supergraph and tracing."""
+    """The router's environment for ``stack``: its subgraphs' secret, keys, supergraph, token check and tracing."""
     profile = stack.config.profile
     env = {k: v for k, v in base.items() if k not in GENERIC_OVERRIDES}
     config = config_path(profile)
@@ -149,6 +151,8 @@ def router_env(
             "VSM_GATEWAY_PORT": str(port),
             "VSM_GATEWAY_SECRET": stack.gateway_secret,
             "VSM_PROFILE": profile,
+            # The coprocessor that refuses the tokens the router's `jwt` cannot judge (vsm_common.front_door).
+            "VSM_GATEWAY_TOKEN_CHECK_URL": f"{stack.config.service_url('goals')}{TOKEN_CHECK_PATH}",
         }
     )
     if stack.issuer is not None:
