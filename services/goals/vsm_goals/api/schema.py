@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -21,6 +21,7 @@ from ..domain.model import Decision
 from ..service import employee_goals
 from ..service import goals as goal_cases
 from ..service import organizations as organization_cases
+from .arguments import ChildId, EmployeeRef, GoalId, LinkDecision, OptEmployeeRef, OptOrganizationId, ParentId, arg
 from .common import After, Before, DecisionInput, First, GInfo, Last, PageArgs, PageInfo, RowError
 from .employee_goals import (
     AccessLogEntry,
@@ -36,38 +37,13 @@ from .enums import GoalLevel, GoalState, OrganizationKind
 from .errors import FIELD_PATHS
 from .goals import GOAL_CONNECTION, CreateGoalInput, Goal, GoalConnection, GoalEdge, ReviseGoalInput
 from .organizations import Organization, OrganizationInput
-from .viewer import Viewer
+from .viewer import VIEWER_FIELD, Viewer
 from .vision import Vision
-
-
-def _arg(description: str) -> Any:
-    return strawberry.argument(description=description)
-
-
-GoalId = Annotated[strawberry.ID, _arg("The goal (mål).")]
-ChildId = Annotated[strawberry.ID, _arg("The lower goal, the one that serves.")]
-ParentId = Annotated[strawberry.ID, _arg("The higher goal, the one served.")]
-OptOrganizationId = Annotated[strawberry.ID | None, _arg("Only goals of this organisation (owner or mottagare).")]
-LinkDecision = Annotated[
-    DecisionInput | None,
-    _arg(
-        "The decision (beslut) changing the link: required when the goal is in force (ADOPTED), by the body "
-        "that decides the goal's level; not allowed for a draft."
-    ),
-]
-EmployeeRef = Annotated[str, _arg("Pseudonymous employee reference from the HR system (never a name).")]
-OptEmployeeRef = Annotated[str | None, _arg("Only this employee (pseudonymous reference from the HR system).")]
 
 
 @strawberry.type(description=descriptions.QUERY)
 class Query:
-    @strawberry.federation.field(
-        requires_scopes=scopes.ALL,
-        description="The caller (inloggad användare): the subject, roles and organisation of the verified access "
-        "token, so a client need not read the token itself.",
-    )
-    async def viewer(self, info: GInfo) -> Viewer:
-        return Viewer.from_domain(await organization_cases.viewer(info.context.uow(), info.context.principal))
+    viewer: Viewer = VIEWER_FIELD
 
     @strawberry.federation.field(requires_scopes=scopes.PUBLIC, description="The vision in force (visionen).")
     async def vision(self, info: GInfo) -> Vision | None:
@@ -79,7 +55,7 @@ class Query:
         requires_scopes=scopes.PUBLIC, description="Organisations, optionally of one kind, ordered by code."
     )
     async def organizations(
-        self, info: GInfo, kind: Annotated[OrganizationKind | None, _arg("Only organisations of this kind.")] = None
+        self, info: GInfo, kind: Annotated[OrganizationKind | None, arg("Only organisations of this kind.")] = None
     ) -> list[Organization]:
         async with info.context.runtime.pool.acquire() as conn:
             orgs = await queries.list_organizations(conn, kind)
@@ -89,8 +65,8 @@ class Query:
     async def organization(
         self,
         info: GInfo,
-        id: Annotated[strawberry.ID | None, _arg("The organisation's id; wins over code.")] = None,
-        code: Annotated[str | None, _arg('Its code, e.g. "KS" or "BUN" (case does not matter).')] = None,
+        id: Annotated[strawberry.ID | None, arg("The organisation's id; wins over code.")] = None,
+        code: Annotated[str | None, arg('Its code, e.g. "KS" or "BUN" (case does not matter).')] = None,
     ) -> Organization | None:
         if id is not None:
             org = await info.context.loaders.organization.load(parse_id(id, "id"))
@@ -109,7 +85,7 @@ class Query:
         self,
         info: GInfo,
         id: GoalId,
-        as_of: Annotated[date | None, _arg("The goal as it stood on this date; without it, as it is now.")] = None,
+        as_of: Annotated[date | None, arg("The goal as it stood on this date; without it, as it is now.")] = None,
     ) -> Goal | None:
         g = await info.context.loaders.at(as_of).goal.load(parse_id(id, "id"))
         return Goal.from_domain(g, as_of) if g else None
@@ -122,9 +98,9 @@ class Query:
     async def goals(
         self,
         info: GInfo,
-        level: Annotated[GoalLevel | None, _arg("Only goals of this level (målnivå).")] = None,
+        level: Annotated[GoalLevel | None, arg("Only goals of this level (målnivå).")] = None,
         organization_id: OptOrganizationId = None,
-        state: Annotated[GoalState | None, _arg("Only goals in this state, e.g. ADOPTED.")] = None,
+        state: Annotated[GoalState | None, arg("Only goals in this state, e.g. ADOPTED.")] = None,
         as_of: Annotated[
             date | None, strawberry.argument(description="The structure as it stood on this date (what was in force).")
         ] = None,
@@ -157,7 +133,7 @@ class Query:
         description="Adopted övergripande mål and handlingsprogram whose review (översyn) falls before a date.",
     )
     async def goals_due_for_review(
-        self, info: GInfo, before: Annotated[date, _arg("Review due strictly before this date.")]
+        self, info: GInfo, before: Annotated[date, arg("Review due strictly before this date.")]
     ) -> list[Goal]:
         async with info.context.runtime.pool.acquire() as conn:
             found = await queries.goals_due_for_review(conn, before)
@@ -172,8 +148,8 @@ class Query:
         self,
         info: GInfo,
         employee_ref: OptEmployeeRef = None,
-        unit_id: Annotated[strawberry.ID | None, _arg("Only those of this unit (enhet).")] = None,
-        operational_goal_id: Annotated[strawberry.ID | None, _arg("Only those linked to this verksamhetsmål.")] = None,
+        unit_id: Annotated[strawberry.ID | None, arg("Only those of this unit (enhet).")] = None,
+        operational_goal_id: Annotated[strawberry.ID | None, arg("Only those linked to this verksamhetsmål.")] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -199,7 +175,7 @@ class Query:
         self,
         info: GInfo,
         employee_ref: EmployeeRef,
-        purpose: Annotated[str | None, _arg('Why (ändamål), for the access log; default "registerutdrag".')] = None,
+        purpose: Annotated[str | None, arg('Why (ändamål), for the access log; default "registerutdrag".')] = None,
     ) -> EmployeeDataExport:
         export = await employee_goals.export_employee(
             info.context.uow(),
@@ -238,7 +214,7 @@ class Mutation:
         description="Register an organisation (KF, KS, nämnd, bolag, förvaltning, enhet).",
     )
     async def register_organization(
-        self, info: GInfo, input: Annotated[OrganizationInput, _arg("The new organisation.")]
+        self, info: GInfo, input: Annotated[OrganizationInput, arg("The new organisation.")]
     ) -> Organization:
         org = await organization_cases.register_organization(
             info.context.uow(),
@@ -253,7 +229,7 @@ class Mutation:
         requires_scopes=scopes.PLANNER,
         description="Create a goal as a DRAFT (utkast), linked upward to the goals it serves.",
     )
-    async def create_goal(self, info: GInfo, input: Annotated[CreateGoalInput, _arg("The new goal.")]) -> Goal:
+    async def create_goal(self, info: GInfo, input: Annotated[CreateGoalInput, arg("The new goal.")]) -> Goal:
         goal = await goal_cases.create_goal(
             info.context.uow(),
             goal_cases.NewGoal(
@@ -282,7 +258,7 @@ class Mutation:
         decision: LinkDecision = None,
         effective_from: Annotated[
             date | None,
-            _arg("First day the link is in force; default the decision's date, never before it. Only with a decision."),
+            arg("First day the link is in force; default the decision's date, never before it. Only with a decision."),
         ] = None,
     ) -> Goal:
         g = await goal_cases.link_goals(
@@ -307,7 +283,7 @@ class Mutation:
         decision: LinkDecision = None,
         effective_from: Annotated[
             date | None,
-            _arg(
+            arg(
                 "First day the link is no longer in force; default the decision's date, never before it. "
                 "Only with a decision."
             ),
@@ -327,7 +303,7 @@ class Mutation:
         description="Revise a goal: a draft in place, an adopted goal as a new revision with a decision.",
     )
     async def revise_goal(
-        self, info: GInfo, id: GoalId, input: Annotated[ReviseGoalInput, _arg("What changes, and by which decision.")]
+        self, info: GInfo, id: GoalId, input: Annotated[ReviseGoalInput, arg("What changes, and by which decision.")]
     ) -> Goal:
         g = await goal_cases.revise_goal(
             info.context.uow(),
@@ -346,7 +322,7 @@ class Mutation:
         description="Adopt a draft goal by decision (antagande); it needs the links of its level.",
     )
     async def adopt_goal(
-        self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (antagandebeslut).")]
+        self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, arg("The decision (antagandebeslut).")]
     ) -> Goal:
         g = await goal_cases.adopt_goal(info.context.uow(), parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
@@ -356,7 +332,7 @@ class Mutation:
         description="Retire an adopted goal by decision (avveckling); it stays in the history.",
     )
     async def retire_goal(
-        self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, _arg("The decision (avvecklingsbeslut).")]
+        self, info: GInfo, id: GoalId, decision: Annotated[DecisionInput, arg("The decision (avvecklingsbeslut).")]
     ) -> Goal:
         g = await goal_cases.retire_goal(info.context.uow(), parse_id(id, "id"), _decision(decision, "decision"))
         return Goal.from_domain(g)
@@ -369,8 +345,8 @@ class Mutation:
     async def upsert_employee_goals(
         self,
         info: GInfo,
-        source_system: Annotated[str, _arg('The HR system sending, e.g. "heroma"; with externalId the key.')],
-        goals: Annotated[list[EmployeeGoalInput], _arg("The medarbetarmål, at most 10,000.")],
+        source_system: Annotated[str, arg('The HR system sending, e.g. "heroma"; with externalId the key.')],
+        goals: Annotated[list[EmployeeGoalInput], arg("The medarbetarmål, at most 10,000.")],
     ) -> UpsertEmployeeGoalsResult:
         rows = []
         bad: list[RowError] = []

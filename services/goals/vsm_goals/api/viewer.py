@@ -7,6 +7,7 @@ import strawberry
 from vsm_common import scopes
 
 from ..service import organizations as organization_cases
+from .common import GInfo
 from .organizations import Organization
 
 
@@ -36,3 +37,15 @@ class Viewer:
             roles=list(v.roles),
             organization=Organization.from_domain(v.organization) if v.organization else None,
         )
+
+
+async def resolve_viewer(info: GInfo) -> Viewer:
+    return Viewer.from_domain(await organization_cases.viewer(info.context.uow(), info.context.principal))
+
+
+VIEWER_FIELD: Viewer = strawberry.federation.field(
+    resolver=resolve_viewer,
+    requires_scopes=scopes.ALL,
+    description="The caller (inloggad användare): the subject, roles and organisation of the verified access "
+    "token, so a client need not read the token itself.",
+)
