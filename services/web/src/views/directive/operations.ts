@@ -1,5 +1,4 @@
-// The direktiv view's documents (design 6.3). Decision fields are inlined rather than a shared fragment,
-// so no fragment name is owned by two views.
+// The direktiv view's documents (design 6.3). DecisionParts and AssignmentParts are in api/fragments.ts.
 import { graphql } from '../../gql';
 
 // The budget years to choose from and the one under way (the default of /direktiv).
@@ -43,13 +42,7 @@ export const DirectiveDetailDocument = graphql(`
       revision
       taxRate
       adopted {
-        date
-        paragraph
-        diaryNumber
-        body {
-          code
-          name
-        }
+        ...DecisionParts
       }
       cycle {
         id
@@ -81,16 +74,8 @@ export const DirectiveDetailDocument = graphql(`
         }
       }
       assignments {
-        id
-        title
+        ...AssignmentParts
         description
-        dueOn
-        state
-        overdue
-        recipients {
-          code
-          name
-        }
       }
       revisions {
         id

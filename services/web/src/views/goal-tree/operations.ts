@@ -1,18 +1,5 @@
 import { graphql } from '../../gql';
 
-export const goalTreeDecisionFragment = graphql(`
-  fragment GoalTreeDecision on Decision {
-    date
-    paragraph
-    diaryNumber
-    body {
-      id
-      code
-      name
-    }
-  }
-`);
-
 export const visionAndThemesQuery = graphql(`
   query VisionAndThemes {
     vision {
@@ -21,7 +8,7 @@ export const visionAndThemesQuery = graphql(`
       horizonYear
       values
       adopted {
-        ...GoalTreeDecision
+        ...DecisionParts
       }
       themes {
         id
@@ -91,7 +78,7 @@ export const goalDetailQuery = graphql(`
         budgetYear
         revision
         adopted {
-          ...GoalTreeDecision
+          ...DecisionParts
         }
       }
       plans {
@@ -110,10 +97,10 @@ export const goalDetailQuery = graphql(`
       title
       state
       adopted {
-        ...GoalTreeDecision
+        ...DecisionParts
       }
       retired {
-        ...GoalTreeDecision
+        ...DecisionParts
       }
       revisions {
         number
@@ -121,7 +108,7 @@ export const goalDetailQuery = graphql(`
         description
         recordedAt
         decision {
-          ...GoalTreeDecision
+          ...DecisionParts
         }
       }
       parentLinks {
@@ -133,10 +120,10 @@ export const goalDetailQuery = graphql(`
           level
         }
         decision {
-          ...GoalTreeDecision
+          ...DecisionParts
         }
         endedBy {
-          ...GoalTreeDecision
+          ...DecisionParts
         }
       }
     }

@@ -17,7 +17,7 @@ export const PlanViewDocument = graphql(`
       id code name kind
       operationalPlan(cycleId: $cycleId) {
         id years state returnReason
-        adopted { date paragraph diaryNumber body { code name } }
+        adopted { ...DecisionParts }
         cycle { id title currentPhase { kind dueOn } }
         goals { id title state parents { id title } }
         internalBudget { activity year amount }

@@ -56,15 +56,7 @@ export const YearWheelDocument = graphql(`
         state
         revision
         assignments {
-          id
-          title
-          dueOn
-          state
-          overdue
-          recipients {
-            code
-            name
-          }
+          ...AssignmentParts
         }
       }
       operationalPlans {
