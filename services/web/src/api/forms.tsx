@@ -202,6 +202,20 @@ export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 
   children?: (controlProps: ControlProps) => ReactNode;
 }
 
+/** Between a label or legend and its control: the hint, then the API's errors (both named by aria-describedby). */
+function HintAndMessage({ field, hint }: { field: ApiField; hint: ReactNode | undefined }) {
+  return (
+    <>
+      {hint !== undefined ? (
+        <p id={field.hintId} className={styles.hint}>
+          {hint}
+        </p>
+      ) : null}
+      {field.message}
+    </>
+  );
+}
+
 /** A labelled control with its hint and its API errors (aria-invalid, aria-describedby). */
 export function Field({ name, label, hint, children, className, ...inputProps }: FieldProps) {
   const field = useApiField(name, { hint: hint !== undefined });
@@ -210,12 +224,7 @@ export function Field({ name, label, hint, children, className, ...inputProps }:
       <label htmlFor={field.id} className={styles.label}>
         {label}
       </label>
-      {hint !== undefined ? (
-        <p id={field.hintId} className={styles.hint}>
-          {hint}
-        </p>
-      ) : null}
-      {field.message}
+      <HintAndMessage field={field} hint={hint} />
       {children ? children(field.controlProps) : <input {...inputProps} {...field.controlProps} />}
     </div>
   );
@@ -240,12 +249,7 @@ export function FieldGroup({ name, legend, hint, children }: FieldGroupProps) {
       aria-describedby={field.controlProps['aria-describedby']}
     >
       <legend className={styles.label}>{legend}</legend>
-      {hint !== undefined ? (
-        <p id={field.hintId} className={styles.hint}>
-          {hint}
-        </p>
-      ) : null}
-      {field.message}
+      <HintAndMessage field={field} hint={hint} />
       {children({ invalid: field.invalid, name, describedBy: field.controlProps['aria-describedby'] })}
     </fieldset>
   );

@@ -15,19 +15,21 @@ const STATES: readonly ActionState[] = ['NOT_STARTED', 'IN_PROGRESS', 'DELAYED',
 // DONE and CANCELLED are final (the API refuses any move from them, rule action.transition).
 const FINAL: ReadonlySet<ActionState> = new Set<ActionState>(['DONE', 'CANCELLED']);
 
-/** The åtgärder on the report's goals: owner, due date, state and "Försenad" as the API decides it. */
+/**
+ * The åtgärder on the report's goals: owner, due date, state and "Försenad" as the API decides it. Given
+ * onChanged (the nämnd's own follow-up), each open åtgärd also gets a form to move its state.
+ */
 export function ActionsTable({
   actions,
   caption,
-  canEdit,
   onChanged,
 }: {
   actions: readonly ActionRow[];
   caption: string;
-  canEdit: boolean;
-  onChanged: () => void;
+  onChanged?: () => void;
 }) {
   const texts = useTexts(followUp);
+  const canEdit = onChanged !== undefined;
   const captionId = useId();
   if (actions.length === 0) return <p>{texts.noActions}</p>;
   return (
@@ -57,7 +59,7 @@ export function ActionsTable({
                 {texts.actionState[action.state]}
                 {action.overdue ? <> <span className={styles.overdue}>{texts.overdue}</span></> : null}
               </td>
-              {canEdit ? (
+              {onChanged ? (
                 <td>{FINAL.has(action.state) ? null : <StateForm action={action} onChanged={onChanged} />}</td>
               ) : null}
             </tr>
@@ -115,6 +117,35 @@ function owners(org: Organization): { id: string; name: string }[] {
   ];
 }
 
+/** A select of things the API names by id, their names in Swedish whatever the UI language. */
+function ChoiceField({
+  name,
+  label,
+  value,
+  onChange,
+  choices,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (id: string) => void;
+  choices: readonly { id: string; name: string }[];
+}) {
+  return (
+    <Field name={name} label={label}>
+      {(props) => (
+        <select {...props} value={value} onChange={(event) => onChange(event.target.value)}>
+          {choices.map((choice) => (
+            <option key={choice.id} value={choice.id} lang="sv">
+              {choice.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 export function NewActionForm({
   org,
   goals,
@@ -152,17 +183,13 @@ export function NewActionForm({
     <section className={styles.section} aria-labelledby={headingId}>
       <h3 id={headingId}>{texts.newActionHeading}</h3>
       <ApiForm className={styles.form} problems={problems} rules={texts.rules} onSubmit={() => void submit()}>
-        <Field name="goalId" label={texts.actionGoal}>
-          {(props) => (
-            <select {...props} value={goalId} onChange={(event) => setGoalId(event.target.value)}>
-              {goals.map((row) => (
-                <option key={row.goal.id} value={row.goal.id} lang="sv">
-                  {row.goal.title}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField
+          name="goalId"
+          label={texts.actionGoal}
+          value={goalId}
+          onChange={setGoalId}
+          choices={goals.map((row) => ({ id: row.goal.id, name: row.goal.title }))}
+        />
         <Field
           name="input.title"
           label={texts.actionTitle}
@@ -170,17 +197,7 @@ export function NewActionForm({
           value={title}
           onChange={(event) => setTitle(event.target.value)}
         />
-        <Field name="input.ownerId" label={texts.actionOwner}>
-          {(props) => (
-            <select {...props} value={ownerId} onChange={(event) => setOwnerId(event.target.value)}>
-              {owners(org).map((owner) => (
-                <option key={owner.id} value={owner.id} lang="sv">
-                  {owner.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField name="input.ownerId" label={texts.actionOwner} value={ownerId} onChange={setOwnerId} choices={owners(org)} />
         <Field
           name="input.dueOn"
           label={texts.actionDue}

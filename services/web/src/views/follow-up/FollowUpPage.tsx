@@ -91,8 +91,7 @@ export function FollowUpPage() {
             <ActionsTable
               actions={report.actions}
               caption={texts.actionsCaption(report.period.label)}
-              canEdit={editable}
-              onChanged={reload}
+              onChanged={editable ? reload : undefined}
             />
             {editable && report.goals.length > 0 ? (
               <NewActionForm org={org} goals={report.goals} onAdded={reload} />

@@ -29,6 +29,21 @@ export function IndicatorText({ outcome }: { outcome: Indicator }) {
   );
 }
 
+/** A goal's indicators, one line each, or "no indicators": the goal card and the printable report. */
+export function IndicatorList({ indicators }: { indicators: readonly Indicator[] }) {
+  const texts = useTexts(followUp);
+  if (indicators.length === 0) return <>{texts.noIndicators}</>;
+  return (
+    <ul className={styles.indicators}>
+      {indicators.map((outcome) => (
+        <li key={outcome.indicator.id}>
+          <IndicatorText outcome={outcome} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** One goal of the report: its traffic light, basis and indicators, "Varför?" and, for its nämnd, "Bedöm". */
 export function GoalCard({
   row,
@@ -72,17 +87,7 @@ export function GoalCard({
           ) : null}
           <dt>{texts.colIndicators}</dt>
           <dd>
-            {row.indicators.length === 0 ? (
-              texts.noIndicators
-            ) : (
-              <ul className={styles.indicators}>
-                {row.indicators.map((outcome) => (
-                  <li key={outcome.indicator.id}>
-                    <IndicatorText outcome={outcome} />
-                  </li>
-                ))}
-              </ul>
-            )}
+            <IndicatorList indicators={row.indicators} />
           </dd>
         </dl>
         <div className={styles.buttons}>

@@ -8,7 +8,8 @@ import { useTexts } from '../../i18n';
 import * as followUp from '../../i18n/follow-up';
 import { PageHeading } from '../../layout/PageHeading';
 import { formatDate } from '../../lib/dates';
-import { IndicatorText } from './GoalCard';
+import { ActionsTable } from './Actions';
+import { IndicatorList } from './GoalCard';
 import { FollowUpDocument, FollowUpReportHtmlDocument } from './operations';
 import { TrafficLight } from './TrafficLight';
 import { usePeriod } from './usePeriod';
@@ -26,7 +27,6 @@ export function ReportPage() {
   const choice = usePeriod();
   const period = choice.period;
   const goalsCaptionId = useId();
-  const actionsCaptionId = useId();
   const [downloadProblems, setDownloadProblems] = useState<Problem[]>([]);
   const [downloading, setDownloading] = useState(false);
   const [result, reexecute] = useQuery({
@@ -120,17 +120,7 @@ export function ReportPage() {
                         <span className={styles.level}>{texts.basis[row.basis]}</span>
                       </td>
                       <td>
-                        {row.indicators.length === 0 ? (
-                          texts.noIndicators
-                        ) : (
-                          <ul className={styles.indicators}>
-                            {row.indicators.map((outcome) => (
-                              <li key={outcome.indicator.id}>
-                                <IndicatorText outcome={outcome} />
-                              </li>
-                            ))}
-                          </ul>
-                        )}
+                        <IndicatorList indicators={row.indicators} />
                       </td>
                       <td lang="sv" className={styles.analysis}>
                         {row.assessment?.analysis ?? row.explanation}
@@ -142,40 +132,7 @@ export function ReportPage() {
             </div>
           )}
           <h2>{texts.actionsHeading}</h2>
-          {report.actions.length === 0 ? (
-            <p>{texts.noActions}</p>
-          ) : (
-            <div className={styles.tableRegion} role="region" aria-labelledby={actionsCaptionId} tabIndex={0}>
-              <table className={styles.table}>
-                <caption id={actionsCaptionId}>{texts.actionsCaption(report.period.label)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{texts.colAction}</th>
-                    <th scope="col">{texts.colGoal}</th>
-                    <th scope="col">{texts.colOwner}</th>
-                    <th scope="col">{texts.colDue}</th>
-                    <th scope="col">{texts.colState}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.actions.map((action) => (
-                    <tr key={action.id}>
-                      <th scope="row" lang="sv">
-                        {action.title}
-                      </th>
-                      <td lang="sv">{action.goal.title}</td>
-                      <td lang="sv">{action.owner.name}</td>
-                      <td>{action.dueOn ? formatDate(action.dueOn) : texts.noDue}</td>
-                      <td>
-                        {texts.actionState[action.state]}
-                        {action.overdue ? <> <span className={styles.overdue}>{texts.overdue}</span></> : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <ActionsTable actions={report.actions} caption={texts.actionsCaption(report.period.label)} />
         </>
       ) : null}
     </div>

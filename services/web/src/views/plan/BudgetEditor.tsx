@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, type CombinedError } from 'urql';
 import type { PlanTexts } from '../../i18n/plan';
-import { formatDecimal, formatSek, parseDecimal } from '../../lib/decimal';
+import { formatDecimal, parseDecimal } from '../../lib/decimal';
 import {
   cellOfField,
   difference,
@@ -16,6 +16,7 @@ import {
 import { SetInternalBudgetDocument, SubmitPlanDocument } from './operations';
 import { toProblems, type Problem } from '../../api/problems';
 import { differencesOf, isDomainRefusal } from './problems';
+import { BudgetTable, BudgetTotals, DifferenceText } from './BudgetTable';
 import { FormProblems } from './FormProblems';
 import styles from './plan.module.css';
 
@@ -59,13 +60,6 @@ const activityId = (rowKey: number) => `plan-activity-${rowKey}`;
 export const formatForInput = (amount: string) => formatDecimal(amount, 'sv', 2);
 
 /** Internbudget minus frame in words, the API's sign: positive is over the frame. */
-export function DifferenceText({ value, texts }: { value: bigint | null; texts: PlanTexts }) {
-  if (value === null) return <>{texts.noFrame}</>;
-  if (value === 0n) return <>{texts.balanced}</>;
-  const amount = formatSek(value < 0n ? -value : value);
-  return <>{value > 0n ? texts.over(amount) : texts.under(amount)}</>;
-}
-
 export function BudgetEditor({ planId, years, lines, frames, balance, texts, yearHeading, onSubmitted }: Props) {
   const [rows, setRows] = useState<Row[]>(() => {
     const initial = rowsFromLines(lines, formatForInput);
@@ -240,140 +234,93 @@ export function BudgetEditor({ planId, years, lines, frames, balance, texts, yea
           </ul>
         </div>
       )}
-      <div className={styles.scroller} tabIndex={0} role="region" aria-labelledby="plan-budget-caption">
-        <table className={styles.budget}>
-          <caption id="plan-budget-caption">{texts.budgetCaption(`${years[0]}–${years[years.length - 1]}`)}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{texts.activity}</th>
-              {years.map((y) => (
-                <th scope="col" key={y} className={styles.amountCol}>
-                  {yearHeading(y)}
-                </th>
-              ))}
-              <td />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, i) => (
-              <tr key={row.key}>
-                <th scope="row">
-                  <label className={styles.visuallyHidden} htmlFor={activityId(row.key)}>
-                    {texts.activityOfRow(i + 1)}
-                  </label>
-                  <input
-                    id={activityId(row.key)}
-                    className={styles.activityInput}
-                    value={row.activity}
-                    autoComplete="off"
-                    aria-invalid={messageAt(activityId(row.key)) ? true : undefined}
-                    aria-describedby={described(activityId(row.key))}
-                    onChange={(e) => edit(row.key, (r) => ({ ...r, activity: e.target.value }))}
-                  />
-                  {message(activityId(row.key))}
-                </th>
-                {years.map((y) => {
-                  const id = cellId({ rowKey: row.key, year: y });
-                  return (
-                    <td key={y} className={styles.amountCol}>
-                      <label className={styles.visuallyHidden} htmlFor={id}>
-                        {texts.amountOf(row.activity.trim(), y)}
-                      </label>
-                      <input
-                        id={id}
-                        className={styles.amountInput}
-                        inputMode="decimal"
-                        autoComplete="off"
-                        value={row.amounts[y] ?? ''}
-                        aria-invalid={messageAt(id) ? true : undefined}
-                        aria-describedby={described(id) ?? 'plan-budget-help'}
-                        onChange={(e) => edit(row.key, (r) => ({ ...r, amounts: { ...r.amounts, [y]: e.target.value } }))}
-                      />
-                      {message(id)}
-                    </td>
-                  );
-                })}
-                <td>
-                  <button
-                    type="button"
-                    onClick={() => {
-                      setRows((rs) => {
-                        const left = rs.filter((r) => r.key !== row.key);
-                        return left.length ? left : [newRow()];
-                      });
-                      if (!isBlank(row, years)) setSaved(null);
-                    }}
-                  >
-                    {texts.removeRow(row.activity.trim(), i + 1)}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">{texts.sum}</th>
-              {years.map((y) => {
-                const b = balanceOf(y);
-                return (
-                  <td key={y} className={styles.amountCol} data-year={y} data-testid={`sum-${y}`}>
-                    {formatSek(b ? b.internalBudget : (sums.get(y) ?? 0n))}
-                  </td>
-                );
-              })}
-              <td />
-            </tr>
-            <tr>
-              <th scope="row">{texts.frame}</th>
-              {years.map((y) => (
-                <td key={y} className={styles.amountCol} data-testid={`frame-${y}`}>
-                  {frames.has(y) ? formatSek(frames.get(y) ?? '0') : texts.noFrame}
-                </td>
-              ))}
-              <td />
-            </tr>
-            <tr>
-              <th scope="row" id="plan-difference-heading">
-                {texts.difference}
+      <BudgetTable years={years} texts={texts} yearHeading={yearHeading} buttonColumn>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={row.key}>
+              <th scope="row">
+                <label className={styles.visuallyHidden} htmlFor={activityId(row.key)}>
+                  {texts.activityOfRow(i + 1)}
+                </label>
+                <input
+                  id={activityId(row.key)}
+                  className={styles.activityInput}
+                  value={row.activity}
+                  autoComplete="off"
+                  aria-invalid={messageAt(activityId(row.key)) ? true : undefined}
+                  aria-describedby={described(activityId(row.key))}
+                  onChange={(e) => edit(row.key, (r) => ({ ...r, activity: e.target.value }))}
+                />
+                {message(activityId(row.key))}
               </th>
               {years.map((y) => {
-                const b = balanceOf(y);
-                const value = b
-                  ? b.frame == null
-                    ? null
-                    : parseDecimal(b.difference)
-                  : difference(sums.get(y) ?? 0n, frames.get(y));
+                const id = cellId({ rowKey: row.key, year: y });
                 return (
                   <td key={y} className={styles.amountCol}>
-                    <output
-                      data-testid={`difference-${y}`}
-                      aria-label={`${texts.difference} ${y}`}
-                      className={value === 0n ? styles.balanced : styles.unbalanced}
-                    >
-                      <DifferenceText value={value} texts={texts} />
-                    </output>
+                    <label className={styles.visuallyHidden} htmlFor={id}>
+                      {texts.amountOf(row.activity.trim(), y)}
+                    </label>
+                    <input
+                      id={id}
+                      className={styles.amountInput}
+                      inputMode="decimal"
+                      autoComplete="off"
+                      value={row.amounts[y] ?? ''}
+                      aria-invalid={messageAt(id) ? true : undefined}
+                      aria-describedby={described(id) ?? 'plan-budget-help'}
+                      onChange={(e) => edit(row.key, (r) => ({ ...r, amounts: { ...r.amounts, [y]: e.target.value } }))}
+                    />
+                    {message(id)}
+                  </td>
+                );
+              })}
+              <td>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setRows((rs) => {
+                      const left = rs.filter((r) => r.key !== row.key);
+                      return left.length ? left : [newRow()];
+                    });
+                    if (!isBlank(row, years)) setSaved(null);
+                  }}
+                >
+                  {texts.removeRow(row.activity.trim(), i + 1)}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <BudgetTotals
+            years={years}
+            texts={texts}
+            sum={(y) => balanceOf(y)?.internalBudget ?? sums.get(y) ?? 0n}
+            frame={(y) => frames.get(y) ?? null}
+            difference={(y) => {
+              const b = balanceOf(y);
+              if (!b) return difference(sums.get(y) ?? 0n, frames.get(y));
+              return b.frame == null ? null : parseDecimal(b.difference);
+            }}
+            markBalance
+            buttonColumn
+          />
+          {refusal && (
+            <tr className={styles.refusedRow}>
+              <th scope="row">{texts.refusedDifference}</th>
+              {years.map((y) => {
+                const d = refusal.differences.get(y);
+                return (
+                  <td key={y} className={styles.amountCol} data-testid={`refused-${y}`}>
+                    <DifferenceText value={d === undefined ? 0n : parseDecimal(d)} texts={texts} />
                   </td>
                 );
               })}
               <td />
             </tr>
-            {refusal && (
-              <tr className={styles.refusedRow}>
-                <th scope="row">{texts.refusedDifference}</th>
-                {years.map((y) => {
-                  const d = refusal.differences.get(y);
-                  return (
-                    <td key={y} className={styles.amountCol} data-testid={`refused-${y}`}>
-                      <DifferenceText value={d === undefined ? 0n : parseDecimal(d)} texts={texts} />
-                    </td>
-                  );
-                })}
-                <td />
-              </tr>
-            )}
-          </tfoot>
-        </table>
-      </div>
+          )}
+        </tfoot>
+      </BudgetTable>
       {refusal && (
         <div ref={refusalRef} tabIndex={-1} className={styles.refusal} role="alert" data-testid="plan-refusal">
           <p>{texts.unbalancedLead}</p>
