@@ -136,11 +136,8 @@ def jwks(stack: Stack) -> Iterator[JwksServer]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def production_router(
-    stack: Stack, jwks: JwksServer, proxied_supergraph: Path, workdir: Path
-) -> Iterator[RouterProcess]:
-    """The production profile: keys from a JWKS URL, the issuer named, no introspection, no IDE."""
+def production_router_process(stack: Stack, jwks: JwksServer, supergraph: Path, log_path: Path) -> RouterProcess:
+    """The production profile, not started: keys from a JWKS URL, the issuer named, no introspection, no IDE."""
     production = Stack(
         StackConfig(
             data_dir=stack.config.data_dir,
@@ -150,13 +147,20 @@ def production_router(
         )
     )
     production.gateway_secret = stack.gateway_secret
-    process = RouterProcess(
+    return RouterProcess(
         production,
         port=free_port(),
-        supergraph=proxied_supergraph,
-        log_path=workdir / "router-production-module.log",
+        supergraph=supergraph,
+        log_path=log_path,
         extra_env={"VSM_JWKS_URL": jwks.url, "VSM_JWT_ISSUER": DEV_ISSUER},
     )
+
+
+@pytest.fixture(scope="module")
+def production_router(
+    stack: Stack, jwks: JwksServer, proxied_supergraph: Path, workdir: Path
+) -> Iterator[RouterProcess]:
+    process = production_router_process(stack, jwks, proxied_supergraph, workdir / "router-production-module.log")
     process.start()
     try:
         yield process
@@ -490,27 +494,10 @@ def test_the_audit_runner_fails_on_errors(stack: Stack) -> None:
 
 
 def test_the_production_profile_starts_and_stops_on_sigterm(
-    router: RouterProcess, stack: Stack, proxied_supergraph: Path, workdir: Path
+    router: RouterProcess, stack: Stack, jwks: JwksServer, proxied_supergraph: Path, workdir: Path
 ) -> None:
-    assert stack.issuer is not None
-    jwks = JwksServer(stack.issuer.jwks())
-    jwks.start()
-    production = Stack(
-        StackConfig(
-            data_dir=stack.config.data_dir,
-            host=stack.config.host,
-            service_ports=stack.config.service_ports,  # the token check is goals' (VSM_GATEWAY_TOKEN_CHECK_URL)
-            profile="production",
-        )
-    )
-    production.gateway_secret = stack.gateway_secret
-    process = RouterProcess(
-        production,
-        port=free_port(),
-        supergraph=proxied_supergraph,
-        log_path=workdir / "router-production.log",
-        extra_env={"VSM_JWKS_URL": jwks.url, "VSM_JWT_ISSUER": DEV_ISSUER},
-    )
+    # Its own router, not the module's production_router: this one is stopped to see how it exits.
+    process = production_router_process(stack, jwks, proxied_supergraph, workdir / "router-production.log")
     try:
         process.start()
         token = stack.token("reader")
@@ -534,7 +521,6 @@ def test_the_production_profile_starts_and_stops_on_sigterm(
     finally:
         began = time.monotonic()
         code = process.stop()
-        jwks.stop()
     assert code == 0, f"exit {code}:\n{process.log_path.read_text()[-3000:]}"
     assert time.monotonic() - began < 5  # shutdown_timeout 2s, nothing in flight
 
