@@ -6,15 +6,20 @@ other test) stay as they are.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from tests.support import client, data_of, eventually, gql
 from vsm_common.demo import demo_id
 from vsm_dev.stack import Stack
+from vsm_followup.adapters.goal_projection import LOAD_TREE_SQL
 
 pytestmark = pytest.mark.e2e
 
@@ -244,3 +249,25 @@ async def test_roll_up_as_of_a_date_follows_a_decided_link_change(stack: Stack) 
 
         await eventually(only_leaf_before_july, what="the goal adopted 1 July to be left out on 30 June")
         assert await contributors_of_concrete("2016-07-01") == sorted([leaf, late])
+
+
+def _plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+async def test_tree_load_reads_each_goals_links_through_the_index_not_a_materialised_copy(stack: Stack) -> None:
+    """The roll-up's tree statement leaves the links in force to the planner (NOT MATERIALIZED): a
+    materialised copy of every link was scanned in full once per goal of the answer for its children
+    (the committee dashboard at goteborg: 141 of the statement's 141 ms; see LOAD_TREE_SQL)."""
+    assert stack.database_url
+    conn = await asyncpg.connect(stack.database_url, server_settings={"search_path": "followup,public"})
+    try:
+        roots = [r["id"] for r in await conn.fetch("SELECT id FROM projected_goals LIMIT 50")]
+        explained = await conn.fetchval(f"EXPLAIN (FORMAT JSON) {LOAD_TREE_SQL}", roots, None, date(2011, 8, 31))
+    finally:
+        await conn.close()
+    nodes = list(_plan_nodes(json.loads(explained)[0]["Plan"]))
+    assert [n["Node Type"] for n in nodes if n.get("CTE Name") == "links"] == []
+    assert any(n.get("Relation Name") == "projected_goal_links" for n in nodes)

@@ -40,7 +40,10 @@ class FollowupContext(BaseContext):
 
     async def _latest_open_period(self) -> ReportingPeriod | None:
         async with self.runtime.pool.acquire() as conn:
-            return await queries.latest_open_period(conn)
+            found = await queries.latest_open_period(conn)
+        if found is not None:
+            self.loaders.period.prime(found.id, found)  # the fulfilment loader then needs no statement for it
+        return found
 
     def period_labelled(self, label: str) -> asyncio.Task[ReportingPeriod | None]:
         """The period with this label, looked up once per request however many goals ask for it at once."""
