@@ -327,13 +327,6 @@ def claim_problem(claims: Mapping[str, Any], now: float, leeway: float) -> str |
     return None
 
 
-def check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
-    """What PyJWT leaves open of the time claims (:func:`time_problem`), as :class:`Unauthenticated`."""
-    problem = time_problem(claims, now, leeway)
-    if problem is not None:
-        raise Unauthenticated(problem)
-
-
 def _principal(claims: Mapping[str, Any]) -> Principal:
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub.strip():
