@@ -42,8 +42,9 @@ def test_every_scenario_produces_figures(stack: Stack, tmp_path: Path) -> None:
     assert dashboard["goals_per_request"] == result["data"]["dashboard goals"]
     assert dashboard["clients_1"]["n"] == size.dashboard_requests_1
     assert dashboard["clients_8"]["n"] == size.dashboard_requests_8
+    assert dashboard["clients_8_own_tokens"]["n"] == size.dashboard_requests_8
     assert dashboard["clients_50"]["n"] > 0 and dashboard["clients_50"]["requests_per_s"] > 0
-    for clients in ("1", "8", "50"):
+    for clients in ("1", "8", "8_own_tokens", "50"):
         assert dashboard[f"clients_{clients}"]["errors"] == 0, dashboard[f"clients_{clients}"]["error_samples"]
 
     parts = scenarios["2_where_the_time_goes"]

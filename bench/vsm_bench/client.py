@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import orjson
 
+from .keepalive import KeepAliveClient, Response
+
 
 class GraphQLFailure(RuntimeError):
     """A request answered with errors (or not 200); carries the errors for the message."""
@@ -53,7 +55,12 @@ class GraphQL:
     the stack refuses); optional extra headers (the gateway secret for a subgraph)."""
 
     def __init__(
-        self, client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None, *, auth: Auth | None
+        self,
+        client: httpx.AsyncClient | KeepAliveClient,
+        url: str,
+        headers: dict[str, str] | None = None,
+        *,
+        auth: Auth | None,
     ) -> None:
         self.client = client
         self.url = url
@@ -73,7 +80,10 @@ class GraphQL:
         # orjson: the load generator shares the two cores with the stack, so it should cost little.
         payload = orjson.dumps({"query": query, "variables": variables or {}})
         t0 = time.perf_counter()
-        resp = await self.client.post(self.url, content=payload, headers=headers)
+        if isinstance(self.client, KeepAliveClient):
+            resp: httpx.Response | Response = await self.client.post(payload, headers)
+        else:
+            resp = await self.client.post(self.url, content=payload, headers=headers)
         body_bytes = resp.content
         elapsed = time.perf_counter() - t0
         try:

@@ -14,6 +14,7 @@ import httpx
 
 from .client import GraphQL, GraphQLFailure, new_traceparent
 from .generate import Generated, upsert_employee_goals
+from .keepalive import KeepAliveClient
 from .observe import Observer, SpanLog
 from .plan import Plan
 from .resources import ResourceSampler
@@ -122,43 +123,70 @@ def _check(body: dict[str, Any]) -> dict[str, Any]:
 async def committee_dashboard(ctx: Ctx) -> dict[str, Any]:
     size = ctx.plan.size
     variables = ctx.dashboard_vars()
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        # The nämnd looks at its own goals: a committee token with its organisation code.
-        api = GraphQL(
-            client, ctx.target.gateway_url, auth=ctx.target.auth("committee", org=ctx.plan.dashboard_org.code)
-        )
+    code = ctx.plan.dashboard_org.code
+    # The lean client, not httpx: the load generator runs on the two cores it measures (keepalive.py).
+    async with KeepAliveClient(ctx.target.gateway_url, timeout=60) as client:
+        # The nämnd looks at its own goals. The target's figure (issue 12, as the issue measured it): every
+        # client sends the nämnd's one committee token, so the front door shares identical subgraph fetches
+        # that are in flight at the same moment (Hive Router's deduplication, on by default; its key holds
+        # the forwarded Authorization header). Readers with a token each share nothing: their line shows
+        # what every request costs the stack.
+        shared = GraphQL(client, ctx.target.gateway_url, auth=ctx.target.auth("committee", org=code))
+        readers = [
+            GraphQL(client, ctx.target.gateway_url, auth=ctx.target.auth("committee", sub=f"ledamot-{n}", org=code))
+            for n in range(8)
+        ]
         goals_seen: list[int] = []
 
-        async def one() -> None:
+        async def fetch(api: GraphQL) -> None:
             body, _ = await api.post(DASHBOARD, variables)
-            data = _check(body)
-            goals_seen.append(len(data["goals"]["edges"]))
+            goals_seen.append(len(_check(body)["goals"]["edges"]))
 
-        for _ in range(5):  # warm-up: caches, connection pools, JIT
-            await one()
+        async def one(_client: int) -> None:
+            await fetch(shared)
+
+        async def own_token(reader: int) -> None:
+            await fetch(readers[reader])
+
+        for n in range(8):  # warm-up: caches, connection pools, every reader's token verified once
+            await own_token(n)
         r1 = await closed_loop(one, 1, requests=size.dashboard_requests_1)
         cpu0 = ctx.sampler.cpu_totals() if ctx.sampler else {}
         r8 = await closed_loop(one, 8, requests=size.dashboard_requests_8)
         cpu1 = ctx.sampler.cpu_totals() if ctx.sampler else {}
+        own8 = await closed_loop(own_token, 8, requests=size.dashboard_requests_8)
+        cpu2 = ctx.sampler.cpu_totals() if ctx.sampler else {}
         r50 = await closed_loop(one, 50, duration=size.throughput_seconds)
     # What bounds the throughput on this machine: CPU per request of each process, at 8 clients.
-    cpu_ms = {k: round((cpu1[k] - cpu0[k]) * 1000 / max(1, r8.requests), 2) for k in cpu1 if k in cpu0}
+    cpu_ms = _cpu_per_request(cpu0, cpu1, r8.requests)
+    cpu_own_ms = _cpu_per_request(cpu1, cpu2, own8.requests)
     return {
         "raw_ms": {
-            f"clients_{n}": [round(x * 1000, 2) for x in r.latencies] for n, r in (("1", r1), ("8", r8), ("50", r50))
+            f"clients_{n}": [round(x * 1000, 2) for x in r.latencies]
+            for n, r in (("1", r1), ("8", r8), ("8_own_tokens", own8), ("50", r50))
         },
-        "cpu_ms_per_request_at_8": dict(sorted(cpu_ms.items(), key=lambda kv: -kv[1])),
+        "cpu_ms_per_request_at_8": cpu_ms,
         "cpu_ms_per_request_total": round(sum(v for k, v in cpu_ms.items() if k != "harness"), 1),
+        "cpu_ms_per_request_at_8_own_tokens": cpu_own_ms,
+        "cpu_ms_per_request_total_own_tokens": round(sum(v for k, v in cpu_own_ms.items() if k != "harness"), 1),
         "goals_per_request": max(goals_seen) if goals_seen else 0,
         "clients_1": r1.figures(),
         "clients_8": r8.figures(),
+        "clients_8_own_tokens": own8.figures(),
         "clients_50": r50.figures(),
-        "target": "p95 <= 100 ms at 8 clients, zero errors",
+        "target": "p95 <= 100 ms at 8 clients (one committee token, as issue 12 measured it), zero errors",
         "met": bool(
-            r8.latencies and (percentile(r8.latencies, 95) or 0) <= 0.100 and not (r1.errors or r8.errors or r50.errors)
+            r8.latencies
+            and (percentile(r8.latencies, 95) or 0) <= 0.100
+            and not (r1.errors or r8.errors or own8.errors or r50.errors)
         ),
     }
+
+
+def _cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
+    """CPU ms per request of each sampled process between two samples, largest first."""
+    per = {k: round((after[k] - before[k]) * 1000 / max(1, requests), 2) for k in after if k in before}
+    return dict(sorted(per.items(), key=lambda kv: -kv[1]))
 
 
 # ---------------------------------------------------------------------------------- 2 + 3
@@ -539,7 +567,7 @@ async def whole_rollup(ctx: Ctx) -> dict[str, Any]:
     goals_counted = 0
     api = ctx.gateway("reader")  # a reader of the whole municipality's follow-up
 
-    async def once() -> None:
+    async def once(_client: int = 0) -> None:
         nonlocal goals_counted
         after = None
         count = 0

@@ -80,31 +80,32 @@ class LoadResult:
 
 
 async def closed_loop(
-    request: Callable[[], Awaitable[None]],
+    request: Callable[[int], Awaitable[None]],
     clients: int,
     *,
     requests: int | None = None,
     duration: float | None = None,
 ) -> LoadResult:
     """``clients`` workers, each sending its next request when the previous one is answered,
-    until ``requests`` have been sent or ``duration`` seconds have passed."""
+    until ``requests`` have been sent or ``duration`` seconds have passed. ``request`` gets the
+    worker's number (0 … clients - 1), e.g. to act as a caller of its own."""
     assert requests is not None or duration is not None
     result = LoadResult()
     left = [requests if requests is not None else 1 << 60]
     deadline = time.perf_counter() + duration if duration is not None else math.inf
 
-    async def worker() -> None:
+    async def worker(number: int) -> None:
         while left[0] > 0 and time.perf_counter() < deadline:
             left[0] -= 1
             t0 = time.perf_counter()
             try:
-                await request()
+                await request(number)
             except Exception as exc:  # noqa: BLE001 - every failure is a counted error, not a crash
                 result.errors.append(f"{type(exc).__name__}: {str(exc)[:300]}")
             else:
                 result.latencies.append(time.perf_counter() - t0)
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
+    await asyncio.gather(*(worker(n) for n in range(clients)))
     result.seconds = time.perf_counter() - t0
     return result
