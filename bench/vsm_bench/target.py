@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -169,9 +171,56 @@ def own_stack(
     if data_dir.exists() and not keep_data:
         shutil.rmtree(data_dir)
     config = StackConfig.on_free_ports(data_dir)
-    stack = Stack(config, progress=lambda msg: progress(f"[stack] {msg}"))
+    with _span_sink(config.host, config.otlp_port, config.spans_path) as sink:
+        # The stack sends its spans to the sink process instead of a receiver thread of its own.
+        stack = Stack(
+            replace(config, otlp_endpoint=f"http://{config.host}:{config.otlp_port}"),
+            progress=lambda msg: progress(f"[stack] {msg}"),
+        )
+        try:
+            stack.start(seed=True)
+            target = Target.from_stack(stack, owned=True)
+            target.spans_path = config.spans_path
+            target.pids["sink"] = sink.pid
+            yield target
+        finally:
+            stack.stop()
+
+
+@contextmanager
+def _span_sink(host: str, port: int, out: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """The OTLP receiver (vsm_dev.otlp_sink) in a process of its own.
+
+    In the harness's process (where Stack puts it) its thread decodes every span under the same GIL
+    as the load generator, whose measured latencies then include the receiver's turns; in a process
+    of its own its CPU is counted apart ("sink") as the collector's would be.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log = (out.parent / "sink.log").open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vsm_dev.otlp_sink", "--host", host, "--port", str(port), "--out", str(out)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+    )
     try:
-        stack.start(seed=True)
-        yield Target.from_stack(stack, owned=True)
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the span sink exited with {proc.returncode}; see {out.parent / 'sink.log'}")
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the span sink did not listen on {host}:{port} within 30 s") from None
+                time.sleep(0.1)
+        yield proc
     finally:
-        stack.stop()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

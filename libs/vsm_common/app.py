@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from strawberry.fastapi import GraphQLRouter
@@ -19,6 +21,21 @@ from .health import health_router
 from .runtime import Runtime
 from .settings import ServiceSettings
 from .telemetry import server_request_hook, setup_telemetry, shutdown_telemetry
+
+
+class GraphQLEndpoint(GraphQLRouter[Any, None]):
+    """strawberry's FastAPI router, answering with orjson.
+
+    The standard library's encoder was 5-6 % of each service's CPU per dashboard (`make bench`, 8 readers
+    with a token each). What orjson refuses (an integer beyond 64 bits, a non-string key) goes to the
+    standard library, so an answer never depends on the encoder.
+    """
+
+    def encode_json(self, data: object) -> bytes | str:
+        try:
+            return orjson.dumps(data)
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            return json.dumps(data, separators=(",", ":"))
 
 
 def tune_gc(gen0_threshold: int) -> None:
@@ -65,7 +82,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     # The router's coprocessor (issue 12): outside /graphql, so neither the secret nor a token is asked.
     app.include_router(token_check_router(verifier, runtime.metrics.count_token_check))
     app.include_router(
-        GraphQLRouter(
+        GraphQLEndpoint(
             definition.schema,
             path="/graphql",
             graphql_ide=None,  # the IDE lives at the gateway
