@@ -30,6 +30,18 @@ def test_a_cursor_stands_for_its_position(position: int) -> None:
     assert CursorCodec("gateway-secret-of-this-test").decode(GOALS, cursor, "after") == position  # any instance
 
 
+def test_remembered_cursors_are_the_ones_made_afresh_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vsm_common import cursors
+
+    monkeypatch.setattr(cursors, "_REMEMBERED_CURSORS", 3)
+    codec = CursorCodec("gateway-secret-of-this-test")
+    made = [codec.encode(connection, n) for connection in (GOALS, "EmployeeGoalConnection") for n in range(5)]
+    assert made == [CODEC._encode(connection, n) for connection in (GOALS, "EmployeeGoalConnection") for n in range(5)]
+    assert made[0] != made[5]  # the connection is part of the cursor, also when remembered
+    assert len(codec._encoded) <= 3
+    assert codec.decode(GOALS, codec.encode(GOALS, 4), "after") == 4
+
+
 def test_no_cursor_is_none() -> None:
     assert CODEC.decode(GOALS, None, "after") is None
 

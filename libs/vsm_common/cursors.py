@@ -51,6 +51,7 @@ _POSITION = struct.Struct(">q")  # seq is a PostgreSQL bigint
 _TAG_BYTES = 15
 _RAW_BYTES = 1 + _POSITION.size + _TAG_BYTES  # 24: a multiple of 3, so base64 has no padding
 _TEXT_LENGTH = _RAW_BYTES * 4 // 3
+_REMEMBERED_CURSORS = 20_000  # about 3 MB: every goal of a large municipality (goteborg: 6,764)
 _BASE64URL = re.compile(rf"[A-Za-z0-9_-]{{{_TEXT_LENGTH}}}")
 # Key derivation labels: a cursor key never equals the secret it comes from, nor the other key.
 _MAC_LABEL = b"vsm relay cursor v1: tag"
@@ -68,6 +69,9 @@ class CursorCodec:
             raise ValueError("cursors need a secret to be signed with")
         self._mac_key = hmac.digest(key, _MAC_LABEL, hashlib.sha256)
         self._pad_key = hmac.digest(key, _PAD_LABEL, hashlib.sha256)
+        # A cursor depends only on (connection, position): pages read again (a dashboard, a roll-up)
+        # reuse theirs instead of two HMACs per edge, 4-5 % of the goals service's CPU per dashboard.
+        self._encoded: dict[tuple[str, int], str] = {}
 
     def _tag(self, connection: str, version_and_position: bytes) -> bytes:
         message = connection.encode() + b"\x00" + version_and_position
@@ -78,6 +82,15 @@ class CursorCodec:
 
     def encode(self, connection: str, position: int) -> str:
         """The cursor of ``position`` in ``connection`` (its GraphQL type name, e.g. ``GoalConnection``)."""
+        key = (connection, position)
+        cursor = self._encoded.get(key)
+        if cursor is None:
+            if len(self._encoded) >= _REMEMBERED_CURSORS:
+                self._encoded.clear()
+            cursor = self._encoded[key] = self._encode(connection, position)
+        return cursor
+
+    def _encode(self, connection: str, position: int) -> str:
         plain = _POSITION.pack(position)
         tag = self._tag(connection, bytes([_VERSION]) + plain)
         hidden = bytes(a ^ b for a, b in zip(plain, self._pad(tag), strict=True))
