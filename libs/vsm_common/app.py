@@ -18,6 +18,7 @@ from .definition import ServiceDefinition
 from .front_door import token_check_router
 from .guard import GatewaySecretMiddleware, RequestSizeMiddleware
 from .health import health_router
+from .loaders import release
 from .runtime import Runtime
 from .settings import ServiceSettings
 from .telemetry import server_request_hook, setup_telemetry, shutdown_telemetry
@@ -73,8 +74,14 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             await runtime.close()
             shutdown_telemetry()
 
-    async def context_getter(request: Request) -> Any:
-        return await definition.context(runtime, request)
+    async def context_getter(request: Request) -> AsyncIterator[Any]:
+        context = await definition.context(runtime, request)
+        try:
+            yield context
+        finally:
+            loaders = getattr(context, "loaders", None)
+            if loaders is not None:
+                release(loaders)
 
     app = FastAPI(title=f"vsm {definition.name}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.runtime = runtime
