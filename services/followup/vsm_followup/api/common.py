@@ -77,10 +77,6 @@ async def period_or_fail(
     raise DomainError("name the reporting period: periodId or periodLabel", field="periodId", rule="period.required")
 
 
-# The arguments of Goal.fulfilment: periodId, periodLabel, asOf.
-FulfilmentArgs = tuple[strawberry.ID | None, str | None, date | None]
-
-
 @strawberry.federation.type(
     requires_scopes=scopes.PUBLIC, shareable=True, description="What is wrong with one row of a batch."
 )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 
 from vsm_common import descriptions, scopes
+from vsm_common.execution import NOT_PREFETCHED, prefetched, set_prefetched
 from vsm_common.federation import selected_arguments
 from vsm_common.graphql import parse_id
 
@@ -15,7 +16,6 @@ from .common import (
     AS_OF,
     PERIOD_LABEL,
     FInfo,
-    FulfilmentArgs,
     as_of_date,
     key_of,
     period_key,
@@ -72,8 +72,9 @@ class Organization:
 @strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="The goal's id (owned by the goals subgraph).")
-    # Filled by prefetch_entities: fulfilment per requested (periodId, periodLabel, asOf) (not part of the schema).
-    _prefetched: strawberry.Private[dict[FulfilmentArgs, Fulfilment] | None] = None
+    # Filled by prefetch_entities (vsm_common.execution.set_prefetched; not part of the schema): the fulfilment
+    # for the one (periodId, periodLabel, asOf) that every selection of the field asks.
+    _prefetched_fields: strawberry.Private[dict[str, Any] | None] = None
 
     @strawberry.federation.field(
         requires_scopes=scopes.PUBLIC, description="Indicators (nyckeltal) linked to the goal."
@@ -112,9 +113,9 @@ class Goal:
     ) -> LazyFulfilment:
         # Synchronous when `_entities` prefetched it for this period (the dashboard, the roll-up);
         # otherwise the coroutine, which graphql-core awaits like any async resolver's.
-        prefetched = self._prefetched.get((period_id, period_label, as_of)) if self._prefetched else None
-        if prefetched is not None:
-            return prefetched
+        found = prefetched(self, "fulfilment")
+        if found is not NOT_PREFETCHED:
+            return cast(LazyFulfilment, found)
         return self._fulfilment(info, period_id, period_label, as_of)  # type: ignore[return-value]
 
     async def _fulfilment(
@@ -141,7 +142,7 @@ class Goal:
         from .assessments import Fulfilment
 
         for goal, f in zip(goals, found, strict=True):
-            goal._prefetched = {(period_id, period_label, as_of): Fulfilment.of(f)}
+            set_prefetched(goal, "fulfilment", Fulfilment.of(f))
 
     @strawberry.federation.field(
         requires_scopes=scopes.PUBLIC, description="Actions (åtgärder) decided for the goal, by due date."

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import strawberry
 
 from vsm_common import cost, descriptions, scopes
+from vsm_common.execution import NOT_PREFETCHED, prefetched, set_prefetched
 
 from ..domain import model
 from .common import After, Before, Decision, DecisionInput, First, GInfo, Last, PageArgs, PageInfo
@@ -96,8 +97,8 @@ class Goal:
         "handlingsprogram yearly, counted from the latest decision.",
     )
     as_of: strawberry.Private[date | None]
-    # Filled by prefetch_parents (not part of the schema).
-    _prefetched_parents: strawberry.Private[list[Goal] | None] = None
+    # Filled by prefetch_parents (vsm_common.execution.set_prefetched; not part of the schema).
+    _prefetched_fields: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def from_domain(cls, g: model.Goal, as_of: date | None = None) -> Goal:
@@ -129,8 +130,9 @@ class Goal:
     def parents(self, info: GInfo) -> list[Goal]:
         # Synchronous when the list this goal came in prefetched them (prefetch_parents); otherwise the
         # coroutine, which graphql-core awaits like any async resolver's.
-        if self._prefetched_parents is not None:
-            return self._prefetched_parents
+        found = prefetched(self, "parents")
+        if found is not NOT_PREFETCHED:
+            return cast(list[Goal], found)
         return self._parents(info)  # type: ignore[return-value]
 
     async def _parents(self, info: GInfo) -> list[Goal]:
@@ -147,7 +149,7 @@ class Goal:
         wanted = list(dict.fromkeys(p for ids in parent_ids for p in ids))
         found = {g.id: g for g in await structure.goal.load_many(wanted) if g}
         for goal, ids in zip(goals, parent_ids, strict=True):
-            goal._prefetched_parents = [Goal.from_domain(found[p], as_of) for p in ids if p in found]
+            set_prefetched(goal, "parents", [Goal.from_domain(found[p], as_of) for p in ids if p in found])
 
     @strawberry.federation.field(
         requires_scopes=scopes.PUBLIC,

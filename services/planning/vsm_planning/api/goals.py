@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 
 from vsm_common import descriptions, scopes
+from vsm_common.execution import NOT_PREFETCHED, prefetched, set_prefetched
 from vsm_common.federation import selected_arguments
 from vsm_common.graphql import parse_id
 
@@ -97,8 +98,8 @@ class Organization:
 @strawberry.federation.type(requires_scopes=scopes.ALL, keys=["id"], description=descriptions.GOAL)
 class Goal:
     id: strawberry.ID = strawberry.field(description="Id of the goal (mål).")
-    # Filled by prefetch_entities (not part of the schema).
-    _prefetched_plans: strawberry.Private[list[LazyOperationalPlan] | None] = None
+    # Filled by prefetch_entities (vsm_common.execution.set_prefetched; not part of the schema).
+    _prefetched_fields: strawberry.Private[dict[str, Any] | None] = None
 
     @classmethod
     def of(cls, goal_id: uuid.UUID) -> Goal:
@@ -125,8 +126,9 @@ class Goal:
     def plans(self, info: PInfo) -> list[LazyOperationalPlan]:
         # Synchronous when `_entities` prefetched them (the committee dashboard); otherwise the
         # coroutine, which graphql-core awaits like any async resolver's.
-        if self._prefetched_plans is not None:
-            return self._prefetched_plans
+        found = prefetched(self, "plans")
+        if found is not NOT_PREFETCHED:
+            return cast(list[LazyOperationalPlan], found)
         return self._plans(info)  # type: ignore[return-value]
 
     async def _plans(self, info: PInfo) -> list[OperationalPlan]:
@@ -154,7 +156,7 @@ class Goal:
                 return  # resolved one by one (to an empty list)
         found = await info.context.loaders.goal_plans.load_many(keys)
         for goal, plans in zip(goals, found, strict=True):
-            goal._prefetched_plans = [OperationalPlan.from_domain(p) for p in plans]
+            set_prefetched(goal, "plans", [OperationalPlan.from_domain(p) for p in plans])
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Goal:
