@@ -258,9 +258,9 @@ def _plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 async def test_tree_load_reads_each_goals_links_through_the_index_not_a_materialised_copy(stack: Stack) -> None:
-    """The roll-up's tree statement leaves the links in force to the planner (NOT MATERIALIZED): a
-    materialised copy of every link was scanned in full once per goal of the answer for its children
-    (the committee dashboard at goteborg: 141 of the statement's 141 ms; see LOAD_TREE_SQL)."""
+    """The roll-up's tree statement reads the links from their table, never from a materialised copy of
+    every link, which was scanned in full once per goal of the answer for its children (the committee
+    dashboard at goteborg: 141 of the statement's 141 ms; see LOAD_TREE_SQL)."""
     assert stack.database_url
     conn = await asyncpg.connect(stack.database_url, server_settings={"search_path": "followup,public"})
     try:
