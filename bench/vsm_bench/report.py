@@ -163,6 +163,11 @@ def render(result: dict[str, Any]) -> str:
     g = result.get("generation", {})
     lines.append(f"vsm benchmark — size {result['size']}, seed {result['seed']}, {result['started_at']}")
     lines.append(f"machine: {result['machine']}")
+    if idle := result.get("idle_before_measuring"):
+        lines.append(
+            f"measured once the stack idled: after {_f(idle['waited_s'])} s, "
+            f"at {idle['stack_cpu_share_of_a_core']:.0%} of a core"
+        )
     if g:
         secs = g.get("seconds", {})
         lines.append(f"data: {', '.join(f'{k} {_f(v)}' for k, v in result['data'].items())}")

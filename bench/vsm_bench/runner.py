@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import platform
@@ -72,6 +73,31 @@ def run_benchmark(
         progress(f"results: {tpath.relative_to(ROOT) if tpath.is_relative_to(ROOT) else tpath} (+ .json)")
         result["files"] = [str(jpath), str(tpath)]
     return result
+
+
+QUIET_SHARE = 0.10  # of one core, the stack's processes together, over QUIET_WINDOW_S
+QUIET_WINDOW_S = 3.0
+QUIET_LIMIT_S = 60.0
+
+
+async def _until_quiet(sampler: ResourceSampler, progress: Callable[[str], None]) -> dict[str, float]:
+    """Wait until the stack idles, so the scenarios measure it steady, not still starting.
+
+    A stack just started keeps a core busy for a while after it answers (the Kafka broker's JVM compiling,
+    consumer groups joining): scenario 1 measured right after start saw the broker take 2.7 s of CPU,
+    against 0.1-0.2 s on a stack running for minutes. Gives up after QUIET_LIMIT_S and says so.
+    """
+    started = time.monotonic()
+    while True:
+        before = sampler.cpu_totals()
+        await asyncio.sleep(QUIET_WINDOW_S)
+        after = sampler.cpu_totals()
+        busy = sum(after[k] - before[k] for k in after if k in before and k != "harness") / QUIET_WINDOW_S
+        waited = time.monotonic() - started
+        if busy <= QUIET_SHARE or waited >= QUIET_LIMIT_S:
+            if busy > QUIET_SHARE:
+                progress(f"the stack did not idle within {QUIET_LIMIT_S:.0f} s ({busy:.0%} of a core); measuring")
+            return {"waited_s": round(waited, 1), "stack_cpu_share_of_a_core": round(busy, 3)}
 
 
 def _run_loop(main: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
@@ -188,6 +214,7 @@ async def _run(
         result["data"] = plan.counts()
         result["data"]["budget years"] = f"{plan.years[0]}–{plan.years[-1]}"
         await observer.settle(what="the load to settle before measuring")
+        result["idle_before_measuring"] = await _until_quiet(sampler, progress)
         sampler.set_phase("scenarios")
         ctx = sc.Ctx(target, plan, gen, client, observer, SpanLog(target.spans_path), sampler, progress)
         for name, fn in SCENARIOS:
