@@ -9,13 +9,12 @@ import platform
 import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvloop
 
 from . import scenarios as sc
 from .client import GraphQL, GraphQLFailure
@@ -63,9 +62,9 @@ def run_benchmark(
     if target is None:
         data_dir = ROOT / ".data" / f"bench-{size}"
         with own_stack(size, data_dir, keep_data=keep_data, progress=progress) as own:
-            result = _run_loop(_run(size, own, seed, via, only, progress, data_dir if keep_data else None, started))
+            result = asyncio.run(_run(size, own, seed, via, only, progress, data_dir if keep_data else None, started))
     else:
-        result = _run_loop(_run(size, target, seed, via, only, progress, None, started))
+        result = asyncio.run(_run(size, target, seed, via, only, progress, None, started))
     text = render(result)
     progress("\n" + text)
     if results_dir is not None:
@@ -98,12 +97,6 @@ async def _until_quiet(sampler: ResourceSampler, progress: Callable[[str], None]
             if busy > QUIET_SHARE:
                 progress(f"the stack did not idle within {QUIET_LIMIT_S:.0f} s ({busy:.0%} of a core); measuring")
             return {"waited_s": round(waited, 1), "stack_cpu_share_of_a_core": round(busy, 3)}
-
-
-def _run_loop(main: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
-    """Run the harness on uvloop, as the services run: the load generator shares the cores it measures,
-    and uvloop's event loop costs it less CPU per request than asyncio's."""
-    return uvloop.run(main)
 
 
 async def _choose_tag_and_year(api: GraphQL, size: str, shared: bool) -> tuple[str, int]:
