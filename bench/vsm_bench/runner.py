@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -208,6 +209,12 @@ async def _run(
         result["data"]["budget years"] = f"{plan.years[0]}–{plan.years[-1]}"
         await observer.settle(what="the load to settle before measuring")
         result["idle_before_measuring"] = await _until_quiet(sampler, progress)
+        # The load generator's own garbage collector must not stop it mid-measurement: with the generated
+        # data in its heap, each full collection took 90-190 ms (none freeing anything) and held every
+        # request in flight, which the latencies then counted (the 8-client p95's slow clusters, always at
+        # the same request numbers). Frozen, the data are out of its way, as in the services (tune_gc).
+        gc.collect()
+        gc.freeze()
         sampler.set_phase("scenarios")
         ctx = sc.Ctx(target, plan, gen, client, observer, SpanLog(target.spans_path), sampler, progress)
         for name, fn in SCENARIOS:
