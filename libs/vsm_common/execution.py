@@ -155,21 +155,14 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
                     value = NOT_PREFETCHED
                 else:
                     value = prefetched(source_value, name)
+                field_path = Path(path, response_name, parent_type.name)
                 if value is not NOT_PREFETCHED and self._bypass(parent_type, name):
                     result = self._complete_prefetched(
-                        parent_type,
-                        value,
-                        field_details_list,
-                        Path(path, response_name, parent_type.name),
-                        position_context,
+                        parent_type, value, field_details_list, field_path, position_context
                     )
                 else:
                     result = self.execute_field(
-                        parent_type,
-                        source_value,
-                        field_details_list,
-                        Path(path, response_name, parent_type.name),
-                        position_context,
+                        parent_type, source_value, field_details_list, field_path, position_context
                     )
                 if result is not Undefined:
                     results[response_name] = result
