@@ -10,6 +10,7 @@ import itertools
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -294,6 +295,44 @@ async def goal_links_projected(stack: Stack, child_id: str, parent_id: str, time
         await eventually(linked, timeout=timeout, what="planning to project the goal link")
     finally:
         await conn.close()
+
+
+ADD_ASSIGNMENT = """mutation($d: ID!, $i: AssignmentInput!) {
+    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn state overdue } } }"""
+
+
+@dataclass(frozen=True)
+class OverdueDraft:
+    """A past budget year's cycle in its DIRECTIVE phase (so overdue) with a draft planeringsdirektiv to
+    a fresh nämnd (code ``code``) and one uppdrag for it, due in that year."""
+
+    year: int
+    code: str
+    cycle: dict[str, Any]
+    directive: dict[str, Any]
+    assignment: dict[str, Any]
+
+
+async def overdue_draft(
+    api: Api, prefix: str, name: str, directive_title: str, assignment: str, due: str
+) -> OverdueDraft:
+    """``prefix``, ``name``, ``directive_title`` and ``assignment`` get the fresh tag appended (a code, a
+    nämnd's name, titles); ``due`` is the uppdrag's month and day (``"02-28"``)."""
+    tag = uuid.uuid4().hex[:6].upper()
+    year = fresh_past_year()
+    kf = await api.org("KF")
+    namnd = await api.register_org(f"{prefix}{tag}", f"{name} {tag}", "COMMITTEE", kf)
+    await projected(api.stack, [kf, namnd])
+    cycle = await api.open_cycle("ANNUAL", year)
+    cycle = await api.advance(cycle["id"])  # to DIRECTIVE, where directives are drafted
+    directive = await api.create_directive(cycle["id"], "PLANNING_DIRECTIVE", f"{directive_title} {tag}", [namnd])
+    added = await api.data(
+        ADD_ASSIGNMENT,
+        d=directive["id"],
+        i={"title": f"{assignment} {tag}", "recipientIds": [namnd], "dueOn": f"{year}-{due}"},
+    )
+    [made] = added["addAssignment"]["assignments"]
+    return OverdueDraft(year, f"{prefix}{tag}", cycle, directive, made)
 
 
 class Scenario:

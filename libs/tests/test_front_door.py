@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,24 +14,22 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from vsm_common.auth import AuthSettings, TokenVerifier, Unauthenticated
+from vsm_common.auth import TokenVerifier, Unauthenticated
 from vsm_common.front_door import CONTINUE, TOKEN_CHECK_PATH, NotARouterRequest, answer, bearer_of, token_check_router
+from vsm_common.testing import TEST_AUDIENCE, TEST_ISSUER, TEST_KID, signing_key, trusting_verifier
 
-ISSUER, AUDIENCE, KID = "https://idp.example/", "vsm", "k1"
+ISSUER, AUDIENCE, KID = TEST_ISSUER, TEST_AUDIENCE, TEST_KID
 DROP = object()  # a claim left out (None is a JSON null)
 
 
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return signing_key()
 
 
 @pytest.fixture
 def verifier(key: rsa.RSAPrivateKey, tmp_path: Path) -> TokenVerifier:
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    path = tmp_path / "jwks.json"
-    path.write_text(json.dumps({"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]}))
-    return TokenVerifier(AuthSettings(str(path), None, ISSUER, AUDIENCE, max_token_bytes=4096))
+    return trusting_verifier(key, tmp_path, max_token_bytes=4096)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,22 +20,20 @@ from vsm_common.federation import Schema
 from vsm_common.graphql import DomainErrors
 from vsm_common.guard import RequestSizeMiddleware
 from vsm_common.settings import ServiceSettings
+from vsm_common.testing import TEST_AUDIENCE, TEST_ISSUER, TEST_KID, signing_key, trusting_verifier
 
-ISSUER, AUDIENCE, KID = "https://idp.example/", "vsm", "k1"
+ISSUER, AUDIENCE, KID = TEST_ISSUER, TEST_AUDIENCE, TEST_KID
 
 
 # ------------------------------------------------------------------ tokens
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return signing_key()
 
 
 @pytest.fixture
 def verifier(key: rsa.RSAPrivateKey, tmp_path: Path) -> TokenVerifier:
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    path = tmp_path / "jwks.json"
-    path.write_text(json.dumps({"keys": [{**jwk, "kid": KID, "use": "sig", "alg": "RS256"}]}))
-    return TokenVerifier(AuthSettings(str(path), None, ISSUER, AUDIENCE, leeway_seconds=30, max_token_bytes=4096))
+    return trusting_verifier(key, tmp_path, leeway_seconds=30, max_token_bytes=4096)
 
 
 def token(key: rsa.RSAPrivateKey, **changes: Any) -> str:

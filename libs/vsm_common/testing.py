@@ -9,17 +9,39 @@ contract test too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .auth import AuthSettings, TokenVerifier
 from .contracts import by_name, schemas
 from .events import CloudEvent
 from .uow import UnitOfWork
 
 # A fixed day far from the dates tests write, so "today" never hides a date rule.
 FIXED_TODAY = date(2026, 6, 15)
+
+# The identity provider of the token-handling tests: a key pair of their own and a verifier trusting it.
+TEST_ISSUER, TEST_AUDIENCE, TEST_KID = "https://idp.example/", "vsm", "k1"
+
+
+def signing_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def trusting_verifier(key: rsa.RSAPrivateKey, directory: Path, **settings: Any) -> TokenVerifier:
+    """A verifier of TEST_ISSUER's tokens for TEST_AUDIENCE signed with ``key`` (its JWKS written to
+    ``directory``); ``settings`` are further AuthSettings fields, e.g. ``max_token_bytes``."""
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    path = directory / "jwks.json"
+    path.write_text(json.dumps({"keys": [{**jwk, "kid": TEST_KID, "use": "sig", "alg": "RS256"}]}))
+    return TokenVerifier(AuthSettings(str(path), None, TEST_ISSUER, TEST_AUDIENCE, **settings))
 
 
 class MemoryUnitOfWork(UnitOfWork):

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support import client
-from tests.test_planning_support import Api, fresh_past_year, projected
+from tests.test_planning_support import Api, overdue_draft
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -25,8 +25,6 @@ DEMO = """{ directives(budgetYear: 2027, state: ADOPTED) { id kind title revisio
     recipients { code name } budgetFrames { year amount organization { code } }
     concreteGoals { title } assignments { title dueOn recipients { code } }
     supersedes { id revision } } }"""
-ADD_ASSIGNMENT = """mutation($d: ID!, $i: AssignmentInput!) {
-    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn overdue } } }"""
 
 
 def _directive(d: dict[str, Any]) -> dict[str, Any]:
@@ -64,20 +62,14 @@ async def _demo(api: Api) -> dict[str, Any]:
 
 async def _draft(api: Api) -> dict[str, Any]:
     """A draft planeringsdirektiv of a past budget year with an uppdrag due in that year."""
-    tag = uuid.uuid4().hex[:6].upper()
-    year = fresh_past_year()
-    kf = await api.org("KF")
-    namnd = await api.register_org(f"DI{tag}", f"Direktivnämnden {tag}", "COMMITTEE", kf)
-    await projected(api.stack, [kf, namnd])
-    cycle = await api.open_cycle("ANNUAL", year)
-    await api.advance(cycle["id"])  # to DIRECTIVE, where directives are drafted
-    directive = await api.create_directive(cycle["id"], "PLANNING_DIRECTIVE", f"Utkast till direktiv {tag}", [namnd])
-    title = f"Försenat uppdrag {tag}"
-    added = await api.data(
-        ADD_ASSIGNMENT, d=directive["id"], i={"title": title, "recipientIds": [namnd], "dueOn": f"{year}-02-28"}
-    )
-    assert [a["overdue"] for a in added["addAssignment"]["assignments"]] == [True]  # what the spec expects shown
-    return {"year": year, "id": directive["id"], "title": directive["title"], "assignment": title}
+    draft = await overdue_draft(api, "DI", "Direktivnämnden", "Utkast till direktiv", "Försenat uppdrag", "02-28")
+    assert [draft.assignment["overdue"]] == [True]  # what the spec expects shown
+    return {
+        "year": draft.year,
+        "id": draft.directive["id"],
+        "title": draft.directive["title"],
+        "assignment": draft.assignment["title"],
+    }
 
 
 async def test_the_directives_of_a_budget_year_with_frames_goals_and_assignments(

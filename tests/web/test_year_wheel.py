@@ -7,20 +7,17 @@ cycle and its mandate period are only read. The expected phases and dates are th
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.support import client
-from tests.test_planning_support import CYCLE_FIELDS, Api, fresh_past_year, projected
+from tests.test_planning_support import CYCLE_FIELDS, Api, overdue_draft
 from vsm_dev.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
-ADD_ASSIGNMENT = """mutation($d: ID!, $i: AssignmentInput!) {
-    addAssignment(directiveId: $d, input: $i) { id assignments { id title dueOn state overdue } } }"""
 DEMO = f"""{{ annual: cycles(kind: ANNUAL) {{ {CYCLE_FIELDS} }}
     mandate: cycles(kind: MANDATE_PERIOD) {{ {CYCLE_FIELDS} }} }}"""
 
@@ -34,30 +31,17 @@ def _phases(cycle: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def _past_cycle(api: Api) -> dict[str, Any]:
     """A past budget year's cycle in its DIRECTIVE phase (overdue) with a draft directive and an uppdrag."""
-    tag = uuid.uuid4().hex[:6].upper()
-    year = fresh_past_year()
-    kf = await api.org("KF")
-    namnd = await api.register_org(f"AH{tag}", f"Årshjulsnämnden {tag}", "COMMITTEE", kf)
-    await projected(api.stack, [kf, namnd])
-    cycle = await api.open_cycle("ANNUAL", year)
-    cycle = await api.advance(cycle["id"])
+    draft = await overdue_draft(api, "AH", "Årshjulsnämnden", "Direktiv för årshjulet", "Utred årshjulet", "03-31")
+    cycle, assignment, year = draft.cycle, draft.assignment, draft.year
     assert cycle["currentPhase"] == {"kind": "DIRECTIVE", "state": "OPEN", "overdue": True}, cycle["currentPhase"]
-    directive = await api.create_directive(cycle["id"], "PLANNING_DIRECTIVE", f"Direktiv {year} {tag}", [namnd])
-    assignment_title = f"Utred årshjulet {tag}"
-    added = await api.data(
-        ADD_ASSIGNMENT,
-        d=directive["id"],
-        i={"title": assignment_title, "recipientIds": [namnd], "dueOn": f"{year}-03-31"},
-    )
-    [assignment] = added["addAssignment"]["assignments"]
     assert (assignment["dueOn"], assignment["state"], assignment["overdue"]) == (f"{year}-03-31", "NOT_STARTED", True)
     return {
         "year": year,
         "title": cycle["title"],
         "currentPhase": cycle["currentPhase"]["kind"],
         "phases": _phases(cycle),
-        "directiveTitle": directive["title"],
-        "assignment": {"title": assignment_title, "dueOn": assignment["dueOn"], "recipient": f"AH{tag}"},
+        "directiveTitle": draft.directive["title"],
+        "assignment": {"title": assignment["title"], "dueOn": assignment["dueOn"], "recipient": draft.code},
     }
 
 
